@@ -1,0 +1,40 @@
+// Base of every command: the --debug flag, rendering of returned views per -o, and the
+// mapping of KctlError to a one-line message, a hint and the design's exit codes.
+import {Command, Flags} from '@oclif/core'
+import {ExitCode, KctlError} from '../src/errors.js'
+import {colour, type OutputFormat, renderData} from '../src/ui/output.js'
+
+export abstract class BaseCommand extends Command {
+  static baseFlags = {
+    debug: Flags.boolean({description: 'show stack traces and protocol details', helpGroup: 'GLOBAL'}),
+  }
+
+  private debugEnabled = process.argv.includes('--debug') || Boolean(process.env.KCTL_DEBUG)
+
+  /** Prints a view in the chosen format; json and yaml go to stdout alone. */
+  protected render<T>(data: T, format: OutputFormat, renderTable: (data: T) => string): void {
+    const text = renderData(data, format, renderTable)
+    if (text !== '') this.log(text)
+  }
+
+  protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    if (error instanceof KctlError) {
+      this.logToStderr(`${colour.red('error:')} ${error.message}`)
+      if (error.hint) this.logToStderr(`${colour.dim('hint:')} ${error.hint}`)
+      if (this.debugEnabled && error.stack) this.logToStderr(error.stack)
+      this.exit(error.exitCode)
+    }
+    // oclif's own parse errors (unknown flag, bad option value) carry exit code 2; keep
+    // them to one line instead of oclif's usage dump.
+    if (error.oclif?.exit === ExitCode.usage) {
+      this.logToStderr(`${colour.red('error:')} ${error.message.split('\n')[0]}`)
+      this.logToStderr(`${colour.dim('hint:')} see \`${this.config.bin} ${this.id ?? ''} --help\``)
+      this.exit(ExitCode.usage)
+    }
+    if (error.oclif?.exit !== undefined) return super.catch(error)
+    this.logToStderr(`${colour.red('error:')} ${error.message}`)
+    if (this.debugEnabled && error.stack) this.logToStderr(error.stack)
+    else this.logToStderr(colour.dim('run again with --debug for details'))
+    this.exit(ExitCode.error)
+  }
+}

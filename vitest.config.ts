@@ -1,0 +1,12 @@
+import {defineConfig} from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Interop suites start real client processes; two cores cannot run many at once.
+    maxWorkers: 2,
+    minWorkers: 1,
+  },
+})
