@@ -1,0 +1,140 @@
+// A reusable v2 record batch (KIP-98) that the load generator appends records to in place.
+// The generic record-batch builder takes one object per record; at half a million records
+// a second that allocation and copying is the generator's whole budget, so this writer
+// keeps one buffer per batch, writes each record's bytes straight into it and remembers
+// each record's intended send time in a typed array. Field layout: Kafka's
+// DefaultRecordBatch / DefaultRecord (clients/src/main/java/org/apache/kafka/common/record).
+import {gzipSync} from 'node:zlib'
+import {crc32c} from '../broker/protocol/crc32c.js'
+import {varintSize, varlongSize, writeVarint, writeVarlong} from '../broker/protocol/varint.js'
+
+export const batchHeaderBytes = 61
+const crcOffset = 17
+const attributesOffset = 21
+
+export const compressionCodecs = {none: 0, gzip: 1} as const
+export type CompressionName = keyof typeof compressionCodecs
+/** Kafka's codec names that this build cannot produce (no native codec installed). */
+export const unavailableCodecs = ['snappy', 'lz4', 'zstd'] as const
+
+/**
+ * The e2e test's header: its value is the record's intended send time, epoch milliseconds
+ * as a big-endian float64 (sub-microsecond resolution for today's dates).
+ */
+export const sendTimeHeaderKey = Buffer.from('kctl.perf.intended.ms')
+const sendTimeHeaderBytes = 1 + varintSize(sendTimeHeaderKey.length) + sendTimeHeaderKey.length + varintSize(8) + 8
+
+export class BatchBuilder {
+  readonly intendedMs: Float64Array
+  readonly buffer: Buffer
+  records = 0
+  /** Record bytes as the Java tool counts them (the value only; keys and headers are extra). */
+  valueBytes = 0
+  firstAppendMs = 0
+  partition = 0
+  private position = batchHeaderBytes
+  private baseTimestamp = 0
+  private maxTimestamp = 0
+
+  /** `largestRecordBytes` sizes the buffer so one oversized record still makes a batch, as in Java. */
+  constructor(
+    readonly capacityBytes: number,
+    largestRecordBytes: number,
+    maxRecords: number,
+    private readonly stampSendTime: boolean,
+  ) {
+    this.buffer = Buffer.allocUnsafe(Math.max(capacityBytes, batchHeaderBytes + largestRecordBytes))
+    this.intendedMs = new Float64Array(maxRecords)
+  }
+
+  get sizeBytes(): number {
+    return this.position
+  }
+
+  reset(partition: number): void {
+    this.records = 0
+    this.valueBytes = 0
+    this.position = batchHeaderBytes
+    this.partition = partition
+  }
+
+  /** An upper bound of a record's encoded size (deltas up to 2^31), length prefix included. */
+  static maxRecordBytes(keyBytes: number | null, valueBytes: number, stampSendTime: boolean): number {
+    const body =
+      1 + 10 + 5 + (keyBytes === null ? 1 : 5 + keyBytes) + 5 + valueBytes + (stampSendTime ? sendTimeHeaderBytes : 1)
+    return 5 + body
+  }
+
+  /** Whether a record of at most `bytes` still fits (a batch always takes its first record). */
+  fits(bytes: number): boolean {
+    return this.records === 0 || (this.position + bytes <= this.capacityBytes && this.records < this.intendedMs.length)
+  }
+
+  /** Appends one record; the caller has checked `fits`. */
+  append(key: Buffer | null, value: Buffer, timestampMs: number, intendedMs: number, nowMs: number): void {
+    if (this.records === 0) {
+      this.baseTimestamp = timestampMs
+      this.maxTimestamp = timestampMs
+      this.firstAppendMs = nowMs
+    } else if (timestampMs > this.maxTimestamp) this.maxTimestamp = timestampMs
+    const buf = this.buffer
+    const offsetDelta = this.records
+    const timestampDelta = timestampMs - this.baseTimestamp
+    let pos = writeVarint(buf, this.position, recordBodyBytes(key, value, this.stampSendTime, offsetDelta, timestampDelta))
+    buf[pos++] = 0 // record attributes, unused
+    pos = writeVarlong(buf, pos, timestampDelta)
+    pos = writeVarint(buf, pos, offsetDelta)
+    if (key === null) pos = writeVarint(buf, pos, -1)
+    else {
+      pos = writeVarint(buf, pos, key.length)
+      pos += key.copy(buf, pos)
+    }
+    pos = writeVarint(buf, pos, value.length)
+    pos += value.copy(buf, pos)
+    if (!this.stampSendTime) buf[pos++] = 0
+    else {
+      pos = writeVarint(buf, pos, 1)
+      pos = writeVarint(buf, pos, sendTimeHeaderKey.length)
+      pos += sendTimeHeaderKey.copy(buf, pos)
+      pos = writeVarint(buf, pos, 8)
+      pos = buf.writeDoubleBE(intendedMs, pos)
+    }
+    this.position = pos
+    this.intendedMs[this.records] = intendedMs
+    this.records++
+    this.valueBytes += value.length
+  }
+
+  /**
+   * Fills in the header and CRC and returns the batch bytes (a view of the builder's buffer,
+   * valid until the next reset, or a new buffer when compressed).
+   */
+  seal(compression: CompressionName): Buffer {
+    let batch = this.buffer.subarray(0, this.position)
+    if (compression !== 'none') {
+      const compressed = gzipSync(batch.subarray(batchHeaderBytes))
+      batch = Buffer.allocUnsafe(batchHeaderBytes + compressed.length)
+      compressed.copy(batch, batchHeaderBytes)
+    }
+    batch.writeBigInt64BE(0n, 0) // base offset: the broker assigns it
+    batch.writeInt32BE(batch.length - 12, 8) // batch length counts from the leader epoch on
+    batch.writeInt32BE(-1, 12) // partition leader epoch
+    batch.writeInt8(2, 16) // magic
+    batch.writeInt16BE(compressionCodecs[compression], attributesOffset) // CreateTime, not transactional
+    batch.writeInt32BE(this.records - 1, 23) // last offset delta
+    batch.writeBigInt64BE(BigInt(this.baseTimestamp), 27)
+    batch.writeBigInt64BE(BigInt(this.maxTimestamp), 35)
+    batch.writeBigInt64BE(-1n, 43) // producer id: not idempotent
+    batch.writeInt16BE(-1, 51) // producer epoch
+    batch.writeInt32BE(-1, 53) // base sequence
+    batch.writeInt32BE(this.records, 57)
+    batch.writeUInt32BE(crc32c(batch.subarray(attributesOffset)), crcOffset)
+    return batch
+  }
+}
+
+function recordBodyBytes(key: Buffer | null, value: Buffer, stampSendTime: boolean, offsetDelta: number, timestampDelta: number): number {
+  const keyBytes = key === null ? 1 : varintSize(key.length) + key.length
+  const headerBytes = stampSendTime ? sendTimeHeaderBytes : 1
+  return 1 + varlongSize(timestampDelta) + varintSize(offsetDelta) + keyBytes + varintSize(value.length) + value.length + headerBytes
+}
