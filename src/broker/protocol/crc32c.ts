@@ -1,0 +1,8 @@
+// CRC-32C (Castagnoli), the checksum of a v2 record batch (KIP-98): the project's one copy.
+// @node-rs/crc32 is native and uses the SSE4.2/ARMv8 CRC instructions.
+import {crc32c as nativeCrc32c} from '@node-rs/crc32'
+
+/** CRC-32C of `buf`; pass a previous result as `initial` to continue over several chunks. */
+export function crc32c(buf: Uint8Array, initial?: number): number {
+  return nativeCrc32c(buf, initial) >>> 0
+}
