@@ -357,23 +357,25 @@ export function decodeRecords(batch: Buffer, position = 0): DecodedRecord[] {
 }
 
 /**
- * Offset of the first record whose timestamp is >= `targetMs` in the batch at `position`, or
- * undefined when none is. Walks only each record's length, timestamp and offset deltas.
- * Compressed batches cannot be walked here: the batch's base offset stands in (the first
- * record a consumer positioned there receives is then at most one batch early).
+ * The first record whose timestamp is >= `targetMs` in the batch at `position` (its offset and
+ * timestamp), or undefined when none is. Walks only each record's length and two deltas.
+ * Compressed batches cannot be walked here: their base offset and max timestamp stand in (a
+ * consumer positioned there then receives at most one batch's earlier records).
  */
-export function findOffsetByTimestamp(batch: Buffer, position: number, targetMs: number): number | undefined {
+export function findOffsetByTimestamp(batch: Buffer, position: number, targetMs: number): {offset: number; timestamp: number} | undefined {
   const header = readRecordBatchHeader(batch, position)
   if (header.maxTimestamp < targetMs) return undefined
-  if (header.timestampType === 'LogAppendTime' || header.compression !== 'none') return header.baseOffset
+  if (header.timestampType === 'LogAppendTime' || header.compression !== 'none') {
+    return {offset: header.baseOffset, timestamp: header.maxTimestamp}
+  }
   const c: Cursor = {buf: batch.subarray(position, position + header.sizeBytes), pos: RECORD_BATCH_HEADER_BYTES}
   for (let i = 0; i < header.recordCount; i++) {
     const bodyBytes = readVarint(c)
     const end = c.pos + bodyBytes
     c.pos += 1
-    const timestampDelta = readVarlong(c)
+    const timestamp = header.baseTimestamp + readVarlong(c)
     const offsetDelta = readVarint(c)
-    if (header.baseTimestamp + timestampDelta >= targetMs) return header.baseOffset + offsetDelta
+    if (timestamp >= targetMs) return {offset: header.baseOffset + offsetDelta, timestamp}
     c.pos = end
   }
   return undefined

@@ -100,9 +100,10 @@ function validateFields(where: string, fields: readonly FieldSpec[], valid: Vers
       throw new SchemaError(`${at}: versions "${f.versions}" lie outside validVersions ${valid.lowest}-${valid.highest}`)
     const elem = f.type.startsWith('[]') ? f.type.slice(2) : f.type
     const isStruct = !PRIMITIVES.has(elem)
+    // Struct type names are PascalCase (FetchTopic); anything else that is not a primitive is a typo.
+    if (isStruct && !/^[A-Z][A-Za-z0-9]*$/.test(elem)) throw new SchemaError(`${at}: unknown type ${f.type}`)
     if (isStruct !== (f.fields !== undefined))
       throw new SchemaError(isStruct ? `${at}: struct type ${f.type} needs nested fields` : `${at}: primitive type ${f.type} cannot have nested fields`)
-    if (!/^[A-Z][A-Za-z0-9]*$/.test(elem) && isStruct) throw new SchemaError(`${at}: unknown type ${f.type}`)
     if (f.nullableVersions !== undefined) {
       const nullable = parseVersions(f.nullableVersions)
       if (!f.type.startsWith('[]') && !isStruct && !NULLABLE_TYPES.has(f.type))

@@ -11,8 +11,6 @@ export interface Cursor {
   pos: number
 }
 
-const TWO_POW_32 = 4294967296
-
 export class VarintError extends RangeError {}
 
 /** Reads an unsigned varint of at most 5 bytes (32 bits). */
@@ -92,34 +90,41 @@ export function readVarlong(c: Cursor): number {
     if (byte < 0x80) break
   }
   c.pos = pos
-  const zigzag = hi * 268435456 + lo // 2^28
-  if (zigzag > Number.MAX_SAFE_INTEGER) throw new VarintError('varlong exceeds 2^53 and cannot be a JS number')
-  // zigzag decode without 32-bit bit operations: even -> n/2, odd -> -(n+1)/2
-  return zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2
+  // Zigzag: the low bit is the sign, the rest the magnitude; splitting them first keeps every
+  // value up to 2^53 exact (the zigzag form itself needs 54 bits).
+  const magnitude = hi * 134217728 + (lo >>> 1) // hi * 2^27
+  if (magnitude > Number.MAX_SAFE_INTEGER) throw new VarintError('varlong exceeds 2^53 and cannot be a JS number')
+  return lo & 1 ? -magnitude - 1 : magnitude
 }
 
-function zigzag64(value: number): number {
+function checkSafe(value: number): void {
   if (!Number.isSafeInteger(value)) throw new VarintError(`varlong value ${value} is not a safe integer`)
-  return value >= 0 ? value * 2 : -value * 2 - 1
 }
 
 export function varlongSize(value: number): number {
-  let z = zigzag64(value)
+  checkSafe(value)
+  let rest = Math.floor((value < 0 ? -value - 1 : value) / 64)
   let size = 1
-  while (z >= 128) {
-    z = Math.floor(z / 128)
+  while (rest > 0) {
+    rest = Math.floor(rest / 128)
     size++
   }
   return size
 }
 
 export function writeVarlong(buf: Buffer, offset: number, value: number): number {
-  let z = zigzag64(value)
-  if (z < TWO_POW_32) return writeUnsignedVarint(buf, offset, z)
-  while (z >= 128) {
-    buf[offset++] = (z % 128) | 0x80
-    z = Math.floor(z / 128)
+  if (value >= -0x40000000 && value < 0x40000000 && Number.isInteger(value)) return writeVarint(buf, offset, value)
+  checkSafe(value)
+  // zigzag = 2 * magnitude + sign, written 7 bits at a time without forming the 54-bit number
+  const sign = value < 0 ? 1 : 0
+  const magnitude = sign ? -value - 1 : value
+  let byte = (magnitude % 64) * 2 + sign
+  let rest = Math.floor(magnitude / 64)
+  while (rest > 0) {
+    buf[offset++] = byte | 0x80
+    byte = rest % 128
+    rest = Math.floor(rest / 128)
   }
-  buf[offset++] = z
+  buf[offset++] = byte
   return offset
 }

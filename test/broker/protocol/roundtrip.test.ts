@@ -108,10 +108,10 @@ describe('every schema round-trips at every valid version', () => {
       for (let v = valid.lowest; v <= valid.highest; v++) {
         for (const nulls of [false, true]) {
           const value = generate(spec.fields, v, nulls)
-          const bytes = Buffer.concat(encode(spec, v, value))
+          const bytes = Buffer.concat(encode(spec, v, value as never))
           const decoded = decode(spec, v, bytes)
           expect(decoded, `${spec.name} v${v} nulls=${nulls}`).toEqual(value)
-          expect(Buffer.concat(encode(spec, v, decoded)).equals(bytes), `${spec.name} v${v} re-encode`).toBe(true)
+          expect(Buffer.concat(encode(spec, v, decoded as never)).equals(bytes), `${spec.name} v${v} re-encode`).toBe(true)
         }
         // An empty input encodes as all defaults and decodes to them.
         const empty = decode(spec, v, Buffer.concat(encode(spec, v, {})))
