@@ -1,7 +1,8 @@
-// The broker's security layer, in one object on BrokerState (`state.auth`): SCRAM credentials,
-// ACLs, the authorizer policy, TLS material and the SASL state of each connection. The server
-// calls four hooks (onConnect, takeRawSaslFrame, gate, and the TLS options when it opens an SSL
-// listener); handlers call `authorize`.
+// The broker's security layer: SCRAM credentials, ACLs, the authorizer, TLS listeners and the
+// SASL state of each connection. `installSecurity` plugs it into the seams BrokerState leaves
+// (state.auth, state.gate, state.authorizer, state.listenerFactory); handlers ask
+// `ctx.state.allowed(connection, operation, resourceType, name)`, and the SASL and ACL handlers
+// (apis/17, 29-31, 36, 50, 51) reach this object through `security(ctx.state)`.
 //
 // Deliberate differences from Kafka, kept small:
 // - sasl.enabled.mechanisms left at Kafka's default (GSSAPI, which the bundled broker lacks)
@@ -9,103 +10,216 @@
 // - PLAIN checks passwords against the user's SCRAM credential (SHA-256 if present, else
 //   SHA-512): one store of users, created with AlterUserScramCredentials, instead of JAAS
 //   user_NAME entries.
-// - The bootstrap admin (`kctl broker start --sasl-user`) gets SCRAM credentials for both
-//   mechanisms and is a super user.
+// - The bootstrap users (`kctl broker start --sasl-user`) get SCRAM credentials for both
+//   mechanisms and are super users.
+// - No delay before answering a failed authentication (Kafka waits
+//   connection.failed.authentication.delay.ms, 100 ms) and no re-authentication (KIP-368).
+import {readFileSync} from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import tls from 'node:tls'
+import {KctlError, usageError} from '../../errors.js'
+import type {RequestHeader} from '../apis/define-api.js'
+import type {ConnectionInfo, ListenerSpec} from '../server.js'
+import type {AclOperation, AclResourceType, BrokerState} from '../state.js'
+import {type AuthorizerPolicy, isAllowed} from './acl.js'
 import {ensureBrokerCertificates, type TlsMaterial} from './certs.js'
-import {
-  type Action,
-  type AuthorizerPolicy,
-  clusterResourceName,
-  isAllowed,
-  type Operation,
-  type ResourceType,
-} from './acl.js'
-import {SaslSession, supportedSaslMechanisms} from './sasl.js'
+import {SaslFailure, SaslSession, supportedSaslMechanisms} from './sasl.js'
 import {newCredential, passwordMatches, scramMechanisms} from './scram.js'
 import {AclStore, CredentialStore} from './store.js'
-import path from 'node:path'
-import {readFileSync} from 'node:fs'
-import {KctlError, usageError} from '../../errors.js'
-
-export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL'
-export const securityProtocols: readonly SecurityProtocol[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']
-
-export const anonymousPrincipal = 'User:ANONYMOUS'
 
 export type ClientAuth = 'none' | 'requested' | 'required'
 
-/** What the security layer needs of a connection; the server's connection object has these. */
-export interface SecuredConnection {
-  principal: string
-  remoteAddress: string
-  securityProtocol: string
-}
-
-export interface AuthOptions {
-  /** Where credentials, ACLs and generated certificates live; none keeps them in memory. */
-  dataDir?: string
-  /** Resolved broker settings by Kafka's names (super.users, sasl.enabled.mechanisms, ssl.* ...). */
-  settings: ReadonlyMap<string, string>
-  /** Users created (or whose password is reset) at start, each a super user. */
+export interface SecurityOptions {
+  /** Users created (or whose password is reset) at start; each becomes a super user. */
   bootstrapUsers?: readonly {user: string; password: string}[]
   /** Extra host names for the generated server certificate (the advertised host). */
   tlsHosts?: readonly string[]
 }
 
-export interface TlsServerOptions {
-  ca: string
-  cert: string
-  key: string
-  requestCert: boolean
-  rejectUnauthorized: boolean
+function isSaslListener(protocol: string): boolean {
+  return protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL'
 }
 
-export class AuthState {
+function isTlsListener(protocol: string): boolean {
+  return protocol === 'SSL' || protocol === 'SASL_SSL'
+}
+
+export class Security {
   readonly credentials: CredentialStore
   readonly acls: AclStore
   readonly authorizerEnabled: boolean
   readonly policy: AuthorizerPolicy
   readonly enabledMechanisms: readonly string[]
   readonly clientAuth: ClientAuth
-  private readonly sessions = new WeakMap<object, SaslSession>()
-  private tls: TlsMaterial | undefined
+  private tlsMaterial: TlsMaterial | undefined
 
-  constructor(private readonly options: AuthOptions) {
-    const securityDir = options.dataDir ? path.join(options.dataDir, 'security') : undefined
-    this.credentials = new CredentialStore(securityDir && path.join(securityDir, 'scram-credentials.json'))
-    this.acls = new AclStore(securityDir && path.join(securityDir, 'acls.json'))
-    const settings = options.settings
+  constructor(
+    private readonly settings: ReadonlyMap<string, string>,
+    private readonly dataDir: string,
+    private readonly options: SecurityOptions = {},
+  ) {
+    const securityDir = path.join(dataDir, 'security')
+    this.credentials = new CredentialStore(path.join(securityDir, 'scram-credentials.json'))
+    this.acls = new AclStore(path.join(securityDir, 'acls.json'))
     this.authorizerEnabled = (settings.get('authorizer.class.name') ?? '').trim() !== ''
     const superUsers = new Set(
       (settings.get('super.users') ?? '').split(';').map((entry) => entry.trim()).filter((entry) => entry !== ''),
     )
     for (const {user, password} of options.bootstrapUsers ?? []) {
-      if (user === '' || password === '') throw usageError('unable to create the bootstrap user: user name and password must not be empty')
+      if (user === '' || password === '') {
+        throw usageError('unable to create the bootstrap user: user name and password must not be empty')
+      }
       for (const mechanism of scramMechanisms) this.credentials.set(user, mechanism, newCredential(mechanism, password))
       superUsers.add(`User:${user}`)
     }
-    this.policy = {superUsers, allowEveryoneIfNoAclFound: settings.get('allow.everyone.if.no.acl.found')?.toLowerCase() === 'true'}
+    this.policy = {
+      superUsers,
+      allowEveryoneIfNoAclFound: settings.get('allow.everyone.if.no.acl.found')?.toLowerCase() === 'true',
+    }
     this.enabledMechanisms = enabledMechanisms(settings.get('sasl.enabled.mechanisms'))
     this.clientAuth = (settings.get('ssl.client.auth') ?? 'none') as ClientAuth
   }
 
-  /** TLS options for an SSL or SASL_SSL listener: configured PEMs, else generated ones. */
-  tlsServerOptions(): TlsServerOptions {
-    this.tls ??= this.loadTlsMaterial()
-    return {
-      ...this.tls,
-      requestCert: this.clientAuth !== 'none',
-      rejectUnauthorized: this.clientAuth === 'required',
+  /** Plugs the layer into the broker's seams; call before the listeners are bound. */
+  install(state: BrokerState): void {
+    state.auth = this
+    state.gate = (header, connection) => this.gate(header, connection)
+    state.listenerFactory = (listener, onConnection) => this.createListener(listener, onConnection)
+    if (this.authorizerEnabled) {
+      state.authorizer = {authorize: (connection, operation, resourceType, name) => this.allowed(connection, operation, resourceType, name)}
     }
   }
 
+  close(): void {}
+
+  allowed(connection: ConnectionInfo, operation: AclOperation, resourceType: AclResourceType, resourceName: string): boolean {
+    if (!this.authorizerEnabled) return true
+    return isAllowed(this.acls.list(), this.policy, {
+      principal: connection.principal,
+      host: clientHost(connection.remoteAddress),
+      operation,
+      resourceType,
+      resourceName,
+    })
+  }
+
+  /**
+   * Before authentication on a SASL listener only ApiVersions, SaslHandshake and
+   * SaslAuthenticate pass; anything else closes the connection, as Kafka does. On SSL
+   * listeners the first request also fixes the principal from the client certificate.
+   */
+  private gate(header: RequestHeader, connection: ConnectionInfo): void {
+    if (isSaslListener(connection.securityProtocol)) {
+      if (!this.session(connection).allows(header.apiKey)) {
+        throw new Error(`unexpected request ${header.apiKey} during SASL authentication`)
+      }
+      return
+    }
+    if (connection.securityProtocol === 'SSL' && connection.security.certificateChecked === undefined) {
+      connection.security.certificateChecked = true
+      const subject = (connection.socket as tls.TLSSocket).getPeerCertificate?.()?.subject
+      const dn = subject ? distinguishedName(subject as unknown as Record<string, string | string[]>) : ''
+      if (dn !== '') connection.principal = `User:${dn}`
+    }
+  }
+
+  /** The connection's SASL state; undefined on listeners without SASL. */
+  session(connection: ConnectionInfo): SaslSession {
+    let session = connection.security.sasl as SaslSession | undefined
+    if (!session) {
+      session = new SaslSession({
+        enabledMechanisms: this.enabledMechanisms,
+        scramCredential: (user, mechanism) => this.credentials.get(user, mechanism),
+        plainPassword: (user, password) => this.checkPassword(user, password),
+      })
+      connection.security.sasl = session
+    }
+    return session
+  }
+
+  /**
+   * SaslHandshake: starts the exchange. With v0 the next frames are raw tokens (kafka-python),
+   * so the connection's raw frame handler takes them until the exchange ends.
+   * Throws SaslFailure (UNSUPPORTED_SASL_MECHANISM, ILLEGAL_SASL_STATE).
+   */
+  handshake(connection: ConnectionInfo, mechanism: string, apiVersion: number): void {
+    if (!isSaslListener(connection.securityProtocol)) {
+      throw new SaslFailure('ILLEGAL_SASL_STATE', `SASL is not enabled on listener ${connection.listenerName}`)
+    }
+    const session = this.session(connection)
+    session.handshake(mechanism, apiVersion)
+    connection.saslMechanism = mechanism
+    if (session.expectsRawToken) {
+      connection.rawFrameHandler = (frame) => {
+        try {
+          const reply = this.authenticate(connection, frame)
+          const size = Buffer.alloc(4)
+          size.writeInt32BE(reply.length)
+          return [size, reply]
+        } catch {
+          // Raw tokens have no error field: Kafka just closes the connection.
+          connection.close('SASL authentication failed')
+          return null
+        }
+      }
+    }
+  }
+
+  /** One SASL token; marks the connection authenticated when the exchange completes. Throws SaslFailure. */
+  authenticate(connection: ConnectionInfo, token: Buffer): Buffer {
+    if (!isSaslListener(connection.securityProtocol)) {
+      throw new SaslFailure('ILLEGAL_SASL_STATE', `SASL is not enabled on listener ${connection.listenerName}`)
+    }
+    const session = this.session(connection)
+    const reply = session.authenticate(token)
+    if (session.authenticated) {
+      connection.principal = session.principal!
+      connection.authenticated = true
+      connection.rawFrameHandler = null
+    }
+    return reply
+  }
+
+  checkPassword(user: string, password: string): boolean {
+    for (const mechanism of scramMechanisms) {
+      const credential = this.credentials.get(user, mechanism)
+      if (credential) return passwordMatches(mechanism, credential, password)
+    }
+    return false
+  }
+
+  /** A plain TCP server, or a TLS one for SSL and SASL_SSL listeners. */
+  private createListener(listener: ListenerSpec, onConnection: (socket: net.Socket) => void): net.Server {
+    if (!isTlsListener(listener.securityProtocol)) return net.createServer({noDelay: true}, onConnection)
+    const material = this.tls()
+    const server = tls.createServer(
+      {
+        ...material,
+        requestCert: this.clientAuth !== 'none',
+        rejectUnauthorized: this.clientAuth === 'required',
+        minVersion: 'TLSv1.2',
+      },
+      onConnection,
+    )
+    // A failed handshake (wrong CA, plain TCP client) only concerns that client.
+    server.on('tlsClientError', () => {})
+    return server
+  }
+
+  /** Configured PEMs, else certificates generated once in <dataDir>/tls/. */
+  private tls(): TlsMaterial {
+    this.tlsMaterial ??= this.loadTlsMaterial()
+    return this.tlsMaterial
+  }
+
   private loadTlsMaterial(): TlsMaterial {
-    const settings = this.options.settings
+    const settings = this.settings
     const chain = settings.get('ssl.keystore.certificate.chain')
     const key = settings.get('ssl.keystore.key')
     const location = settings.get('ssl.keystore.location')
-    const truststore = settings.get('ssl.truststore.certificates') ??
-      (settings.get('ssl.truststore.location') ? readPem(settings.get('ssl.truststore.location')!, 'ssl.truststore.location') : undefined)
+    const trustLocation = settings.get('ssl.truststore.location')
+    const truststore = settings.get('ssl.truststore.certificates') ?? (trustLocation ? readPem(trustLocation, 'ssl.truststore.location') : undefined)
     if (chain && key) return {cert: chain, key, ca: truststore ?? chain}
     if (location) {
       if ((settings.get('ssl.keystore.type') ?? '').toUpperCase() !== 'PEM') {
@@ -117,73 +231,24 @@ export class AuthState {
       const pem = readPem(location, 'ssl.keystore.location')
       return {cert: pem, key: pem, ca: truststore ?? pem}
     }
-    if (!this.options.dataDir) {
-      throw new KctlError('unable to open the TLS listener: no data dir to keep the generated certificates in', {
-        hint: 'start the broker with --data-dir, or set ssl.keystore.certificate.chain and ssl.keystore.key',
-      })
-    }
-    const generated = ensureBrokerCertificates(this.options.dataDir, [...(this.options.tlsHosts ?? [])])
+    const generated = ensureBrokerCertificates(this.dataDir, [...(this.options.tlsHosts ?? [])])
     return {cert: generated.cert, key: generated.key, ca: truststore ?? generated.ca}
   }
+}
 
-  /**
-   * Sets the connection's principal from its listener: User:ANONYMOUS on PLAINTEXT (and on SSL
-   * without a client certificate), User:<subject DN> for an SSL client certificate, and none
-   * yet on SASL listeners, where a SaslSession starts.
-   */
-  onConnect(connection: SecuredConnection, peerSubject?: Record<string, string | string[]>): void {
-    if (connection.securityProtocol === 'SASL_PLAINTEXT' || connection.securityProtocol === 'SASL_SSL') {
-      connection.principal = ''
-      this.sessions.set(connection, new SaslSession({
-        enabledMechanisms: this.enabledMechanisms,
-        scramCredential: (user, mechanism) => this.credentials.get(user, mechanism),
-        plainPassword: (user, password) => this.checkPassword(user, password),
-      }))
-      return
-    }
-    const dn = peerSubject ? distinguishedName(peerSubject) : ''
-    connection.principal = dn === '' ? anonymousPrincipal : `User:${dn}`
-  }
+/** Creates the security layer from the broker's settings and plugs it in. */
+export function installSecurity(state: BrokerState, options: SecurityOptions = {}): Security {
+  const security = new Security(state.settings.values, state.dataDir, options)
+  security.install(state)
+  return security
+}
 
-  session(connection: object): SaslSession | undefined {
-    return this.sessions.get(connection)
+/** The security layer of a running broker (the SASL and ACL handlers need it). */
+export function security(state: BrokerState): Security {
+  if (!(state.auth instanceof Security)) {
+    throw new KctlError('unable to answer: the broker has no security layer installed', {hint: 'startBroker installs it'})
   }
-
-  /** May this request be served on this connection now? False means close the connection. */
-  gate(connection: object, apiKey: number): boolean {
-    // Without a SASL session (PLAINTEXT, SSL) every request is served; SaslHandshake and
-    // SaslAuthenticate there get ILLEGAL_SASL_STATE from their handlers, as in Kafka.
-    return this.sessions.get(connection)?.allows(apiKey) ?? true
-  }
-
-  /**
-   * For a connection that did SaslHandshake v0: the frame is a raw SASL token. Returns the
-   * reply token to write back length-prefixed, or undefined when the frame is a normal request.
-   * `close` is set when authentication failed: close without replying, as Kafka does.
-   */
-  takeRawSaslFrame(connection: SecuredConnection, frame: Buffer): {reply?: Buffer; close: boolean} | undefined {
-    const session = this.sessions.get(connection)
-    if (!session?.expectsRawToken) return undefined
-    try {
-      const reply = session.authenticate(frame)
-      if (session.authenticated) connection.principal = session.principal!
-      return {reply, close: false}
-    } catch {
-      return {close: true}
-    }
-  }
-
-  checkPassword(user: string, password: string): boolean {
-    for (const mechanism of scramMechanisms) {
-      const credential = this.credentials.get(user, mechanism)
-      if (credential) return passwordMatches(mechanism, credential, password)
-    }
-    return false
-  }
-
-  isAllowed(action: Action): boolean {
-    return !this.authorizerEnabled || isAllowed(this.acls.list(), this.policy, action)
-  }
+  return state.auth
 }
 
 function readPem(file: string, setting: string): string {
@@ -207,22 +272,15 @@ function enabledMechanisms(setting: string | undefined): string[] {
   return listed
 }
 
-/** RFC 2253 order, most specific first, as Kafka's default principal builder prints it. */
+/** RFC 2253 order, most specific first, as Kafka's default principal builder prints a DN. */
 function distinguishedName(subject: Record<string, string | string[]>): string {
-  const order = ['CN', 'OU', 'O', 'L', 'ST', 'C']
   const parts: string[] = []
-  for (const key of order) {
+  for (const key of ['CN', 'OU', 'O', 'L', 'ST', 'C']) {
     const value = subject[key]
     if (value === undefined) continue
     for (const item of Array.isArray(value) ? value : [value]) parts.push(`${key}=${item.replace(/([,+"\\<>;=])/g, '\\$1')}`)
   }
   return parts.join(',')
-}
-
-/** Where a handler's context keeps what `authorize` needs. */
-export interface AuthorizeContext {
-  state: {auth?: AuthState}
-  connection: {principal: string; remoteAddress: string}
 }
 
 /** The client's IP as Kafka prints it: IPv4-mapped IPv6 addresses lose their ::ffff: prefix. */
@@ -231,24 +289,12 @@ function clientHost(remoteAddress: string): string {
 }
 
 /**
- * Is the request's principal allowed this operation on this resource? Always true when no
- * authorizer is configured (authorizer.class.name empty), as in Kafka.
+ * Listener settings for `kctl broker start --tls` and `--sasl-user`: one listener on host:port
+ * whose protocol follows the flags (SSL, SASL_PLAINTEXT or SASL_SSL). Explicit `listeners` in
+ * --config win; this only fills the gap.
  */
-export function authorize(
-  ctx: AuthorizeContext,
-  operation: Operation,
-  resourceType: ResourceType,
-  resourceName: string = clusterResourceName,
-): boolean {
-  const auth = ctx.state.auth
-  if (!auth) return true
-  return auth.isAllowed({
-    principal: ctx.connection.principal,
-    host: clientHost(ctx.connection.remoteAddress),
-    operation,
-    resourceType,
-    resourceName,
-  })
+export function securityListenerConfig(options: {tls: boolean; sasl: boolean; host: string; port: number}): Record<string, string> {
+  if (!options.tls && !options.sasl) return {}
+  const protocol = options.sasl ? (options.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT') : 'SSL'
+  return {listeners: `${protocol}://${options.host}:${options.port}`}
 }
-
-export type {Operation, ResourceType} from './acl.js'

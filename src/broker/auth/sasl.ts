@@ -62,9 +62,12 @@ export class SaslSession {
     return this.rawTokens && this.phase === 'authenticate'
   }
 
-  /** May a request with this API key be served now? */
+  /**
+   * May a request with this API key be served now? After authentication everything is; a
+   * second SaslHandshake or SaslAuthenticate then gets ILLEGAL_SASL_STATE from its handler.
+   */
   allows(apiKey: number): boolean {
-    if (this.phase === 'done') return apiKey !== saslApiKeys.saslHandshake && apiKey !== saslApiKeys.saslAuthenticate
+    if (this.phase === 'done') return true
     if (this.rawTokens) return false
     return apiKey === saslApiKeys.apiVersions || apiKey === saslApiKeys.saslHandshake || apiKey === saslApiKeys.saslAuthenticate
   }

@@ -25,14 +25,15 @@ describe('SaslSession', () => {
     expect([apiVersions, handshake, authenticate, metadata, 0].map((key) => s.allows(key))).toEqual([true, true, true, false, false])
   })
 
-  it('authenticates PLAIN through SaslAuthenticate and then serves everything but SASL requests', () => {
+  it('authenticates PLAIN through SaslAuthenticate and then serves every request', () => {
     const s = session()
     s.handshake('PLAIN', 1)
     expect(s.expectsRawToken).toBe(false)
     expect(s.authenticate(plainMessage('alice', 'secret'))).toEqual(Buffer.alloc(0))
     expect(s.authenticated).toBe(true)
     expect(s.principal).toBe('User:alice')
-    expect([metadata, apiVersions, handshake, authenticate].map((key) => s.allows(key))).toEqual([true, true, false, false])
+    expect([metadata, apiVersions, handshake, authenticate].map((key) => s.allows(key))).toEqual([true, true, true, true])
+    expect(() => s.handshake('PLAIN', 1)).toThrow(expect.objectContaining({errorName: 'ILLEGAL_SASL_STATE'}))
   })
 
   it('expects raw tokens after SaslHandshake v0 and serves no request meanwhile', () => {
