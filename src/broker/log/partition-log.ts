@@ -1,0 +1,513 @@
+// The log of one partition: a directory `<topic>-<partition>/` of segments in Kafka's layout.
+//
+// Append path (per produce): split the records field into batches by their headers, check
+// CRC-32C, size limits and producer sequences, assign offsets by patching the caller's buffer
+// in place, write it with ONE positional write, index it. No record is decoded and nothing is
+// copied. Read path (per fetch): the offset index gives a position near the fetch offset, a
+// few headers are walked to the batch that holds it, and one positional read returns whole
+// batches. Offsets are never reused: the log end only grows, and deleting every segment first
+// rolls an empty one at the log end.
+//
+// All methods are synchronous, so the broker's event loop never observes a half-done append.
+import path from 'node:path'
+import {
+  patchRecordBatch,
+  readRecordBatchHeader,
+  splitRecordBatches,
+  type RecordBatchError,
+} from '../protocol/record-batch.js'
+import type {FsyncPolicy, LogConfig} from './config.js'
+import {ProducerState, type ProducerBatch, type ProducerEntry} from './producer-state.js'
+import {Segment, segmentFileName, walkBatches, type AppendedBatch} from './segment.js'
+import type {LogStorage} from './storage.js'
+
+const LOG_START_FILE = 'log-start-offset'
+const SNAPSHOTS_KEPT = 2
+const INT32_MAX = 2147483647
+
+export type AppendError =
+  | RecordBatchError
+  | 'INVALID_RECORD'
+  | 'MESSAGE_TOO_LARGE'
+  | 'RECORD_BATCH_TOO_LARGE'
+  | 'OUT_OF_ORDER_SEQUENCE_NUMBER'
+  | 'INVALID_PRODUCER_EPOCH'
+  | 'KAFKA_STORAGE_ERROR'
+
+export type AppendResult =
+  | {
+      ok: true
+      baseOffset: number
+      lastOffset: number
+      /** The broker time stamped on the batches for LogAppendTime topics, else -1 (as ProduceResponse). */
+      logAppendTimeMs: number
+      logStartOffset: number
+      /** A retry of one of the producer's last five batches: nothing was written, offsets are the original ones. */
+      duplicate: boolean
+    }
+  | {ok: false; error: AppendError; message: string}
+
+export type ReadResult =
+  | {ok: true; chunks: Buffer[]; sizeBytes: number; logStartOffset: number; logEndOffset: number}
+  | {ok: false; error: 'OFFSET_OUT_OF_RANGE'; message: string; logStartOffset: number; logEndOffset: number}
+
+export type DeleteRecordsResult = {ok: true; lowWatermark: number} | {ok: false; error: 'OFFSET_OUT_OF_RANGE'; message: string}
+
+export interface TimestampOffset {
+  offset: number
+  timestampMs: number
+}
+
+export interface PartitionLogOptions {
+  storage: LogStorage
+  /** The partition directory, `<dataDir>/<topic>-<partition>`. */
+  dir: string
+  config: LogConfig
+  /** Default 'interval': the owner calls flush() on its timer. */
+  fsync?: FsyncPolicy
+  /** After an unclean shutdown: check the last segment batch by batch and truncate a torn tail. */
+  recover?: boolean
+  /** Stamped into partitionLeaderEpoch of every stored batch; a single node stays at 0. */
+  leaderEpoch?: number
+  producerIdExpirationMs?: number
+  /** Clock for segment creation times; default Date.now(). */
+  nowMs?: number
+}
+
+export class PartitionLog {
+  private segments: Segment[]
+  private logStart: number
+  private producers: ProducerState
+  private readonly listeners = new Set<(logEndOffset: number) => void>()
+  private unflushed = false
+  private config: LogConfig
+  private readonly fsync: FsyncPolicy
+  private readonly leaderEpoch: number
+  private readonly producerIdExpirationMs: number
+  /** Bytes cut from the tail by recovery when this log was opened (0 after a clean shutdown). */
+  readonly truncatedBytesOnOpen: number
+
+  private constructor(
+    private readonly storage: LogStorage,
+    readonly dir: string,
+    options: PartitionLogOptions,
+    segments: Segment[],
+    logStart: number,
+    truncatedBytes: number,
+  ) {
+    this.config = options.config
+    this.fsync = options.fsync ?? 'interval'
+    this.leaderEpoch = options.leaderEpoch ?? 0
+    this.producerIdExpirationMs = options.producerIdExpirationMs ?? 86_400_000
+    this.segments = segments
+    this.logStart = logStart
+    this.truncatedBytesOnOpen = truncatedBytes
+    this.producers = this.loadProducerState()
+  }
+
+  /** Opens (creating when missing) the partition directory and recovers it as needed. */
+  static open(options: PartitionLogOptions): PartitionLog {
+    const {storage, dir, config} = options
+    const nowMs = options.nowMs ?? Date.now()
+    storage.mkdir(dir)
+    const names = storage.list(dir)
+    const bases = names
+      .filter((name) => /^\d{20}\.log$/.test(name))
+      .map((name) => Number(name.slice(0, 20)))
+      .sort((a, b) => a - b)
+    const checkpoint = Number(storage.readText(path.join(dir, LOG_START_FILE)) ?? 0) || 0
+    const segments: Segment[] = []
+    let truncatedBytes = 0
+    if (bases.length === 0) {
+      // A new partition, or one whose files were removed: never restart below a recorded log start.
+      segments.push(Segment.create(storage, dir, checkpoint, nowMs))
+    } else {
+      bases.forEach((base, i) => {
+        const active = i === bases.length - 1
+        const opened = Segment.open(storage, dir, base, {
+          active,
+          recover: active && (options.recover ?? false),
+          nextSegmentBaseOffset: bases[i + 1],
+          indexIntervalBytes: config.indexIntervalBytes,
+          nowMs,
+        })
+        segments.push(opened.segment)
+        truncatedBytes += opened.truncatedBytes
+      })
+    }
+    const logEnd = segments.at(-1)!.nextOffset
+    const logStart = Math.min(Math.max(segments[0].baseOffset, checkpoint), logEnd)
+    return new PartitionLog(storage, dir, options, segments, logStart, truncatedBytes)
+  }
+
+  private get active(): Segment {
+    return this.segments.at(-1)!
+  }
+
+  get logStartOffset(): number {
+    return this.logStart
+  }
+
+  /** Next offset to be assigned; also the high watermark and last stable offset on one node without transactions. */
+  get logEndOffset(): number {
+    return this.active.nextOffset
+  }
+
+  get sizeBytes(): number {
+    let total = 0
+    for (const segment of this.segments) total += segment.sizeBytes
+    return total
+  }
+
+  get segmentCount(): number {
+    return this.segments.length
+  }
+
+  /** Base offsets of the segments, oldest first (for tools and tests). */
+  get segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.baseOffset)
+  }
+
+  /** The topic config changed (AlterConfigs): applies from the next append or retention check. */
+  setConfig(config: LogConfig): void {
+    this.config = config
+  }
+
+  /**
+   * Calls `listener(logEndOffset)` synchronously after each append that wrote something, so a
+   * long-polling Fetch can wake without polling. Listeners must not throw. Returns the unsubscribe.
+   */
+  onAppend(listener: (logEndOffset: number) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Producer state for `producerId` (InitProducerId bookkeeping, tests). */
+  producerEntry(producerId: number): ProducerEntry | undefined {
+    return this.producers.entry(producerId)
+  }
+
+  /**
+   * Appends a Produce request's `records` for this partition. The buffer is modified in place
+   * (baseOffset, partitionLeaderEpoch, and for LogAppendTime the timestamp and CRC) and
+   * written as is. Errors leave the log untouched.
+   */
+  append(records: Buffer, options: {nowMs?: number} = {}): AppendResult {
+    const nowMs = options.nowMs ?? Date.now()
+    const split = splitRecordBatches(records)
+    if (!split.ok) return split
+    const {batches} = split
+    if (batches.length === 0) return {ok: false, error: 'CORRUPT_MESSAGE', message: 'the records field holds no record batch'}
+    if (records.length > this.config.segmentBytes) {
+      return {
+        ok: false,
+        error: 'RECORD_BATCH_TOO_LARGE',
+        message: `${records.length} bytes of records exceed segment.bytes=${this.config.segmentBytes}`,
+      }
+    }
+    for (const batch of batches) {
+      if (batch.sizeBytes > this.config.maxMessageBytes) {
+        return {
+          ok: false,
+          error: 'MESSAGE_TOO_LARGE',
+          message: `a ${batch.sizeBytes}-byte record batch exceeds max.message.bytes=${this.config.maxMessageBytes}`,
+        }
+      }
+      if (batch.isControl) return {ok: false, error: 'INVALID_RECORD', message: 'clients may not write control batches'}
+      // Kafka's LogValidator: the offset range must match the record count.
+      if (batch.recordCount < 1 || batch.lastOffsetDelta !== batch.recordCount - 1) {
+        return {
+          ok: false,
+          error: 'INVALID_RECORD',
+          message: `record batch has ${batch.recordCount} records but lastOffsetDelta ${batch.lastOffsetDelta}`,
+        }
+      }
+    }
+
+    const logAppendTime = this.config.timestampType === 'LogAppendTime'
+    const staged = new Map<number, ProducerEntry>()
+    const appended: AppendedBatch[] = []
+    const assignedBases: number[] = []
+    let nextOffset = this.logEndOffset
+    for (const batch of batches) {
+      const baseOffset = nextOffset
+      nextOffset += batch.lastOffsetDelta + 1
+      if (batch.producerId >= 0) {
+        const check = this.producers.check(batch, staged.get(batch.producerId))
+        if (check.kind === 'duplicate') return this.duplicateResult(check.batch, logAppendTime)
+        if (check.kind === 'error') return {ok: false, error: check.error, message: check.message}
+        const base = staged.get(batch.producerId) ?? this.producers.entry(batch.producerId)
+        staged.set(batch.producerId, this.producers.next(base, batch, baseOffset, logAppendTime ? nowMs : batch.maxTimestamp))
+      }
+      assignedBases.push(baseOffset)
+      appended.push({
+        position: batch.position,
+        sizeBytes: batch.sizeBytes,
+        lastOffset: nextOffset - 1,
+        maxTimestamp: logAppendTime ? nowMs : batch.maxTimestamp,
+      })
+    }
+
+    this.maybeRoll(records.length, nextOffset - 1, nowMs)
+    batches.forEach((batch, i) => {
+      patchRecordBatch(records, batch.position, {
+        baseOffset: assignedBases[i],
+        partitionLeaderEpoch: this.leaderEpoch,
+        logAppendTimeMs: logAppendTime ? nowMs : undefined,
+      })
+    })
+    try {
+      this.active.append(records, appended, this.config.indexIntervalBytes)
+      if (this.fsync === 'always') this.active.log.sync()
+      else this.unflushed = true
+    } catch (error) {
+      // The segment's size was not advanced, so the next append overwrites any partial write.
+      return {ok: false, error: 'KAFKA_STORAGE_ERROR', message: `unable to write to ${this.dir}: ${(error as Error).message}`}
+    }
+    for (const entry of staged.values()) this.producers.put(entry)
+    const logEndOffset = this.logEndOffset
+    for (const listener of this.listeners) listener(logEndOffset)
+    return {
+      ok: true,
+      baseOffset: assignedBases[0],
+      lastOffset: logEndOffset - 1,
+      logAppendTimeMs: logAppendTime ? nowMs : -1,
+      logStartOffset: this.logStart,
+      duplicate: false,
+    }
+  }
+
+  private duplicateResult(batch: ProducerBatch, logAppendTime: boolean): AppendResult {
+    return {
+      ok: true,
+      baseOffset: batch.firstOffset,
+      lastOffset: batch.lastOffset,
+      logAppendTimeMs: logAppendTime ? batch.timestampMs : -1,
+      logStartOffset: this.logStart,
+      duplicate: true,
+    }
+  }
+
+  // Kafka's LogSegment.shouldRoll: full, old (segment.ms since the first batch's timestamp),
+  // or the next offset no longer fits the index's 32-bit relative offsets. Never an empty one.
+  private maybeRoll(incomingBytes: number, lastOffset: number, nowMs: number): void {
+    const active = this.active
+    if (active.sizeBytes === 0) return
+    const full = active.sizeBytes + incomingBytes > this.config.segmentBytes
+    const rollingBaseMs = active.firstBatchTimestampMs >= 0 ? active.firstBatchTimestampMs : active.createdMs
+    const aged = nowMs - rollingBaseMs > this.config.segmentMs
+    const offsetOverflow = lastOffset - active.baseOffset > INT32_MAX
+    if (full || aged || offsetOverflow) this.roll(nowMs)
+  }
+
+  private roll(nowMs: number): void {
+    const baseOffset = this.logEndOffset
+    this.active.deactivate()
+    this.writeProducerSnapshot(baseOffset)
+    this.segments.push(Segment.create(this.storage, this.dir, baseOffset, nowMs))
+  }
+
+  /**
+   * Whole batches starting with the one that holds `fetchOffset`, up to `maxBytes` (the first
+   * batch is returned whole even when larger), possibly across segments. A fetch at the log
+   * end returns no chunks; outside [logStart, logEnd] it is OFFSET_OUT_OF_RANGE.
+   */
+  read(fetchOffset: number, maxBytes: number): ReadResult {
+    const logStartOffset = this.logStart
+    const logEndOffset = this.logEndOffset
+    if (fetchOffset < logStartOffset || fetchOffset > logEndOffset) {
+      return {
+        ok: false,
+        error: 'OFFSET_OUT_OF_RANGE',
+        message: `fetch offset ${fetchOffset} is outside the log's range [${logStartOffset}, ${logEndOffset}]`,
+        logStartOffset,
+        logEndOffset,
+      }
+    }
+    const chunks: Buffer[] = []
+    let sizeBytes = 0
+    let i = this.segmentIndexOf(fetchOffset)
+    let position = this.segments[i].positionOf(fetchOffset)
+    while (position === undefined && i + 1 < this.segments.length) {
+      i++
+      position = this.segments[i].positionOf(fetchOffset)
+    }
+    while (position !== undefined && i < this.segments.length) {
+      const segment = this.segments[i]
+      const got = segment.read(position, maxBytes - sizeBytes, chunks.length === 0)
+      if (got.length === 0) break
+      let gotBytes = 0
+      for (const chunk of got) gotBytes += chunk.length
+      chunks.push(...got)
+      sizeBytes += gotBytes
+      if (position + gotBytes < segment.sizeBytes || sizeBytes >= maxBytes) break
+      i++
+      position = 0
+    }
+    return {ok: true, chunks, sizeBytes, logStartOffset, logEndOffset}
+  }
+
+  // Last segment whose base offset is <= offset (segments are sorted by base offset).
+  private segmentIndexOf(offset: number): number {
+    let lo = 0
+    let hi = this.segments.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (this.segments[mid].baseOffset <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  /** ListOffsets by timestamp: the first record with timestamp >= `timestampMs`, or undefined when none is. */
+  offsetForTimestamp(timestampMs: number): TimestampOffset | undefined {
+    for (const segment of this.segments) {
+      if (segment.maxTimestampMs < timestampMs) continue
+      const found = segment.offsetForTimestamp(timestampMs)
+      if (found) return {offset: Math.max(found.offset, this.logStart), timestampMs: found.timestamp}
+    }
+    return undefined
+  }
+
+  /** ListOffsets MAX_TIMESTAMP (-3, KIP-734): the first record with the largest timestamp, or undefined when empty. */
+  maxTimestampOffset(): TimestampOffset | undefined {
+    let best: Segment | undefined
+    for (const segment of this.segments) {
+      if (segment.maxTimestampMs >= 0 && (best === undefined || segment.maxTimestampMs > best.maxTimestampMs)) best = segment
+    }
+    const found = best?.offsetOfMaxTimestampExact()
+    return found ? {offset: found.offset, timestampMs: found.timestamp} : undefined
+  }
+
+  /**
+   * DeleteRecords: moves the log start to `offset` (-1 = the high watermark) and drops the
+   * segments wholly below it. Offsets above the log end are OFFSET_OUT_OF_RANGE; below the
+   * current start it changes nothing. Returns the new low watermark.
+   */
+  deleteRecordsBefore(offset: number, nowMs = Date.now()): DeleteRecordsResult {
+    const target = offset === -1 ? this.logEndOffset : offset
+    if (target < 0 || target > this.logEndOffset) {
+      return {ok: false, error: 'OFFSET_OUT_OF_RANGE', message: `offset ${offset} is beyond the high watermark ${this.logEndOffset}`}
+    }
+    if (target > this.logStart) {
+      this.logStart = target
+      this.storage.writeTextAtomic(path.join(this.dir, LOG_START_FILE), String(target))
+      this.deleteOldestSegments((_segment, next) => next !== undefined && next.baseOffset <= this.logStart, nowMs)
+      this.producers.truncateHead(this.logStart)
+    }
+    return {ok: true, lowWatermark: this.logStart}
+  }
+
+  /**
+   * Retention, as Kafka's deleteOldSegments: whole segments from the oldest while they are
+   * past retention.ms (by their newest timestamp), while the log stays at or above
+   * retention.bytes without them, or while they lie below the log start. The active segment
+   * goes too when it qualifies and is not empty (an empty one is rolled first). Also expires
+   * idle producer ids. Returns the number of segments deleted.
+   */
+  enforceRetention(nowMs = Date.now()): number {
+    let deleted = this.deleteOldestSegments((_segment, next) => next !== undefined && next.baseOffset <= this.logStart, nowMs)
+    const {retentionMs, retentionBytes} = this.config
+    if (retentionMs >= 0) {
+      deleted += this.deleteOldestSegments((segment) => nowMs - segment.largestTimestampMs() > retentionMs, nowMs)
+    }
+    if (retentionBytes >= 0) {
+      let excessBytes = this.sizeBytes - retentionBytes
+      deleted += this.deleteOldestSegments((segment) => {
+        if (excessBytes - segment.sizeBytes < 0) return false
+        excessBytes -= segment.sizeBytes
+        return true
+      }, nowMs)
+    }
+    this.producers.expire(nowMs, this.producerIdExpirationMs)
+    return deleted
+  }
+
+  private deleteOldestSegments(deletable: (segment: Segment, next: Segment | undefined) => boolean, nowMs: number): number {
+    let count = 0
+    while (count < this.segments.length) {
+      const segment = this.segments[count]
+      const next = this.segments[count + 1]
+      if ((next === undefined && segment.sizeBytes === 0) || !deletable(segment, next)) break
+      count++
+    }
+    if (count === 0) return 0
+    if (count === this.segments.length) this.roll(nowMs) // keep one segment, at the log end
+    const doomed = this.segments.slice(0, count)
+    this.segments = this.segments.slice(count)
+    for (const segment of doomed) {
+      segment.close()
+      for (const suffix of ['.log', '.index', '.timeindex'] as const) {
+        this.storage.remove(path.join(this.dir, segmentFileName(segment.baseOffset, suffix)))
+      }
+    }
+    this.logStart = Math.max(this.logStart, this.segments[0].baseOffset)
+    this.producers.truncateHead(this.logStart)
+    return count
+  }
+
+  /** Forces written data to disk when some is unflushed (the owner's fsync interval timer). */
+  flush(): void {
+    if (!this.unflushed) return
+    this.active.flush()
+    this.unflushed = false
+  }
+
+  /** Flushes, snapshots producer state at the log end and closes the files. */
+  close(): void {
+    this.active.flush()
+    this.writeProducerSnapshot(this.logEndOffset)
+    for (const segment of this.segments) segment.close()
+    this.listeners.clear()
+  }
+
+  // Producer snapshots, `<20-digit offset>.snapshot`, hold the state of every producer for
+  // offsets below that offset. Kafka's are binary with a CRC; these are JSON (written
+  // atomically), read only by this module.
+  private writeProducerSnapshot(offset: number): void {
+    this.storage.writeTextAtomic(path.join(this.dir, segmentFileName(offset, '.snapshot')), JSON.stringify(this.producers.toJSON()))
+    const snapshots = this.snapshotOffsets()
+    for (const old of snapshots.slice(0, -SNAPSHOTS_KEPT)) this.storage.remove(path.join(this.dir, segmentFileName(old, '.snapshot')))
+  }
+
+  private snapshotOffsets(): number[] {
+    return this.storage
+      .list(this.dir)
+      .filter((name) => /^\d{20}\.snapshot$/.test(name))
+      .map((name) => Number(name.slice(0, 20)))
+      .sort((a, b) => a - b)
+  }
+
+  // The newest snapshot at or below the log end, then the batch headers after it.
+  private loadProducerState(): ProducerState {
+    const logEnd = this.logEndOffset
+    let state = new ProducerState()
+    let replayFrom = this.segments[0].baseOffset
+    for (const offset of this.snapshotOffsets().reverse()) {
+      const file = path.join(this.dir, segmentFileName(offset, '.snapshot'))
+      if (offset > logEnd) {
+        this.storage.remove(file) // taken past a tail that recovery truncated
+        continue
+      }
+      try {
+        state = ProducerState.fromJSON(JSON.parse(this.storage.readText(file) ?? '[]') as ProducerEntry[])
+        replayFrom = Math.max(offset, replayFrom)
+        break
+      } catch {
+        this.storage.remove(file) // torn: fall back to an older one or to the log itself
+      }
+    }
+    for (let i = this.segmentIndexOf(replayFrom); i < this.segments.length; i++) {
+      const segment = this.segments[i]
+      const from = segment.positionOf(replayFrom)
+      if (from === undefined) continue
+      walkBatches(segment.log, from, segment.sizeBytes, false, (buf, at) => {
+        const header = readRecordBatchHeader(buf, at)
+        if (header.baseOffset >= replayFrom) state.replay(header)
+        return true
+      })
+    }
+    state.truncateHead(this.logStart)
+    return state
+  }
+}
