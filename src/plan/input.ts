@@ -1,0 +1,100 @@
+// Turns raw option values (flags or prompt answers, all strings or undefined) into a
+// validated PlanInput. Defaults are documented in PLAN.md and `kctl plan --help`:
+//   fanout 1; retention 7d (Kafka's log.retention.hours=168); record size 1 KiB;
+//   RF 3 and min.insync 2 with --ha, else 1 and 1; AZs 3 with --ha, else 1;
+//   10 MiB/s per partition for producers and consumers; hardware: --tier (default
+//   recommended), each --cores/--memory/--disk/--disk-mbps/--network overriding one figure.
+// The write throughput has no sensible default: plan asks for it on a TTY, else it is a usage error.
+import {usageError} from '../errors.js'
+import {parseBytes, parseDurationMs} from '../config/units.js'
+import type {PlanInput} from './model.js'
+import {seedTiers, type TierName, tierNames} from './tiers.js'
+
+export interface RawPlanOptions {
+  ha?: boolean
+  writeMbps?: string
+  fanout?: string
+  retention?: string
+  retentionBytes?: string
+  replicationFactor?: string
+  minInsyncReplicas?: string
+  recordSize?: string
+  partitions?: string
+  partitionMbps?: string
+  azs?: string
+  tier?: string
+  cores?: string
+  memory?: string
+  disk?: string
+  diskMbps?: string
+  network?: string
+}
+
+export const defaultPartitionMiBps = 10
+
+function positiveNumber(text: string, flag: string, options: {integer?: boolean; allowZero?: boolean} = {}): number {
+  const value = Number(text.trim())
+  const ok = text.trim() !== '' && Number.isFinite(value) && (options.allowZero ? value >= 0 : value > 0) && (!options.integer || Number.isInteger(value))
+  if (!ok) {
+    const expected = `${options.integer ? 'a whole number' : 'a number'} ${options.allowZero ? '≥ 0' : '> 0'}`
+    throw usageError(`invalid --${flag} "${text}": expected ${expected}`, `for example --${flag} ${options.integer ? 3 : 50}`)
+  }
+  return value
+}
+
+/** "1Gbps", "10Gbps", "100Mbps" or a bare number of Mbit/s. */
+export function parseNetworkMbps(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(gbps|gbit|g|mbps|mbit|m)?$/i.exec(text.trim())
+  if (!match || Number(match[1]) <= 0) throw usageError(`invalid --network "${text}": expected a link speed`, 'for example --network 1Gbps, 10Gbps or 100Mbps')
+  const unit = (match[2] ?? 'mbps').toLowerCase()
+  return Number(match[1]) * (unit.startsWith('g') ? 1000 : 1)
+}
+
+function sizeGiB(text: string, flag: string): number {
+  const bytes = parseBytes(text, `--${flag}`)
+  if (bytes <= 0) throw usageError(`invalid --${flag} "${text}": must be more than 0`, `for example --${flag} 500GB`)
+  return bytes / 2 ** 30
+}
+
+export function resolvePlanInput(raw: RawPlanOptions): PlanInput {
+  const ha = Boolean(raw.ha)
+  if (raw.writeMbps === undefined) throw usageError('missing --write-mbps', 'give the producers\' total write throughput in MiB/s, for example --write-mbps 50')
+  const tierText = raw.tier ?? 'recommended'
+  if (!tierNames.includes(tierText as TierName)) throw usageError(`unknown tier "${tierText}"`, `use --tier ${tierNames.join(' or --tier ')}`)
+  const tier = tierText as TierName
+  const base = seedTiers[ha ? 'ha' : 'single'][tier]
+  const hardware = {
+    cores: raw.cores === undefined ? base.cores : positiveNumber(raw.cores, 'cores', {integer: true}),
+    memoryGiB: raw.memory === undefined ? base.memoryGiB : sizeGiB(raw.memory, 'memory'),
+    diskGiB: raw.disk === undefined ? base.diskGiB : sizeGiB(raw.disk, 'disk'),
+    diskMiBps: raw.diskMbps === undefined ? base.diskMiBps : positiveNumber(raw.diskMbps, 'disk-mbps'),
+    networkMbps: raw.network === undefined ? base.networkMbps : parseNetworkMbps(raw.network),
+  }
+  const fromTier = [raw.cores, raw.memory, raw.disk, raw.diskMbps, raw.network].every((value) => value === undefined)
+  const retentionMs = parseDurationMs(raw.retention ?? '7d', '--retention')
+  if (retentionMs <= 0) throw usageError(`invalid --retention "${raw.retention}": must be more than 0`, 'for example --retention 7d')
+  const replicationFactor = raw.replicationFactor === undefined ? (ha ? 3 : 1) : positiveNumber(raw.replicationFactor, 'replication-factor', {integer: true})
+  const minInsyncReplicas = raw.minInsyncReplicas === undefined
+    ? Math.max(1, Math.min(2, replicationFactor - 1))
+    : positiveNumber(raw.minInsyncReplicas, 'min-insync-replicas', {integer: true})
+  if (minInsyncReplicas > replicationFactor) {
+    throw usageError(`--min-insync-replicas ${minInsyncReplicas} exceeds --replication-factor ${replicationFactor}`, 'min.insync.replicas must be at most the replication factor (RF − 1 to survive a broker loss)')
+  }
+  const partitionMiBps = raw.partitionMbps === undefined ? defaultPartitionMiBps : positiveNumber(raw.partitionMbps, 'partition-mbps')
+  return {
+    ha,
+    writeMiBps: positiveNumber(raw.writeMbps, 'write-mbps'),
+    fanout: raw.fanout === undefined ? 1 : positiveNumber(raw.fanout, 'fanout', {integer: true, allowZero: true}),
+    retentionHours: retentionMs / 3_600_000,
+    retentionBytesPerPartition: raw.retentionBytes === undefined ? undefined : parseBytes(raw.retentionBytes, '--retention-bytes'),
+    replicationFactor,
+    minInsyncReplicas,
+    recordBytes: raw.recordSize === undefined ? 1024 : parseBytes(raw.recordSize, '--record-size'),
+    partitions: raw.partitions === undefined ? undefined : positiveNumber(raw.partitions, 'partitions', {integer: true}),
+    producerPartitionMiBps: partitionMiBps,
+    consumerPartitionMiBps: partitionMiBps,
+    azs: raw.azs === undefined ? (ha ? 3 : 1) : positiveNumber(raw.azs, 'azs', {integer: true}),
+    hardware,
+    tier: fromTier ? tier : undefined,
+  }
+}

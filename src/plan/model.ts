@@ -1,0 +1,317 @@
+// The capacity model: numbers in, a plan with reasons out. Pure: no I/O, no UI.
+// Every formula is stated beside its code and repeated in PLAN.md (formulas.ts); units are in
+// the names: MiB/s for throughput (Kafka's tools print MB meaning MiB), GiB for memory and
+// disk, Mbit/s for network links.
+import {type Hardware, seedTiers, type TierName, type TierPosition, tierPosition} from './tiers.js'
+
+export interface PlanInput {
+  ha: boolean
+  /** Producer write throughput into the cluster, before replication. */
+  writeMiBps: number
+  /** Consumer groups reading each byte. */
+  fanout: number
+  retentionHours: number
+  /** Per-partition size cap, as Kafka's retention.bytes; undefined = time only. */
+  retentionBytesPerPartition?: number
+  replicationFactor: number
+  minInsyncReplicas: number
+  recordBytes: number
+  /** Given partition count, or undefined to derive it from the per-partition throughputs. */
+  partitions?: number
+  producerPartitionMiBps: number
+  consumerPartitionMiBps: number
+  azs: number
+  hardware: Hardware
+  /** Set when the hardware came from a seed tier. */
+  tier?: TierName
+}
+
+export type LimitStatus = 'ok' | 'warn' | 'over' | 'below-minimum'
+
+export interface LimitRow {
+  id: string
+  description: string
+  unit: string
+  /** Demand per broker at the planned broker count. */
+  need: number
+  /** Capacity of one broker. */
+  have: number
+  /** need / have. */
+  utilisation: number
+  /** Highest utilisation the plan accepts (headroom). */
+  budget: number
+  status: LimitStatus
+  /** Brokers this limit alone needs. */
+  minBrokers: number
+  /** Where the backing hardware sits against the seed's tiers, if hardware backs this limit. */
+  tier?: TierPosition
+  formula: string
+}
+
+export interface Plan {
+  mode: 'single' | 'ha'
+  brokers: number
+  azs: number
+  brokersPerAz: number
+  decidingLimit: string
+  decidingReason: string
+  partitions: number
+  replicasPerBroker: number
+  hardware: Hardware & {tier?: TierName; position: Record<keyof Hardware, TierPosition>}
+  sizing: {
+    heapGiB: number
+    pageCacheGiB: number
+    numIoThreads: number
+    numNetworkThreads: number
+    numReplicaFetchers: number
+  }
+  limits: LimitRow[]
+  faultTolerance: {
+    survivesBrokerLoss: boolean
+    survivesAzLoss: boolean
+    brokerLoss: string
+    azLoss: string
+  }
+  warnings: string[]
+}
+
+// Headroom constants (design doc, "Capacity planning").
+export const networkBudget = 0.7 // keep NIC use at or below 70%
+export const diskThroughputBudget = 0.7 // same headroom for the disk's sequential MiB/s
+export const storageHeadroom = 0.75 // storage need is divided by 0.75: 25% free disk
+export const cpuBudget = 0.7
+export const pageCacheSeconds = 30 // page cache holds at least 30 s of writes
+// Warn when a row is above 80% of its budget.
+const warnFraction = 0.8
+// kctl's rule of thumb for CPU (not from the seed): one core per 50 MiB/s of network traffic
+// (in + out), or per 100,000 records/s appended (leader and follower writes), whichever is larger.
+export const cpuMiBpsPerCore = 50
+export const cpuRecordsPerSecondPerCore = 100_000
+// Replicas per broker: ~4000 on large brokers (design doc); far less on small ones, so
+// kctl allows 500 per core up to 4000.
+export const maxReplicasPerBroker = 4000
+export const replicasPerCore = 500
+
+/** 1 Mbit/s = 10^6 bits/s; 1 MiB = 2^20 bytes. */
+export function mbpsToMiBps(mbps: number): number {
+  return (mbps * 1e6) / 8 / 2 ** 20
+}
+
+/** heap = clamp(25% of RAM, 1 GiB, 6 GiB); the rest of memory is page cache. */
+export function heapGiB(memoryGiB: number): number {
+  return Math.min(6, Math.max(1, memoryGiB * 0.25))
+}
+
+/** num.io.threads = max(8, cores), num.network.threads = max(3, cores/2), num.replica.fetchers = max(1, cores/4). */
+export function threadCounts(cores: number): {numIoThreads: number; numNetworkThreads: number; numReplicaFetchers: number} {
+  return {
+    numIoThreads: Math.max(8, cores),
+    numNetworkThreads: Math.max(3, Math.floor(cores / 2)),
+    numReplicaFetchers: Math.max(1, Math.floor(cores / 4)),
+  }
+}
+
+/** partitions = ceil(max(W / producer-per-partition, W / consumer-per-partition)). */
+export function derivePartitions(writeMiBps: number, producerPartitionMiBps: number, consumerPartitionMiBps: number): number {
+  return Math.max(1, Math.ceil(Math.max(writeMiBps / producerPartitionMiBps, writeMiBps / consumerPartitionMiBps)))
+}
+
+/** Replicas one broker may host: min(4000, 500 · cores). */
+export function replicaCapacity(cores: number): number {
+  return Math.min(maxReplicasPerBroker, replicasPerCore * cores)
+}
+
+/** Bytes the cluster stores before replication: W · retention, capped by retention.bytes · partitions. */
+export function storedGiB(input: Pick<PlanInput, 'writeMiBps' | 'retentionHours' | 'retentionBytesPerPartition'>, partitions: number): number {
+  const byTimeGiB = (input.writeMiBps * input.retentionHours * 3600) / 1024
+  if (input.retentionBytesPerPartition === undefined) return byTimeGiB
+  return Math.min(byTimeGiB, (input.retentionBytesPerPartition * partitions) / 2 ** 30)
+}
+
+interface LimitSpec {
+  id: string
+  description: string
+  unit: string
+  budget: number
+  /** Cluster-wide demand; per-broker need = total / brokers. */
+  total: number
+  have: number
+  tier?: TierPosition
+  formula: string
+  /** Traffic limits must still fit after a broker or an AZ is lost. */
+  traffic: boolean
+}
+
+function limitSpecs(input: PlanInput, partitions: number, position: Record<keyof Hardware, TierPosition>): LimitSpec[] {
+  const {writeMiBps: w, replicationFactor: rf, fanout: c, hardware} = input
+  const nicMiBps = mbpsToMiBps(hardware.networkMbps)
+  const cacheGiB = hardware.memoryGiB - heapGiB(hardware.memoryGiB)
+  const trafficMiBps = w * rf + w * (c + rf - 1)
+  const recordsPerSecond = (w * rf * 2 ** 20) / input.recordBytes
+  return [
+    {
+      id: 'network-in', description: 'NIC inbound (producers + replication)', unit: 'MiB/s', budget: networkBudget,
+      total: w * rf, have: nicMiBps, tier: position.networkMbps, traffic: true,
+      formula: 'in = W·RF/N ≤ 70% of NIC',
+    },
+    {
+      id: 'network-out', description: 'NIC outbound (consumers + replication)', unit: 'MiB/s', budget: networkBudget,
+      total: w * (c + rf - 1), have: nicMiBps, tier: position.networkMbps, traffic: true,
+      formula: 'out = W·(C + RF − 1)/N ≤ 70% of NIC',
+    },
+    {
+      id: 'disk-throughput', description: 'disk writes (leaders + followers)', unit: 'MiB/s', budget: diskThroughputBudget,
+      total: w * rf, have: hardware.diskMiBps, tier: position.diskMiBps, traffic: true,
+      formula: 'write = W·RF/N ≤ 70% of disk MiB/s',
+    },
+    {
+      id: 'storage', description: 'retained data with 25% free', unit: 'GiB', budget: 1,
+      total: (storedGiB(input, partitions) * rf) / storageHeadroom, have: hardware.diskGiB, tier: position.diskGiB, traffic: false,
+      formula: 'storage = W·retention·RF/N/0.75 ≤ disk',
+    },
+    {
+      id: 'page-cache', description: `page cache for ${pageCacheSeconds} s of writes`, unit: 'GiB', budget: 1,
+      total: (pageCacheSeconds * w * rf) / 1024, have: Math.max(0, cacheGiB), tier: position.memoryGiB, traffic: true,
+      formula: 'cache = 30 s·W·RF/N ≤ memory − heap',
+    },
+    {
+      id: 'cpu', description: 'cores for traffic and record appends', unit: 'cores', budget: cpuBudget,
+      total: Math.max(trafficMiBps / cpuMiBpsPerCore, recordsPerSecond / cpuRecordsPerSecondPerCore), have: hardware.cores,
+      tier: position.cores, traffic: true,
+      formula: 'cpu = max((in + out)/50 MiB/s, W·RF/record size/100k rec/s)/N ≤ 70% of cores',
+    },
+    {
+      id: 'partitions', description: 'partition replicas per broker', unit: 'replicas', budget: 1,
+      total: partitions * rf, have: replicaCapacity(hardware.cores), tier: position.cores, traffic: false,
+      formula: 'replicas = partitions·RF/N ≤ min(4000, 500·cores)',
+    },
+  ]
+}
+
+/** Brokers a limit alone needs: ceil(total / (have · budget)); Infinity when have is 0. */
+export function brokersFor(total: number, have: number, budget: number): number {
+  if (total <= 0) return 1
+  if (have <= 0) return Number.POSITIVE_INFINITY
+  // Round before ceil so 3.0000000001 from float division stays 3.
+  return Math.max(1, Math.ceil(Number((total / (have * budget)).toFixed(9))))
+}
+
+export function roundUpToMultiple(value: number, multiple: number): number {
+  return Math.ceil(value / multiple) * multiple
+}
+
+export function planCapacity(input: PlanInput): Plan {
+  const mode = input.ha ? 'ha' : 'single'
+  const tiers = seedTiers[mode]
+  const position = Object.fromEntries(
+    (Object.keys(input.hardware) as (keyof Hardware)[]).map((key) => [key, tierPosition(input.hardware[key], tiers.minimum[key], tiers.recommended[key])]),
+  ) as Record<keyof Hardware, TierPosition>
+  const partitions = input.partitions ?? derivePartitions(input.writeMiBps, input.producerPartitionMiBps, input.consumerPartitionMiBps)
+  const specs = limitSpecs(input, partitions, position)
+  const minBrokers = specs.map((spec) => brokersFor(spec.total, spec.have, spec.budget))
+  const capacityBrokers = Math.max(...minBrokers)
+  const trafficBrokers = Math.max(...specs.map((spec, index) => (spec.traffic ? minBrokers[index] : 1)))
+  const warnings: string[] = []
+
+  // brokers = max over limits, ≥ RF (and ≥ 3 for HA), rounded up to a multiple of the AZ count.
+  const floor = Math.max(input.replicationFactor, input.ha ? 3 : 1)
+  let decidingLimit = specs[minBrokers.indexOf(capacityBrokers)].id
+  let decidingReason = `${decidingLimit} needs ${capacityBrokers} broker(s)`
+  let brokers = capacityBrokers
+  if (floor > brokers) {
+    brokers = floor
+    decidingLimit = 'replication-factor'
+    decidingReason = input.replicationFactor >= floor
+      ? `replication factor ${input.replicationFactor} needs ${floor} brokers`
+      : `high availability needs at least ${floor} brokers`
+  }
+  if (!Number.isFinite(brokers)) {
+    brokers = floor
+    warnings.push(`${decidingLimit} cannot be met by adding brokers: each broker has no capacity for it`)
+  }
+  const rounded = roundUpToMultiple(brokers, input.azs)
+  if (rounded !== brokers) {
+    decidingReason += `, rounded up from ${brokers} to a multiple of ${input.azs} AZs`
+    brokers = rounded
+  }
+  // HA: grow by one broker per AZ until the traffic still fits after losing one broker and one AZ.
+  if (input.ha && Number.isFinite(trafficBrokers)) {
+    const afterAzLoss = (count: number) => count - count / input.azs
+    const survives = (count: number) => count - 1 >= trafficBrokers && (input.azs === 1 || afterAzLoss(count) >= trafficBrokers)
+    if (!survives(brokers)) {
+      const before = brokers
+      while (!survives(brokers)) brokers += input.azs
+      decidingLimit = 'fault-tolerance'
+      decidingReason = `${before} brokers carry the load, ${brokers} still carry it after losing one broker${input.azs > 1 ? ' or one AZ' : ''}`
+    }
+  }
+
+  const limits: LimitRow[] = specs.map((spec, index) => {
+    const need = spec.total / brokers
+    const utilisation = spec.have > 0 ? need / spec.have : Number.POSITIVE_INFINITY
+    let status: LimitStatus = 'ok'
+    if (utilisation > spec.budget) status = 'over'
+    else if (utilisation > spec.budget * warnFraction) status = 'warn'
+    if (spec.tier === 'below-minimum') status = 'below-minimum'
+    return {
+      id: spec.id, description: spec.description, unit: spec.unit, need, have: spec.have, utilisation, budget: spec.budget,
+      status, minBrokers: minBrokers[index], tier: spec.tier, formula: spec.formula,
+    }
+  })
+
+  for (const [key, where] of Object.entries(position)) {
+    if (where === 'below-minimum') {
+      const unit = {cores: 'cores', memoryGiB: 'GiB', diskGiB: 'GiB', diskMiBps: 'MiB/s', networkMbps: 'Mbit/s'}[key as keyof Hardware]
+      warnings.push(`${key} ${input.hardware[key as keyof Hardware]} ${unit} is below the seed's ${mode} minimum of ${tiers.minimum[key as keyof Hardware]} ${unit}`)
+    }
+  }
+  for (const row of limits) {
+    if (row.utilisation > row.budget) warnings.push(`${row.id} is over budget: ${formatNumber(row.need)} of ${formatNumber(row.have)} ${row.unit} per broker`)
+  }
+  if (input.replicationFactor > brokers) warnings.push(`replication factor ${input.replicationFactor} exceeds ${brokers} brokers`)
+
+  const faultTolerance = faultToleranceOf(input, brokers, trafficBrokers)
+  const sizing = {heapGiB: heapGiB(input.hardware.memoryGiB), pageCacheGiB: Math.max(0, input.hardware.memoryGiB - heapGiB(input.hardware.memoryGiB)), ...threadCounts(input.hardware.cores)}
+  return {
+    mode, brokers, azs: input.azs, brokersPerAz: brokers / input.azs, decidingLimit, decidingReason, partitions,
+    replicasPerBroker: (partitions * input.replicationFactor) / brokers,
+    hardware: {...input.hardware, tier: input.tier, position}, sizing, limits, faultTolerance, warnings,
+  }
+}
+
+// Losing brokers costs capacity (the survivors must still carry the traffic limits) and
+// durability: acks=all writes stop when fewer than min.insync.replicas replicas remain. With
+// rack-aware placement a partition loses at most ceil(RF/AZs) replicas when one AZ goes.
+function faultToleranceOf(input: PlanInput, brokers: number, trafficBrokers: number): Plan['faultTolerance'] {
+  const rf = input.replicationFactor
+  const minIsr = input.minInsyncReplicas
+  let brokerLoss: string
+  let survivesBrokerLoss = false
+  if (brokers === 1) brokerLoss = 'no: the only broker holds every partition; HA needs at least 3 brokers (--ha)'
+  else if (rf - 1 < minIsr) brokerLoss = `no: RF ${rf} leaves ${rf - 1} replica(s), below min.insync.replicas ${minIsr}; raise RF to ${minIsr + 1}`
+  else if (brokers - 1 < trafficBrokers) brokerLoss = `no: ${brokers - 1} brokers remain, the load needs ${trafficBrokers}; short by ${trafficBrokers - brokers + 1}`
+  else {
+    survivesBrokerLoss = true
+    brokerLoss = `yes: ${brokers - 1} brokers carry the load (needs ${trafficBrokers}), ${rf - 1} replicas ≥ min.insync.replicas ${minIsr}`
+  }
+  let azLoss: string
+  let survivesAzLoss = false
+  const lostReplicas = Math.ceil(rf / input.azs)
+  const remainingBrokers = brokers - brokers / input.azs
+  if (input.azs === 1) azLoss = 'no: a single AZ; spread brokers over 3 AZs (--azs 3)'
+  else if (rf - lostReplicas < minIsr) {
+    azLoss = `no: one AZ takes ${lostReplicas} of ${rf} replicas, leaving ${rf - lostReplicas} < min.insync.replicas ${minIsr}; short by ${minIsr - rf + lostReplicas} replica(s)`
+  } else if (remainingBrokers < trafficBrokers) {
+    azLoss = `no: ${remainingBrokers} brokers remain, the load needs ${trafficBrokers}; short by ${trafficBrokers - remainingBrokers}`
+  } else {
+    survivesAzLoss = true
+    azLoss = `yes: ${remainingBrokers} brokers remain (needs ${trafficBrokers}), ${rf - lostReplicas} replicas ≥ min.insync.replicas ${minIsr}`
+  }
+  return {survivesBrokerLoss, survivesAzLoss, brokerLoss, azLoss}
+}
+
+/** Up to 2 decimals, no trailing zeros: 12, 12.5, 0.03. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return '∞'
+  return String(Number(value.toFixed(value !== 0 && Math.abs(value) < 0.01 ? 4 : 2)))
+}
