@@ -53,6 +53,8 @@ export class LoadProducer {
   readonly errorCodes = new Map<number, number>()
   errors = 0
   inFlight = 0
+  /** Set when a request failed outright (connection lost, timeout): the run should stop. */
+  failure: unknown = null
   private nextIndex = 0
   private generationDone = false
   private readonly open: (BatchBuilder | null)[]
@@ -231,7 +233,10 @@ export class LoadProducer {
       const sealed = batches.map((batch) => ({partition: batch.partition, records: batch.seal(this.options.compression)}))
       this.transport.produce(sealed).then(
         (codes) => this.acknowledged(batches, codes),
-        () => this.acknowledged(batches, batches.map(() => -1)),
+        (error: unknown) => {
+          this.failure ??= error
+          this.acknowledged(batches, batches.map(() => -1))
+        },
       )
     }
   }

@@ -36,8 +36,8 @@ export function percentilesOf(histogram: Histogram): LatencyPercentiles {
   }
 }
 
-/** One point of the time series behind the json arrays and the report's charts. */
-export interface Sample extends LatencyPercentiles {
+/** Throughput over one sample period. */
+export interface RateSample {
   /** Milliseconds from the start of the run to the end of this sample. */
   atMs: number
   durationMs: number
@@ -45,6 +45,14 @@ export interface Sample extends LatencyPercentiles {
   bytes: number
   recordsPerSec: number
   mibPerSec: number
+}
+
+/** One point of the time series behind the json arrays and the report's charts. */
+export interface Sample extends RateSample, LatencyPercentiles {}
+
+export function rateSample(atMs: number, durationMs: number, records: number, bytes: number): RateSample {
+  const ms = Math.max(1, durationMs)
+  return {atMs, durationMs: ms, records, bytes, recordsPerSec: (records * 1000) / ms, mibPerSec: (bytes * 1000) / ms / 1024 / 1024}
 }
 
 export interface Totals extends LatencyPercentiles {
@@ -128,14 +136,8 @@ export class LatencyRecorder {
 
   /** Closes the current sample interval and appends it to `samples`. */
   takeSample(nowMs: number): Sample {
-    const durationMs = Math.max(1, nowMs - this.intervalStartMs)
     const sample: Sample = {
-      atMs: nowMs - this.startMs,
-      durationMs,
-      records: this.intervalRecords,
-      bytes: this.intervalBytes,
-      recordsPerSec: (this.intervalRecords * 1000) / durationMs,
-      mibPerSec: (this.intervalBytes * 1000) / durationMs / 1024 / 1024,
+      ...rateSample(nowMs - this.startMs, nowMs - this.intervalStartMs, this.intervalRecords, this.intervalBytes),
       ...percentilesOf(this.interval),
     }
     this.samples.push(sample)

@@ -1,0 +1,86 @@
+// Pieces the perf commands share: flags, the cluster address, Ctrl-C, the TTY progress bar.
+import {Flags} from '@oclif/core'
+import {connectionOptions, resolveConnection} from '../../src/admin/connection.js'
+import {KctlError, usageError} from '../../src/errors.js'
+import {type CompressionName, unavailableCodecs} from '../../src/perf/batch.js'
+import {parseDurationMs, parseBytes} from '../../src/config/units.js'
+
+export const producerFlags = {
+  acks: Flags.option({description: 'acknowledgements: all (-1), 1 (leader) or 0 (none)', options: ['all', '-1', '0', '1'] as const, default: 'all' as const})(),
+  'batch-size': Flags.string({description: 'largest record batch per partition (e.g. 16KiB, 1MiB)', default: '1MiB'}),
+  compression: Flags.option({
+    description: 'compression codec of the record batches',
+    options: ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const,
+    default: 'none' as const,
+  })(),
+  'key-pattern': Flags.string({description: 'record keys: none, round-robin:N or random:N (N distinct keys)', default: 'none'}),
+  'linger-ms': Flags.integer({description: 'how long a batch waits for more records before it is sent', default: 5, min: 0}),
+  'max-in-flight': Flags.integer({description: 'Produce requests in flight per producer', default: 5, min: 1}),
+  producers: Flags.integer({description: 'number of producers (each with its own connections)', default: 1, min: 1}),
+}
+
+export function parseAcks(acks: string): number {
+  return acks === 'all' ? -1 : Number(acks)
+}
+
+export function parseCompression(name: string): CompressionName {
+  if ((unavailableCodecs as readonly string[]).includes(name)) {
+    throw usageError(`unable to use compression ${name}: this build has no ${name} codec`, 'use --compression none or gzip')
+  }
+  return name as CompressionName
+}
+
+export function parseBatchBytes(text: string): number {
+  const bytes = parseBytes(text, '--batch-size')
+  if (bytes < 64 || bytes > 64 * 1024 * 1024) throw usageError(`invalid --batch-size "${text}"`, 'use between 64 bytes and 64MiB')
+  return Math.floor(bytes)
+}
+
+export function parseOptionalDurationMs(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined
+  const ms = parseDurationMs(text, flag)
+  if (ms <= 0) throw usageError(`invalid ${flag} "${text}"`, 'use a positive duration such as 30s or 5m')
+  return ms
+}
+
+/** The bootstrap servers for the lean perf client, which speaks plaintext only. */
+export function perfBootstrap(flags: {'bootstrap-server'?: string; context?: string; 'command-config'?: string; debug?: boolean}): string[] {
+  const connection = resolveConnection(connectionOptions(flags, 'run a load test'))
+  if (connection.tls || connection.sasl) {
+    throw new KctlError('unable to run a load test over TLS or SASL: the perf client speaks plaintext only', {
+      hint: 'point the test at a PLAINTEXT listener with -b HOST:PORT',
+    })
+  }
+  return connection.brokers
+}
+
+/** An AbortSignal fired by the first Ctrl-C; a second Ctrl-C exits at once. */
+export function interruptSignal(): {signal: AbortSignal; dispose: () => void} {
+  const controller = new AbortController()
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(130)
+    controller.abort()
+  }
+  process.on('SIGINT', onSignal)
+  return {signal: controller.signal, dispose: () => process.off('SIGINT', onSignal)}
+}
+
+/** A one-line progress bar on stderr, only on a TTY and never in json/yaml mode. */
+export function progressBar(enabled: boolean): {update: (p: {records: number; elapsedMs: number; fraction: number | null}) => void; clear: () => void} {
+  const active = enabled && Boolean(process.stderr.isTTY)
+  let drawn = false
+  return {
+    update({records, elapsedMs, fraction}) {
+      if (!active) return
+      const width = 30
+      const filled = fraction === null ? 0 : Math.round(fraction * width)
+      const bar = fraction === null ? '' : `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(fraction * 100)}% `
+      process.stderr.write(`\r${bar}${records} records, ${(elapsedMs / 1000).toFixed(1)} s\u001B[K`)
+      drawn = true
+    },
+    clear() {
+      if (drawn) process.stderr.write('\r\u001B[K')
+      drawn = false
+    },
+  }
+}
