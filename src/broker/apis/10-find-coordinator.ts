@@ -1,0 +1,44 @@
+// FindCoordinator (key 10), versions 0-6.
+//
+// Behavior:
+// - This broker is the coordinator of every group and transactional id: the answer is always
+//   its own node id and the advertised endpoint of the listener the request came in on.
+//
+// Not implemented:
+// - Share group coordinators (key type 2, KIP-932): answered with INVALID_REQUEST.
+//
+// Version notes:
+// - v1: KeyType (0 group, 1 transaction), throttle time, error message. v2: same as v1.
+// - v3: flexible. v4: batched CoordinatorKeys, one result per key (KIP-699). v5: may answer
+//   TRANSACTION_ABORTABLE (KIP-890). v6: share group key type (KIP-932).
+import {ErrorCode} from '../protocol/errors.js'
+import type {Decoded, Input} from '../protocol/schema.js'
+import type {FindCoordinatorRequest, FindCoordinatorResponse} from '../protocol/schemas/10-find-coordinator.js'
+import {defineApi} from './define-api.js'
+
+const KEY_TYPE_GROUP = 0
+const KEY_TYPE_TRANSACTION = 1
+
+export default defineApi<Decoded<typeof FindCoordinatorRequest>, Input<typeof FindCoordinatorResponse>>({
+  key: 10,
+  name: 'FindCoordinator',
+  versions: [0, 6],
+  handle(request, ctx) {
+    const {host, port} = ctx.state.advertisedFor(ctx.connection.listenerName)
+    const nodeId = ctx.state.nodeId
+    const known = request.keyType === KEY_TYPE_GROUP || request.keyType === KEY_TYPE_TRANSACTION
+    const errorCode = known ? ErrorCode.NONE : ErrorCode.INVALID_REQUEST
+    const errorMessage = known ? null : `key type ${request.keyType} is not supported by this broker`
+    if (ctx.apiVersion < 4) {
+      return known
+        ? {throttleTimeMs: 0, errorCode, errorMessage, nodeId, host, port}
+        : {throttleTimeMs: 0, errorCode, errorMessage, nodeId: -1, host: '', port: -1}
+    }
+    return {
+      throttleTimeMs: 0,
+      coordinators: request.coordinatorKeys.map((key) =>
+        known ? {key, nodeId, host, port, errorCode, errorMessage} : {key, nodeId: -1, host: '', port: -1, errorCode, errorMessage},
+      ),
+    }
+  },
+})

@@ -1,0 +1,53 @@
+// JoinGroup (key 11), versions 2-9.
+//
+// Behavior:
+// - The classic rebalance protocol of groups/coordinator.ts: the answer waits for the
+//   rendezvous (every member rejoined, or the rebalance timeout), so this handler is async.
+// - Member ids are made by the coordinator: clientId (or group.instance.id) plus a UUID.
+// - The client host is the connection's address with Kafka's leading slash ("/127.0.0.1").
+//
+// Not implemented:
+// - The join reason (v8+) is accepted and dropped (Kafka only logs it).
+//
+// Version notes:
+// - v2-v3: same as v1 (throttle time from v2). v4: MEMBER_ID_REQUIRED round trip (KIP-394).
+// - v5: group.instance.id (KIP-345). v6: flexible. v7: protocol type in the response (KIP-559).
+// - v8: reason (KIP-800). v9: SkipAssignment for a rejoining static leader (KIP-814).
+import {ErrorCode} from '../protocol/errors.js'
+import type {Decoded, Input} from '../protocol/schema.js'
+import type {JoinGroupRequest, JoinGroupResponse} from '../protocol/schemas/11-join-group.js'
+import {groupCoordinator} from '../groups/index.js'
+import {defineApi} from './define-api.js'
+
+export default defineApi<Decoded<typeof JoinGroupRequest>, Input<typeof JoinGroupResponse>>({
+  key: 11,
+  name: 'JoinGroup',
+  versions: [2, 9],
+  async handle(request, ctx) {
+    const result = await groupCoordinator(ctx.state).joinGroup({
+      groupId: request.groupId,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      sessionTimeoutMs: request.sessionTimeoutMs,
+      rebalanceTimeoutMs: request.rebalanceTimeoutMs,
+      protocolType: request.protocolType,
+      protocols: request.protocols,
+      clientId: ctx.header.clientId ?? '',
+      clientHost: `/${ctx.connection.remoteAddress}`,
+      requireKnownMemberId: ctx.apiVersion >= 4,
+      supportsSkipAssignment: ctx.apiVersion >= 9,
+    })
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode[result.error],
+      generationId: result.generationId,
+      protocolType: result.protocolType,
+      // Non-nullable before v7: an error answer carries "" there.
+      protocolName: result.protocolName ?? (ctx.apiVersion >= 7 ? null : ''),
+      leader: result.leader,
+      skipAssignment: result.skipAssignment,
+      memberId: result.memberId,
+      members: result.members,
+    }
+  },
+})

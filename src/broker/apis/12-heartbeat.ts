@@ -1,0 +1,23 @@
+// Heartbeat (key 12), versions 0-4.
+//
+// Behavior:
+// - Re-arms the member's session timer; REBALANCE_IN_PROGRESS tells it to rejoin,
+//   ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID / FENCED_INSTANCE_ID that it is out of date.
+//
+// Version notes:
+// - v1: throttle time. v2: same as v1. v3: group.instance.id (KIP-345). v4: flexible.
+import {ErrorCode} from '../protocol/errors.js'
+import type {Decoded, Input} from '../protocol/schema.js'
+import type {HeartbeatRequest, HeartbeatResponse} from '../protocol/schemas/12-heartbeat.js'
+import {groupCoordinator} from '../groups/index.js'
+import {defineApi} from './define-api.js'
+
+export default defineApi<Decoded<typeof HeartbeatRequest>, Input<typeof HeartbeatResponse>>({
+  key: 12,
+  name: 'Heartbeat',
+  versions: [0, 4],
+  handle(request, ctx) {
+    const error = groupCoordinator(ctx.state).heartbeat(request.groupId, request.generationId, request.memberId, request.groupInstanceId)
+    return {throttleTimeMs: 0, errorCode: ErrorCode[error]}
+  },
+})

@@ -1,0 +1,38 @@
+// SyncGroup (key 14), versions 0-5.
+//
+// Behavior:
+// - Followers wait until the leader sends the assignments; then every member gets its own.
+//   A member missing from the leader's list gets an empty assignment, as in Kafka.
+//
+// Version notes:
+// - v1: throttle time. v2: same as v1. v3: group.instance.id (KIP-345). v4: flexible.
+// - v5: protocol type and name in request and response, checked against the group (KIP-559).
+import {ErrorCode} from '../protocol/errors.js'
+import type {Decoded, Input} from '../protocol/schema.js'
+import type {SyncGroupRequest, SyncGroupResponse} from '../protocol/schemas/14-sync-group.js'
+import {groupCoordinator} from '../groups/index.js'
+import {defineApi} from './define-api.js'
+
+export default defineApi<Decoded<typeof SyncGroupRequest>, Input<typeof SyncGroupResponse>>({
+  key: 14,
+  name: 'SyncGroup',
+  versions: [0, 5],
+  async handle(request, ctx) {
+    const result = await groupCoordinator(ctx.state).syncGroup({
+      groupId: request.groupId,
+      generationId: request.generationId,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      protocolType: request.protocolType,
+      protocolName: request.protocolName,
+      assignments: request.assignments,
+    })
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode[result.error],
+      protocolType: result.protocolType,
+      protocolName: result.protocolName,
+      assignment: result.assignment,
+    }
+  },
+})

@@ -1,0 +1,64 @@
+// DescribeGroups (key 15), versions 0-6.
+//
+// Behavior:
+// - State, protocol and members of each group; member metadata and assignments only while
+//   the group is Stable (GroupMetadata.summary in Kafka), empty bytes otherwise.
+// - An unknown group is reported as Dead with no members; from v6 also GROUP_ID_NOT_FOUND.
+//
+// Not implemented:
+// - Authorized operations (v3+) are reported as "not requested" (INT32_MIN) unless asked
+//   for, and as "all" otherwise: the ACL authorizer does not enumerate operations.
+//
+// Version notes:
+// - v1: throttle time. v2: same as v1. v3: authorized operations (KIP-430).
+// - v4: group.instance.id of members (KIP-345). v5: flexible. v6: error message and
+//   GROUP_ID_NOT_FOUND for unknown groups (KIP-1043).
+import {ErrorCode} from '../protocol/errors.js'
+import type {Decoded, Input} from '../protocol/schema.js'
+import type {DescribeGroupsRequest, DescribeGroupsResponse} from '../protocol/schemas/15-describe-groups.js'
+import {groupCoordinator} from '../groups/index.js'
+import {defineApi} from './define-api.js'
+
+const NOT_REQUESTED = -2147483648
+// Read, Describe, Delete (bits 3, 8, 6 of AclOperation codes)
+const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8)
+
+export default defineApi<Decoded<typeof DescribeGroupsRequest>, Input<typeof DescribeGroupsResponse>>({
+  key: 15,
+  name: 'DescribeGroups',
+  versions: [0, 6],
+  handle(request, ctx) {
+    const coordinator = groupCoordinator(ctx.state)
+    return {
+      throttleTimeMs: 0,
+      groups: request.groups.map((groupId) => {
+        const authorizedOperations = request.includeAuthorizedOperations ? GROUP_OPERATIONS : NOT_REQUESTED
+        if (!ctx.state.allowed(ctx.connection, 'DESCRIBE', 'GROUP', groupId)) {
+          return {errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations}
+        }
+        const summary = coordinator.describeGroup(groupId)
+        if (!summary) {
+          const errorCode = ctx.apiVersion >= 6 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.NONE
+          const errorMessage = ctx.apiVersion >= 6 ? `Group ${groupId} not found.` : null
+          return {errorCode, errorMessage, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations}
+        }
+        return {
+          errorCode: ErrorCode.NONE,
+          groupId,
+          groupState: summary.state,
+          protocolType: summary.protocolType,
+          protocolData: summary.protocolName,
+          members: summary.members.map((member) => ({
+            memberId: member.memberId,
+            groupInstanceId: member.groupInstanceId,
+            clientId: member.clientId,
+            clientHost: member.clientHost,
+            memberMetadata: member.metadata,
+            memberAssignment: member.assignment,
+          })),
+          authorizedOperations,
+        }
+      }),
+    }
+  },
+})

@@ -1,0 +1,37 @@
+// ListGroups (key 16), versions 0-5.
+//
+// Behavior:
+// - Every group the coordinator holds (with members or committed offsets), filtered by state
+//   (v4+) and type (v5+; every group here is "classic"). Filters compare case-insensitively,
+//   as Kafka does.
+//
+// Version notes:
+// - v1: throttle time. v2: same as v1. v3: flexible. v4: states filter and group state
+//   (KIP-518). v5: types filter and group type (KIP-848).
+import {ErrorCode} from '../protocol/errors.js'
+import type {Decoded, Input} from '../protocol/schema.js'
+import type {ListGroupsRequest, ListGroupsResponse} from '../protocol/schemas/16-list-groups.js'
+import {groupCoordinator} from '../groups/index.js'
+import {defineApi} from './define-api.js'
+
+const GROUP_TYPE = 'classic'
+
+export default defineApi<Decoded<typeof ListGroupsRequest>, Input<typeof ListGroupsResponse>>({
+  key: 16,
+  name: 'ListGroups',
+  versions: [0, 5],
+  handle(request, ctx) {
+    const states = new Set((request.statesFilter ?? []).map((state) => state.toLowerCase()))
+    const types = new Set((request.typesFilter ?? []).map((type) => type.toLowerCase()))
+    const groups = groupCoordinator(ctx.state)
+      .listGroups()
+      .filter((group) => states.size === 0 || states.has(group.state.toLowerCase()))
+      .filter(() => types.size === 0 || types.has(GROUP_TYPE))
+      .filter((group) => ctx.state.allowed(ctx.connection, 'DESCRIBE', 'GROUP', group.groupId))
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      groups: groups.map((group) => ({groupId: group.groupId, protocolType: group.protocolType, groupState: group.state, groupType: GROUP_TYPE})),
+    }
+  },
+})

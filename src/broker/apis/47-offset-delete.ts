@@ -1,0 +1,32 @@
+// OffsetDelete (key 47), version 0 (KIP-496).
+//
+// Behavior:
+// - Deletes committed offsets of an Empty group, or of a consumer group for topics none of
+//   its members subscribes to (GROUP_SUBSCRIBED_TO_TOPIC per partition otherwise).
+import {ErrorCode} from '../protocol/errors.js'
+import type {Decoded, Input} from '../protocol/schema.js'
+import type {OffsetDeleteRequest, OffsetDeleteResponse} from '../protocol/schemas/47-offset-delete.js'
+import {groupCoordinator} from '../groups/index.js'
+import {defineApi} from './define-api.js'
+
+export default defineApi<Decoded<typeof OffsetDeleteRequest>, Input<typeof OffsetDeleteResponse>>({
+  key: 47,
+  name: 'OffsetDelete',
+  versions: [0, 0],
+  handle(request, ctx) {
+    if (!ctx.state.allowed(ctx.connection, 'DELETE', 'GROUP', request.groupId)) {
+      return {errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, throttleTimeMs: 0, topics: []}
+    }
+    const topics = request.topics.map((topic) => ({topic: topic.name, partitions: topic.partitions.map((partition) => partition.partitionIndex)}))
+    const result = groupCoordinator(ctx.state).deleteOffsets(request.groupId, topics)
+    if (typeof result === 'string') return {errorCode: ErrorCode[result], throttleTimeMs: 0, topics: []}
+    return {
+      errorCode: ErrorCode.NONE,
+      throttleTimeMs: 0,
+      topics: topics.map(({topic, partitions}) => ({
+        name: topic,
+        partitions: partitions.map((partitionIndex) => ({partitionIndex, errorCode: ErrorCode[result.get(topic)!.get(partitionIndex)!]})),
+      })),
+    }
+  },
+})
