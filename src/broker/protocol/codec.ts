@@ -15,7 +15,7 @@
 // - bytes and records decode as zero-copy subarrays of the frame (null when null): keep a copy
 //   if you retain them after the request is answered;
 // - records encode from a Buffer or an array of Buffers, passed through as separate output
-//   chunks, never copied;
+//   chunks, never copied; left out, they are an empty record set (null only when given null);
 // - unknown tagged fields are kept in `_unknownTaggedFields` and written back on encode.
 import {KctlError} from '../../errors.js'
 import {type Cursor, readUnsignedVarint, unsignedVarintSize, writeUnsignedVarint} from './varint.js'
@@ -441,8 +441,10 @@ function primitiveCodec(type: string, path: string, nullable: boolean, flexible:
     case 'records': {
       const isRecords = type === 'records'
       const d = f ? parseDefault(f, path, 'other') : undefined
-      // Kafka's default for records is null; for bytes an empty array unless "null".
-      const dflt = isRecords || d === null ? null : EMPTY_BUFFER
+      // Records default to an empty record set, not null: Kafka's brokers always send a (possibly
+      // empty) set and some clients mishandle a null one, so a handler that leaves records out
+      // must not produce one. Pass null explicitly to write null.
+      const dflt = d === null ? null : EMPTY_BUFFER
       return {
         read: (r) => {
           const len = flexible ? readUnsignedVarint(r) - 1 : r.buf.readInt32BE(r.take(4))
@@ -456,14 +458,10 @@ function primitiveCodec(type: string, path: string, nullable: boolean, flexible:
         write: (w, v) => {
           if (v === undefined) v = dflt
           if (v === null) {
-            if (!nullable) {
-              if (!isRecords) throw nullError()
-              v = EMPTY_BUFFER // a non-nullable records field written as empty
-            } else {
-              if (flexible) w.uvarint(0)
-              else w.int32(-1)
-              return
-            }
+            if (!nullable) throw nullError()
+            if (flexible) w.uvarint(0)
+            else w.int32(-1)
+            return
           }
           if (Array.isArray(v)) {
             const parts = v as readonly Buffer[]
@@ -483,7 +481,7 @@ function primitiveCodec(type: string, path: string, nullable: boolean, flexible:
           else w.bytes(b)
         },
         makeDefault: () => dflt,
-        isDefault: (v) => v === undefined || v === dflt || (dflt !== null && v !== null && (v as Buffer).length === 0),
+        isDefault: (v) => v === undefined || v === dflt || (dflt !== null && v !== null && (v as {length: number}).length === 0),
       }
     }
     default:

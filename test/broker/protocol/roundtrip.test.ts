@@ -29,9 +29,8 @@ function defaultOf(f: FieldSpec): unknown {
     case 'string':
       return f.default === undefined ? '' : String(f.default)
     case 'bytes':
+    case 'records': // an empty record set, not null (see codec.ts)
       return Buffer.alloc(0)
-    case 'records':
-      return null
     case 'uuid':
       return ZERO_UUID
     default:
