@@ -248,7 +248,7 @@ export class PartitionLog {
       })
     }
 
-    this.maybeRoll(records.length, nextOffset - 1, nowMs)
+    this.maybeRoll(records.length, Math.max(...appended.map((b) => b.maxTimestamp)), nextOffset - 1, nowMs)
     batches.forEach((batch, i) => {
       patchRecordBatch(records, batch.position, {
         baseOffset: assignedBases[i],
@@ -288,14 +288,15 @@ export class PartitionLog {
     }
   }
 
-  // Kafka's LogSegment.shouldRoll: full, old (segment.ms since the first batch's timestamp),
-  // or the next offset no longer fits the index's 32-bit relative offsets. Never an empty one.
-  private maybeRoll(incomingBytes: number, lastOffset: number, nowMs: number): void {
+  // Kafka's LogSegment.shouldRoll: full, old, or the next offset no longer fits the index's
+  // 32-bit relative offsets. Never an empty one. "Old" compares record time with record time
+  // (Kafka's timeWaitedForRoll): the incoming max timestamp against the segment's first batch.
+  private maybeRoll(incomingBytes: number, incomingMaxTimestampMs: number, lastOffset: number, nowMs: number): void {
     const active = this.active
     if (active.sizeBytes === 0) return
     const full = active.sizeBytes + incomingBytes > this.config.segmentBytes
-    const rollingBaseMs = active.firstBatchTimestampMs >= 0 ? active.firstBatchTimestampMs : active.createdMs
-    const aged = nowMs - rollingBaseMs > this.config.segmentMs
+    const waitedMs = active.firstBatchTimestampMs >= 0 ? incomingMaxTimestampMs - active.firstBatchTimestampMs : nowMs - active.createdMs
+    const aged = waitedMs > this.config.segmentMs
     const offsetOverflow = lastOffset - active.baseOffset > INT32_MAX
     if (full || aged || offsetOverflow) this.roll(nowMs)
   }
