@@ -1,0 +1,114 @@
+import {randomBytes} from 'node:crypto'
+import {chmod, mkdir, readdir, readFile, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+import {Flags} from '@oclif/core'
+import {KctlError, usageError} from '../src/errors.js'
+import {buildNodes, type ClusterOptions, type SecurityMode, securityModes} from '../src/plan/cluster.js'
+import {generateInitFiles, type TemplateName, templateFiles} from '../src/plan/generate.js'
+import {resolvePlanInput} from '../src/plan/input.js'
+import {planCapacity} from '../src/plan/model.js'
+import {renderTable} from '../src/ui/output.js'
+import {BaseCommand} from './_base.js'
+import {outputFlag} from './_flags.js'
+import {canPrompt, planFlags, promptMissing, rawOptions} from './plan.js'
+
+// Without --write-mbps (and no terminal to ask on) init sizes for a small workload: 0.5 MiB/s
+// for 7 days fits the seed's recommended single broker (295 GiB of 500 GiB with 25% free).
+const defaultInitWriteMbps = '0.5'
+const templatesDir = new URL('../../templates/', import.meta.url)
+
+/** Kafka's cluster id: 16 random bytes as unpadded base64url; never starting with "-" (Uuid.randomUuid avoids that too). */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
+}
+
+function list(text: string | undefined): string[] | undefined {
+  return text === undefined ? undefined : text.split(',').map((item) => item.trim()).filter(Boolean)
+}
+
+export default class InitCommand extends BaseCommand {
+  static description = `Writes a ready-to-run Apache Kafka 4.x (KRaft) configuration directory sized by \`kctl plan\`:
+server-<node-id>.properties per node, kafka-env.sh (heap, G1), format-storage.sh (one cluster id, static quorum), systemd/kafka.service, docker-compose.yml (apache/kafka image), prometheus/kafka-alerts.yml, grafana/kafka-dashboard.json, jmx-exporter.yml and PLAN.md.
+Takes every \`kctl plan\` flag; without --write-mbps it sizes for 0.5 MiB/s. Single node: one combined broker+controller, internal topics RF 1. --ha: as many brokers as the plan needs (or --nodes/--hosts), 3 voters (5 from 5 combined nodes), RF 3, min.insync.replicas 2.`
+
+  static examples = [
+    {command: '<%= config.bin %> <%= command.id %> --out ./kafka-config', description: 'one local broker+controller'},
+    {command: '<%= config.bin %> <%= command.id %> --ha --hosts k1.example.com,k2.example.com,k3.example.com --security sasl_ssl --out ./prod', description: 'three combined nodes with SASL_SSL, SCRAM and ACLs'},
+    {command: '<%= config.bin %> <%= command.id %> --ha --nodes 6 --dedicated-controllers --write-mbps 200 --out ./big', description: 'six brokers and three dedicated controllers'},
+  ]
+
+  static flags = {
+    ...planFlags,
+    'controller-hosts': Flags.string({description: 'comma-separated hosts of dedicated controllers [default: controller-1..3]', dependsOn: ['dedicated-controllers'], helpGroup: 'CLUSTER'}),
+    'dedicated-controllers': Flags.boolean({description: 'run the KRaft quorum on 3 controller-only nodes (ids 101-103)', dependsOn: ['ha'], helpGroup: 'CLUSTER'}),
+    force: Flags.boolean({description: 'overwrite files in a non-empty --out directory'}),
+    hosts: Flags.string({description: 'comma-separated broker hosts, one node each [default: kafka-1..N, or localhost]', helpGroup: 'CLUSTER'}),
+    'log-dirs': Flags.string({description: 'log.dirs on every node', default: '/var/lib/kafka/data', helpGroup: 'CLUSTER'}),
+    nodes: Flags.string({description: 'broker (or combined) nodes to write [default: the plan\'s broker count]', exclusive: ['hosts'], helpGroup: 'CLUSTER'}),
+    out: Flags.string({description: 'directory to write', default: './kafka-config'}),
+    output: outputFlag,
+    security: Flags.option({description: 'listener security', options: securityModes, default: 'plaintext' as const, helpGroup: 'CLUSTER'})(),
+  }
+
+  static summary = 'Write Kafka 4.x KRaft configuration for one node or an HA cluster'
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(InitCommand)
+    let raw = rawOptions(flags)
+    if (raw.writeMbps === undefined) raw = canPrompt() ? await promptMissing(raw) : {...raw, writeMbps: defaultInitWriteMbps}
+    const input = resolvePlanInput(raw)
+    const plan = planCapacity(input)
+    const hosts = list(flags.hosts)
+    let nodes = input.ha ? plan.brokers : 1
+    if (flags.nodes !== undefined) {
+      nodes = Number(flags.nodes)
+      if (!Number.isInteger(nodes) || nodes < 1) throw usageError(`invalid --nodes "${flags.nodes}": expected a whole number ≥ 1`, 'for example --nodes 3')
+    }
+    const brokerNodes = hosts?.length ?? nodes
+    if (!input.ha && brokerNodes > 1) throw usageError(`${brokerNodes} nodes need --ha`, 'add --ha for a multi-node cluster, or drop --nodes/--hosts')
+    if (input.ha && brokerNodes < 3) throw usageError(`--ha needs at least 3 broker nodes, got ${brokerNodes}`, 'give --nodes 3 or three --hosts')
+    const controllerHosts = list(flags['controller-hosts'])
+    if (controllerHosts && controllerHosts.length !== 3 && controllerHosts.length !== 5) {
+      throw usageError(`--controller-hosts lists ${controllerHosts.length} hosts`, 'a controller quorum needs 3 (or 5) hosts')
+    }
+    const options: ClusterOptions = {
+      nodes, hosts, dedicatedControllers: flags['dedicated-controllers'], controllerHosts, security: flags.security as SecurityMode,
+      clusterId: newClusterId(), adminPassword: randomBytes(18).toString('base64url'), storePassword: randomBytes(18).toString('base64url'),
+      logDirs: flags['log-dirs'],
+    }
+
+    const outDir = path.resolve(flags.out)
+    const existing = await readdir(outDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return []
+      throw new KctlError(`unable to write ${flags.out}: ${error.code === 'ENOTDIR' ? 'it is a file' : error.message}`, {hint: 'choose another --out directory'})
+    })
+    if (existing.length > 0 && !flags.force) {
+      throw new KctlError(`unable to write ${flags.out}: the directory is not empty`, {hint: 'use --force to overwrite, or another --out'})
+    }
+    const templates = Object.fromEntries(await Promise.all(templateFiles.map(async (name) => [name, await readFile(new URL(name, templatesDir), 'utf8')]))) as Record<TemplateName, string>
+    const files = generateInitFiles(plan, input, options, templates)
+    for (const file of files) {
+      const target = path.join(outDir, file.path)
+      await mkdir(path.dirname(target), {recursive: true})
+      await writeFile(target, file.content, {mode: file.secret ? 0o600 : file.executable ? 0o755 : 0o644})
+      // writeFile's mode applies only to new files; --force rewrites keep the intended mode too.
+      await chmod(target, file.secret ? (file.executable ? 0o700 : 0o600) : file.executable ? 0o755 : 0o644)
+    }
+    const layout = buildNodes(plan, input, options)
+    this.render(
+      {out: outDir, clusterId: options.clusterId, brokers: plan.brokers, decidingLimit: plan.decidingLimit, nodes: layout.map(({nodeId, host, roles, rack}) => ({nodeId, host, roles, rack})), files: files.map((file) => file.path), warnings: plan.warnings},
+      flags.output,
+      (view) => [
+        `Wrote ${view.files.length} files to ${view.out} (cluster id ${view.clusterId}; plan: ${view.brokers} broker(s), deciding limit ${view.decidingLimit}).`,
+        '',
+        renderTable(['NODE-ID', 'HOST', 'ROLES', 'RACK'], view.nodes.map((node) => [node.nodeId, node.host, node.roles.join(','), node.rack])),
+        ...view.warnings.map((warning) => `warning: ${warning}`),
+        '',
+        `Next: read ${path.join(view.out, 'PLAN.md')}, then run format-storage.sh on every node before its first start.`,
+      ].join('\n'),
+    )
+  }
+}
