@@ -1,0 +1,75 @@
+import {Args, Flags} from '@oclif/core'
+import {connectionOptions, createSession} from '../src/admin/connection.js'
+import {compileFormat, consume, type ConsumeResult, defaultFormat, startPosition} from '../src/admin/consume.js'
+import {streamItem} from '../src/admin/stream-output.js'
+import {parseDurationMs} from '../src/config/units.js'
+import {ExitCode} from '../src/errors.js'
+import {BaseCommand} from './_base.js'
+import {connectionFlags, outputFlag} from './_flags.js'
+
+export default class Consume extends BaseCommand {
+  static args = {
+    topic: Args.string({description: 'topic to read', required: true}),
+  }
+
+  static description = `Prints records as they arrive until --max-messages, --timeout without records, or Ctrl-C.
+Text output follows --format, a kcat-style template: %t topic, %p partition, %o offset, %k key,
+%K key length, %v (or %s) value, %S value length, %h headers (k=v,k=v), %T timestamp in ms,
+%% a percent sign, and \\n \\t \\r \\\\ escapes. -o json prints one JSON object per line:
+{"topic","partition","offset","timestamp","key","value","headers"}; -o yaml a document each.
+
+Start: --offset N (N < 0: N records before the end), earliest or latest; --from-timestamp
+(epoch ms, ISO date, or -1h); --from-beginning; default the end. With --group, kctl joins that
+consumer group, resumes from its committed offsets (--from-beginning applies only where it has
+none, as kafka-console-consumer does), and commits what it printed every second and on exit.
+Without --group, kctl uses a throwaway group that it never commits to and deletes on exit
+(kafkajs cannot read without a group). Ctrl-C stops cleanly, commits, prints the count on
+stderr and exits 130, like kafka-console-consumer.`
+
+  static examples = [
+    {command: '<%= config.bin %> <%= command.id %> orders --from-beginning', description: 'every value from the start, one per line'},
+    {command: '<%= config.bin %> <%= command.id %> orders -f \'%p:%o %k=%v\\n\' --max-messages 10', description: 'partition, offset, key and value of 10 records'},
+    {command: '<%= config.bin %> <%= command.id %> orders -g billing --timeout 5s -o json', description: 'as group "billing", JSON lines, stop after 5 s without records'},
+    {command: '<%= config.bin %> <%= command.id %> orders -p 0 --offset -5', description: 'the last 5 records of partition 0'},
+    {command: '<%= config.bin %> <%= command.id %> orders --from-timestamp 2025-01-11T16:00:00Z', description: 'from a point in time'},
+  ]
+
+  static flags = {
+    ...connectionFlags,
+    format: Flags.string({char: 'f', description: 'text template for each record (kcat -f tokens)', default: defaultFormat}),
+    'from-beginning': Flags.boolean({description: 'start at the earliest offset (with --group: where nothing is committed)'}),
+    'from-timestamp': Flags.string({description: 'start at the first record at or after TIME (epoch ms, ISO-8601, or -1h)', exclusive: ['offset']}),
+    group: Flags.string({char: 'g', description: 'consumer group to join and commit to', exclusive: ['partition']}),
+    'max-messages': Flags.integer({description: 'stop after N records', min: 0}),
+    offset: Flags.string({description: 'start offset: N, -N (from the end), earliest or latest'}),
+    output: outputFlag,
+    partition: Flags.integer({char: 'p', description: 'read only this partition (repeatable)', min: 0, multiple: true}),
+    timeout: Flags.string({description: 'stop after this long without a record (e.g. 10s)'}),
+  }
+
+  static summary = 'Read records from a topic'
+
+  async run(): Promise<ConsumeResult> {
+    const {args, flags} = await this.parse(Consume)
+    const format = compileFormat(flags.format)
+    const start = startPosition({offset: flags.offset, fromTimestamp: flags['from-timestamp'], fromBeginning: flags['from-beginning'], group: flags.group})
+    const idleTimeoutMs = flags.timeout === undefined ? undefined : parseDurationMs(flags.timeout, '--timeout')
+    const controller = new AbortController()
+    const interrupt = () => controller.abort()
+    process.once('SIGINT', interrupt)
+    process.once('SIGTERM', interrupt)
+    // A closed pipe (| head) ends the run like Ctrl-C, without a stack trace.
+    process.stdout.on('error', interrupt)
+    const session = createSession(connectionOptions(flags, `consume from topic ${args.topic}`))
+    const result = await consume(
+      session,
+      {topic: args.topic, partitions: flags.partition, group: flags.group, start, maxMessages: flags['max-messages'], idleTimeoutMs, signal: controller.signal},
+      (record) => process.stdout.write(streamItem(record, flags.output, () => format(record))),
+    )
+    process.removeListener('SIGINT', interrupt)
+    process.removeListener('SIGTERM', interrupt)
+    process.stderr.write(`Processed a total of ${result.count} messages\n`)
+    if (result.reason === 'interrupted') this.exit(ExitCode.interrupted)
+    return result
+  }
+}

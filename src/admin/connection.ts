@@ -1,0 +1,323 @@
+// How every cluster command finds and reaches its cluster.
+//
+// Order (design, "Global conventions"): -b/--bootstrap-server, bootstrap.servers in the
+// --command-config file, --context, $KCTL_BOOTSTRAP_SERVER, $KCTL_CONTEXT or the current
+// context, the running bundled broker, else an error saying how to start one. A context's
+// TLS/SASL settings apply when it supplies the address or is named with --context;
+// --command-config's security settings replace a context's (the file is a whole client config).
+//
+// kafkajs retries a failed connection for about a minute by default; kctl bounds the whole
+// connect to connectTimeoutMs (5 s) so an unreachable broker is a one-line error, fast.
+import {createRequire} from 'node:module'
+import {type Admin, Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
+import {readRunningBroker} from '../broker/daemon.js'
+import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers, type TlsSettings} from '../config/command-config.js'
+import {contextSettings, selectContext} from '../config/context.js'
+import {KctlError} from '../errors.js'
+import {toKctlError} from './errors.js'
+
+export const defaultConnectTimeoutMs = 5000
+
+export interface ConnectionOptions {
+  /** -b/--bootstrap-server: "host:port[,host:port]". */
+  bootstrapServer?: string
+  /** --context NAME. */
+  context?: string
+  /** --command-config FILE (Apache client .properties). */
+  commandConfig?: string
+  /** Route kafkajs's log to stderr. */
+  debug?: boolean
+  /** Budget for connecting, retries included. */
+  connectTimeoutMs?: number
+  clientId?: string
+  /** "<verb> <thing>" for error messages: "list topics". */
+  action?: string
+}
+
+export type ConnectionSource = 'flag' | 'command-config' | 'context' | 'env' | 'bundled-broker'
+
+export interface ResolvedConnection {
+  brokers: string[]
+  source: ConnectionSource
+  /** Where the address came from, for messages: "-b", "context prod", "the bundled broker". */
+  sourceDescription: string
+  contextName?: string
+  tls?: TlsSettings
+  sasl?: SaslSettings
+  debug: boolean
+  connectTimeoutMs: number
+  clientId: string
+}
+
+/** The shared oclif connection flags (commands/_flags.ts) as ConnectionOptions. */
+export function connectionOptions(
+  flags: {'bootstrap-server'?: string; context?: string; 'command-config'?: string; debug?: boolean},
+  action?: string,
+): ConnectionOptions {
+  return {
+    bootstrapServer: flags['bootstrap-server'],
+    context: flags.context,
+    commandConfig: flags['command-config'],
+    debug: flags.debug,
+    action,
+  }
+}
+
+export function resolveConnection(options: ConnectionOptions = {}): ResolvedConnection {
+  const commandConfig = options.commandConfig ? readCommandConfig(options.commandConfig) : undefined
+  const explicitContext = options.context ? selectContext(options.context) : undefined
+
+  let brokers: string[] | undefined
+  let source: ConnectionSource
+  let sourceDescription: string
+  let settings: ClientSettings = {}
+  let contextName: string | undefined
+  const useContext = (selected: NonNullable<ReturnType<typeof selectContext>>) => {
+    settings = contextSettings(selected.name, selected.entry)
+    contextName = selected.name
+  }
+  if (explicitContext) useContext(explicitContext)
+
+  if (options.bootstrapServer) {
+    brokers = splitServers(options.bootstrapServer)
+    source = 'flag'
+    sourceDescription = '--bootstrap-server'
+  } else if (commandConfig?.bootstrapServers) {
+    brokers = commandConfig.bootstrapServers
+    source = 'command-config'
+    sourceDescription = `bootstrap.servers in ${options.commandConfig}`
+  } else if (explicitContext) {
+    brokers = settings.bootstrapServers
+    source = 'context'
+    sourceDescription = `context ${explicitContext.name}`
+  } else if (process.env.KCTL_BOOTSTRAP_SERVER) {
+    brokers = splitServers(process.env.KCTL_BOOTSTRAP_SERVER)
+    source = 'env'
+    sourceDescription = 'KCTL_BOOTSTRAP_SERVER'
+  } else {
+    const selected = selectContext()
+    if (selected) {
+      useContext(selected)
+      brokers = settings.bootstrapServers
+      source = 'context'
+      sourceDescription = `context ${selected.name}`
+    } else {
+      const running = readRunningBroker()
+      if (!running) {
+        throw new KctlError(`unable to ${options.action ?? 'reach the cluster'}: no cluster given and the bundled broker is not running`, {
+          hint: 'start it with `kctl broker start --detach`, or pass -b HOST:PORT, set KCTL_BOOTSTRAP_SERVER or `kctl context add`',
+        })
+      }
+      brokers = [`${running.host}:${running.port}`]
+      source = 'bundled-broker'
+      sourceDescription = 'the bundled broker'
+    }
+  }
+  if (!brokers || brokers.length === 0 || brokers.some((broker) => !/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(broker))) {
+    throw new KctlError(`unable to ${options.action ?? 'reach the cluster'}: invalid bootstrap servers "${(brokers ?? []).join(',')}" (from ${sourceDescription})`, {
+      exitCode: source === 'flag' ? 2 : 1,
+      hint: 'use host:port[,host:port], e.g. 127.0.0.1:9092',
+    })
+  }
+  if (commandConfig) settings = {...settings, tls: commandConfig.tls, sasl: commandConfig.sasl}
+
+  return {
+    brokers,
+    source,
+    sourceDescription,
+    contextName,
+    tls: settings.tls,
+    sasl: settings.sasl,
+    debug: Boolean(options.debug),
+    connectTimeoutMs: options.connectTimeoutMs ?? defaultConnectTimeoutMs,
+    clientId: options.clientId ?? 'kctl',
+  }
+}
+
+export function kafkaConfig(connection: ResolvedConnection): KafkaConfig {
+  const {tls, sasl} = connection
+  return {
+    clientId: connection.clientId,
+    brokers: connection.brokers,
+    ssl: tls
+      ? {
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          passphrase: tls.passphrase,
+          // Kafka's ssl.endpoint.identification.algorithm= (empty) keeps chain checks, drops the name check.
+          ...(tls.checkHostname ? {} : {checkServerIdentity: () => undefined}),
+        }
+      : undefined,
+    sasl: sasl ? ({mechanism: sasl.mechanism.toLowerCase(), username: sasl.username, password: sasl.password} as SASLOptions) : undefined,
+    connectionTimeout: Math.min(3000, connection.connectTimeoutMs),
+    authenticationTimeout: connection.connectTimeoutMs,
+    // Short, bounded retries: enough for a leader election, not a minute of silence.
+    retry: {retries: 4, initialRetryTime: 100, maxRetryTime: 1000},
+    logLevel: connection.debug ? logLevel.DEBUG : logLevel.NOTHING,
+    logCreator: () => (entry) => {
+      process.stderr.write(`kafkajs ${entry.label} ${entry.namespace}: ${entry.log.message} ${JSON.stringify({...entry.log, message: undefined, timestamp: undefined})}\n`)
+    },
+  }
+}
+
+export interface KafkaSession {
+  kafka: Kafka
+  connection: ResolvedConnection
+  /** Maps anything a kafkajs call threw to a KctlError about `action`. */
+  fail(error: unknown, action: string): KctlError
+}
+
+export function createSession(options: ConnectionOptions = {}): KafkaSession {
+  const connection = resolveConnection(options)
+  return {
+    kafka: new Kafka(kafkaConfig(connection)),
+    connection,
+    fail: (error, action) => toKctlError(error, {action, brokers: connection.brokers, source: connection.sourceDescription}),
+  }
+}
+
+/**
+ * Connects any kafkajs client (admin, producer, consumer) within the connect budget; on failure
+ * or timeout it disconnects the client and throws a one-line KctlError.
+ */
+export async function connectWithin(
+  client: {connect(): Promise<void>; disconnect(): Promise<void>},
+  session: KafkaSession,
+  action: string,
+): Promise<void> {
+  const {connection} = session
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new KctlError(`unable to ${action}: cannot connect to ${connection.brokers.join(',')} within ${connection.connectTimeoutMs} ms`, {
+          hint: `check the address (from ${connection.sourceDescription}), firewalls, and that security.protocol matches the listener`,
+        }),
+      )
+    }, connection.connectTimeoutMs)
+  })
+  try {
+    await Promise.race([client.connect(), timeout])
+  } catch (error) {
+    await client.disconnect().catch(() => undefined)
+    throw session.fail(error, action)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export interface ConnectedAdmin extends KafkaSession {
+  admin: Admin
+}
+
+/** A connected kafkajs Admin; the caller calls `admin.disconnect()`. */
+export async function connectAdmin(options: ConnectionOptions = {}): Promise<ConnectedAdmin> {
+  const session = createSession(options)
+  const admin = session.kafka.admin()
+  await connectWithin(admin, session, options.action ?? 'reach the cluster')
+  return {...session, admin}
+}
+
+/** Runs `fn` with a connected Admin, always disconnects, and maps errors to KctlError about options.action. */
+export async function withAdmin<T>(options: ConnectionOptions, fn: (admin: Admin, session: KafkaSession) => Promise<T>): Promise<T> {
+  const {admin, ...session} = await connectAdmin(options)
+  try {
+    return await fn(admin, session)
+  } catch (error) {
+    throw session.fail(error, options.action ?? 'reach the cluster')
+  } finally {
+    await admin.disconnect().catch(() => undefined)
+  }
+}
+
+// ---- kafkajs internals ------------------------------------------------------------------
+// kafkajs's Admin drops fields kctl shows: broker racks, the topic isInternal flag and the
+// broker's ApiVersions ranges. Its internal Cluster object (kafkajs is pinned to 2.2.4 in
+// package.json) exposes the decoded Metadata response and the negotiated version table, so
+// kctl reads them there instead of writing a second client.
+
+export interface RawBroker {
+  nodeId: number
+  host: string
+  port: number
+  rack: string | null
+}
+
+export interface RawPartitionMetadata {
+  partitionErrorCode: number
+  partitionId: number
+  leader: number
+  replicas: number[]
+  isr: number[]
+  offlineReplicas?: number[]
+}
+
+export interface RawTopicMetadata {
+  topicErrorCode: number
+  topic: string
+  isInternal: boolean
+  partitionMetadata: RawPartitionMetadata[]
+}
+
+export interface RawMetadata {
+  brokers: RawBroker[]
+  clusterId: string | null
+  controllerId: number
+  topicMetadata: RawTopicMetadata[]
+}
+
+export interface RawCluster {
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  /** No topics = all topics. */
+  metadata(request?: {topics?: string[]}): Promise<RawMetadata>
+  brokerPool: {versions: Record<string, {minVersion: number; maxVersion: number}> | null}
+}
+
+function rawCluster(kafka: Kafka): RawCluster {
+  const createCluster = Object.getOwnPropertySymbols(kafka).find((symbol) => symbol.description === 'private:Kafka:createCluster')
+  if (!createCluster) throw new KctlError('unable to read cluster metadata: this kafkajs version has no internal cluster factory', {hint: 'install kafkajs 2.2.4 as package.json pins it'})
+  const factory = (kafka as unknown as Record<symbol, (options: object) => RawCluster>)[createCluster]
+  return factory({allowAutoTopicCreation: false})
+}
+
+/** Like withAdmin, with kafkajs's internal Cluster for raw Metadata and ApiVersions. */
+export async function withCluster<T>(options: ConnectionOptions, fn: (cluster: RawCluster, session: KafkaSession) => Promise<T>): Promise<T> {
+  const session = createSession(options)
+  const action = options.action ?? 'reach the cluster'
+  const cluster = rawCluster(session.kafka)
+  await connectWithin(cluster, session, action)
+  try {
+    return await fn(cluster, session)
+  } catch (error) {
+    throw session.fail(error, action)
+  } finally {
+    await cluster.disconnect().catch(() => undefined)
+  }
+}
+
+/** Metadata as the broker sent it (racks, isInternal), over a short-lived connection; no topics = all. */
+export async function rawMetadata(session: KafkaSession, topics: string[] = []): Promise<RawMetadata> {
+  const cluster = rawCluster(session.kafka)
+  await connectWithin(cluster, session, 'read cluster metadata')
+  try {
+    return await cluster.metadata({topics})
+  } finally {
+    await cluster.disconnect().catch(() => undefined)
+  }
+}
+
+const require = createRequire(import.meta.url)
+
+/** The highest version kafkajs implements per Kafka API key (kctl talks through kafkajs). */
+export function kafkajsApiVersions(): Map<number, {name: string; maxVersion: number}> {
+  const apiKeys = require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>
+  const requests = require('kafkajs/src/protocol/requests/index.js') as Record<string, {versions: string[]}>
+  const versions = new Map<number, {name: string; maxVersion: number}>()
+  for (const [name, key] of Object.entries(apiKeys)) {
+    const implemented = (requests[name]?.versions ?? []).map(Number)
+    if (implemented.length > 0) versions.set(key, {name, maxVersion: Math.max(...implemented)})
+  }
+  return versions
+}

@@ -1,0 +1,138 @@
+// Turns kafkajs errors into one-line KctlErrors: Kafka error codes by name with a hint and the
+// design's exit code (not found 4, authentication/authorization 5), connection failures as
+// "cannot connect to <address>" with what to check.
+import {ExitCode, type ExitCodeValue, KctlError} from '../errors.js'
+
+interface KafkaErrorAdvice {
+  exitCode?: ExitCodeValue
+  hint: string
+}
+
+/** Advice per Kafka error name (kafkajs's `type`); names not listed get a generic hint. */
+const adviceByErrorName: Record<string, KafkaErrorAdvice> = {
+  UNKNOWN_TOPIC_OR_PARTITION: {exitCode: ExitCode.notFound, hint: 'check the topic name with `kctl topics list`'},
+  UNKNOWN_TOPIC_ID: {exitCode: ExitCode.notFound, hint: 'check the topic name with `kctl topics list`'},
+  GROUP_ID_NOT_FOUND: {exitCode: ExitCode.notFound, hint: 'check the group id with `kctl groups list`'},
+  TOPIC_ALREADY_EXISTS: {hint: 'pass --if-not-exists to skip topics that exist'},
+  INVALID_TOPIC_EXCEPTION: {hint: 'topic names use letters, digits, ".", "_" and "-", at most 249 characters'},
+  INVALID_REPLICATION_FACTOR: {hint: 'the replication factor cannot exceed the number of brokers (see `kctl cluster describe`)'},
+  INVALID_PARTITIONS: {hint: 'the partition count must be positive and can only grow'},
+  INVALID_REQUEST: {hint: 'the broker rejected the request as malformed; run with --debug and report it'},
+  INVALID_CONFIG: {hint: 'check the config names and values (see the Kafka topic configs reference)'},
+  POLICY_VIOLATION: {hint: 'the cluster\'s create/alter topic policy refused the request; ask its operators'},
+  NOT_CONTROLLER: {hint: 'the controller moved; run the command again'},
+  REQUEST_TIMED_OUT: {hint: 'the cluster is slow or overloaded; run the command again'},
+  LEADER_NOT_AVAILABLE: {hint: 'a partition has no leader yet; wait a moment and retry'},
+  NOT_ENOUGH_REPLICAS: {hint: 'fewer in-sync replicas than min.insync.replicas; check broker health or use --acks 1'},
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: {hint: 'fewer in-sync replicas than min.insync.replicas; check broker health'},
+  MESSAGE_TOO_LARGE: {hint: 'the record exceeds max.message.bytes; raise it with `kctl topics alter --config`'},
+  RECORD_LIST_TOO_LARGE: {hint: 'the batch exceeds max.message.bytes; raise it with `kctl topics alter --config`'},
+  UNSUPPORTED_VERSION: {hint: 'the broker does not support this request version (kctl needs Kafka 2.1 or newer)'},
+  UNSUPPORTED_COMPRESSION_TYPE: {hint: 'pick another --compression'},
+  TOPIC_AUTHORIZATION_FAILED: {exitCode: ExitCode.auth, hint: 'the principal lacks a topic ACL; ask an admin (`kctl acls create`)'},
+  GROUP_AUTHORIZATION_FAILED: {exitCode: ExitCode.auth, hint: 'the principal lacks a group ACL; ask an admin (`kctl acls create`)'},
+  CLUSTER_AUTHORIZATION_FAILED: {exitCode: ExitCode.auth, hint: 'the principal lacks a cluster ACL; ask an admin (`kctl acls create`)'},
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: {exitCode: ExitCode.auth, hint: 'the principal lacks a transactional-id ACL'},
+  DELEGATION_TOKEN_AUTHORIZATION_FAILED: {exitCode: ExitCode.auth, hint: 'the principal may not use delegation tokens'},
+  SASL_AUTHENTICATION_FAILED: {exitCode: ExitCode.auth, hint: 'check the username, password and mechanism (context or --command-config)'},
+  UNSUPPORTED_SASL_MECHANISM: {exitCode: ExitCode.auth, hint: 'the broker does not enable this SASL mechanism; check sasl.mechanism'},
+  ILLEGAL_SASL_STATE: {exitCode: ExitCode.auth, hint: 'check security.protocol matches the listener (SASL_PLAINTEXT or SASL_SSL)'},
+}
+
+/** The hint kctl gives for a Kafka error name. */
+export function adviceFor(name: string | undefined): string {
+  return (name && adviceByErrorName[name]?.hint) || 'see the Kafka protocol error codes; run with --debug for details'
+}
+
+/** Walks kafkajs's wrapping (retries exceeded, non-retriable, aggregate) to the first cause with a Kafka error name. */
+export function kafkaErrorName(error: unknown): string | undefined {
+  for (const cause of causeChain(error)) {
+    const type = (cause as {type?: unknown}).type
+    if (typeof type === 'string' && type !== 'UNKNOWN') return type
+  }
+  return undefined
+}
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = []
+  const queue = [error]
+  while (queue.length > 0 && chain.length < 20) {
+    const current = queue.shift()
+    if (!current || typeof current !== 'object' || chain.includes(current)) continue
+    chain.push(current)
+    const {cause, originalError, errors} = current as {cause?: unknown; originalError?: unknown; errors?: unknown}
+    queue.push(cause, originalError)
+    if (Array.isArray(errors)) queue.push(...errors)
+  }
+  return chain
+}
+
+export interface ErrorContext {
+  /** What kctl was doing, as "<verb> <thing>": "create topic orders". */
+  action: string
+  /** The addresses being used and where they came from, for connection hints. */
+  brokers?: string[]
+  source?: string
+}
+
+/** A KctlError for anything a kafkajs call threw; KctlErrors pass through unchanged. */
+export function toKctlError(error: unknown, context: ErrorContext): KctlError {
+  if (error instanceof KctlError) return error
+  const chain = causeChain(error)
+  const name = kafkaErrorName(error)
+  const rootMessage = describeCause(chain)
+  if (name) {
+    const advice = adviceByErrorName[name]
+    const brokerMessage = rootMessage && !rootMessage.includes(name) ? ` (${rootMessage})` : ''
+    return new KctlError(`unable to ${context.action}: ${name}${brokerMessage}`, {
+      exitCode: advice?.exitCode ?? ExitCode.error,
+      hint: adviceFor(name),
+      cause: error,
+    })
+  }
+  const names = chain.map((cause) => (cause as Error).name)
+  if (names.includes('KafkaJSSASLAuthenticationError')) {
+    return new KctlError(`unable to ${context.action}: SASL authentication failed (${rootMessage})`, {
+      exitCode: ExitCode.auth,
+      hint: adviceByErrorName.SASL_AUTHENTICATION_FAILED.hint,
+      cause: error,
+    })
+  }
+  const connectionError = chain.find((cause) =>
+    ['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSNoBrokerAvailableError', 'KafkaJSBrokerNotFound', 'KafkaJSRequestTimeoutError'].includes(
+      (cause as Error).name,
+    ),
+  ) as (Error & {broker?: string}) | undefined
+  if (connectionError) {
+    const address = connectionError.broker ?? context.brokers?.join(',') ?? 'the cluster'
+    return new KctlError(`unable to ${context.action}: cannot connect to ${address} (${tidyConnectionMessage(connectionError.message)})`, {
+      hint: connectionHint(connectionError.message, context),
+      cause: error,
+    })
+  }
+  return new KctlError(`unable to ${context.action}: ${rootMessage || String(error)}`, {cause: error})
+}
+
+function describeCause(chain: unknown[]): string {
+  // The innermost message is usually the broker's or the socket's own words.
+  for (const cause of [...chain].reverse()) {
+    const message = (cause as Error).message
+    if (typeof message === 'string' && message !== '') return message.split('\n')[0]
+  }
+  return ''
+}
+
+function tidyConnectionMessage(message: string): string {
+  return message.replace(/^Connection error: /, '').replace(/^connect /, '')
+}
+
+export function connectionHint(message: string, context: Pick<ErrorContext, 'source'>): string {
+  if (/certificate|SSL|TLS|self.signed|EPROTO/i.test(message)) {
+    return 'check the TLS settings: the CA (ssl.truststore.location or `context add --ca`) and whether the listener speaks TLS'
+  }
+  if (/timed? ?out/i.test(message)) {
+    return 'check the address, firewalls, and that security.protocol matches the listener'
+  }
+  const from = context.source ? ` (address from ${context.source})` : ''
+  return `check that a broker listens there${from}; for a local one run \`kctl broker start --detach\``
+}

@@ -1,0 +1,14 @@
+// Confirmation for destructive commands (design, "Global conventions"): ask on a TTY, require
+// --yes otherwise (piped stdin, CI=true). The question goes to stderr so stdout stays clean.
+import {confirm} from '@inquirer/prompts'
+import {ExitCode, KctlError, usageError} from '../errors.js'
+
+/** Resolves when confirmed; throws a usage error (no TTY, no --yes) or exit 1 (answered no). */
+export async function confirmOrRefuse(question: string, options: {yes: boolean; action: string}): Promise<void> {
+  if (options.yes) return
+  if (!process.stdin.isTTY || process.env.CI === 'true') {
+    throw usageError(`refusing to ${options.action} without confirmation: stdin is not a terminal`, 'pass --yes to confirm')
+  }
+  const answer = await confirm({message: question, default: false}, {output: process.stderr})
+  if (!answer) throw new KctlError(`${options.action}: cancelled, nothing changed`, {exitCode: ExitCode.error})
+}
