@@ -276,3 +276,33 @@ describe('headers', () => {
     expect(ResponseHeader.validVersions).toBe('0-1')
   })
 })
+
+describe('malformed frames', () => {
+  it('truncated or corrupted requests fail with ProtocolError only', () => {
+    const frames = [
+      Buffer.concat(encodeRequest(ApiKeys.Metadata, 12, 1, 'c', {topics: [{name: 'a'}, {name: 'b'}]})),
+      Buffer.concat(encodeRequest(ApiKeys.Fetch, 16, 2, 'c', {topics: [{topicId: 'AAAAAAAAAAAAAAAAAAAAAQ', partitions: [{partition: 0, fetchOffset: 5}]}], rackId: 'r'})),
+      Buffer.concat(encodeRequest(ApiKeys.Produce, 7, 3, null, {acks: 1, topicData: [{name: 't', partitionData: [{index: 0, records: Buffer.alloc(40, 7)}]}]})),
+    ].map((f) => f.subarray(4))
+    let seed = 12345
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    for (const frame of frames) {
+      for (let cut = 0; cut < frame.length; cut++) {
+        try {
+          decodeRequest(frame.subarray(0, cut))
+        } catch (err) {
+          expect(err).toBeInstanceOf(ProtocolError)
+        }
+      }
+      for (let i = 0; i < 300; i++) {
+        const bad = Buffer.from(frame)
+        bad[4 + Math.floor(random() * (bad.length - 4))] = Math.floor(random() * 256)
+        try {
+          decodeRequest(bad)
+        } catch (err) {
+          expect(err).toBeInstanceOf(ProtocolError)
+        }
+      }
+    }
+  })
+})
