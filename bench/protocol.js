@@ -130,6 +130,27 @@ for (const version of [11, 16]) {
   }
 }
 
+// Per-request overhead: a flexible Metadata v12 request for 10 topics decoded, and its response
+// (1 broker, 10 topics x 3 partitions) encoded.
+const metadataFrame = Buffer.concat(
+  encodeRequest(ApiKeys.Metadata, 12, 1, 'bench', {topics: Array.from({length: 10}, (_, i) => ({name: `topic-${i}`})), allowAutoTopicCreation: false}),
+).subarray(4)
+const metadataBody = {
+  brokers: [{nodeId: 1, host: '127.0.0.1', port: 9092, rack: null}],
+  clusterId: 'bench-cluster',
+  controllerId: 1,
+  topics: Array.from({length: 10}, (_, i) => ({
+    errorCode: 0,
+    name: `topic-${i}`,
+    topicId: 'AAAAAAAAAAAAAAAAAAAAAQ',
+    partitions: Array.from({length: 3}, (_, p) => ({errorCode: 0, partitionIndex: p, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: []})),
+  })),
+}
+const metadata = {
+  decodeRequestOpsPerSec: Math.round(measure(() => decodeRequest(metadataFrame))),
+  encodeResponseOpsPerSec: Math.round(measure(() => encodeResponse(ApiKeys.Metadata, 12, 1, metadataBody))),
+}
+
 // Reference on the same machine and run: one memcpy of 1 MB, what a copying codec would pay.
 const copySource = Buffer.alloc(fetchBytes, 1)
 const copyTarget = Buffer.alloc(fetchBytes)
@@ -142,6 +163,7 @@ console.log(
     decodeProduce,
     fetchRecordBytes: fetchBytes,
     encodeFetch,
+    metadataV12: metadata,
     memcpy1MBPerSec: Math.round(copyOps),
     encodeFetchV11VsMemcpy: round(encodeFetch.v11.opsPerSec / copyOps),
   }),
