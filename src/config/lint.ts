@@ -95,7 +95,7 @@ function lintOne(file: ParsedFile): LintFinding[] {
     else if (status.kind === 'unknown') {
       add(entry.line, 'warning', 'unknown-key', `${entry.key} is not a Kafka 4.0 broker or controller setting`, status.suggestion ? `did you mean ${status.suggestion}?` : 'check the spelling against the Kafka 4.0 broker configs')
     } else if (status.kind === 'known' || status.kind === 'listener-override') {
-      const problem = checkValue(status.definition, inline ? entry.value.slice(0, inline.index) : entry.value)
+      const problem = checkValue(status.definition, entry.value)
       if (problem) add(entry.line, 'error', 'invalid-value', `${entry.key}: ${problem}`, describeValid(status.definition))
     }
   }
@@ -103,8 +103,10 @@ function lintOne(file: ParsedFile): LintFinding[] {
   const roles = (values.get('process.roles') ?? '').split(',').map((role) => role.trim()).filter(Boolean)
   const isBroker = roles.includes('broker')
   const isController = roles.includes('controller')
-  const nodeId = values.get('node.id')?.trim()
-  const brokerId = values.get('broker.id')?.trim()
+  // Compared without a trailing " # comment", which inline-comment and invalid-value report.
+  const withoutComment = (key: string) => values.get(key)?.replace(/\s+#.*$/, '').trim()
+  const nodeId = withoutComment('node.id')
+  const brokerId = withoutComment('broker.id')
   if (brokerId !== undefined && nodeId !== undefined) {
     if (brokerId !== nodeId) {
       add(lineOf('broker.id'), 'error', 'broker-id-conflict', `broker.id=${brokerId} differs from node.id=${nodeId} (line ${lineOf('node.id')}): Kafka refuses to start`, 'delete broker.id; KRaft uses node.id')
