@@ -1,0 +1,83 @@
+import {readFileSync} from 'node:fs'
+import {Flags} from '@oclif/core'
+import {usageError} from '../../src/errors.js'
+import {lineLogger, runBroker, startDetached} from '../../src/broker/daemon.js'
+import {parseSettingArgument} from '../../src/broker/settings.js'
+import {parseProperties} from '../../src/config/properties.js'
+import {defaultBrokerDataDir} from '../../src/paths.js'
+import {BaseCommand} from '../_base.js'
+import {outputFlag} from '../_flags.js'
+
+export default class BrokerStart extends BaseCommand {
+  static description = `Starts the bundled single-node Kafka broker. It speaks the Kafka 4.0 wire protocol, keeps its
+log, topics and committed offsets in --data-dir, and takes Kafka's own broker settings by their
+names (--config key=value, --config-file server.properties). Settings that only make sense on a
+multi-node cluster (replication, quorum, ZooKeeper) are ignored with a warning; unknown keys are
+an error.
+
+In the foreground Ctrl-C stops it gracefully. With --detach it runs in the background, writes its
+pid and address to <data-dir>/broker.json and its log to <data-dir>/broker.log; other kctl
+commands find it there.`
+
+  static examples = [
+    {command: '<%= config.bin %> <%= command.id %>', description: 'run in the foreground on 127.0.0.1:9092'},
+    {command: '<%= config.bin %> <%= command.id %> --detach', description: 'run in the background (see `kctl broker status`)'},
+    {
+      command: '<%= config.bin %> <%= command.id %> --port 19092 --config num.partitions=3 --config log.retention.hours=24',
+      description: 'another port, Kafka settings by name',
+    },
+    {command: '<%= config.bin %> <%= command.id %> --config-file server.properties --metrics-port 9308', description: 'settings from a file, Prometheus /metrics on 9308'},
+  ]
+
+  static flags = {
+    'advertised-host': Flags.string({description: 'host name returned to clients in Metadata (default: --host)'}),
+    config: Flags.string({char: 'c', description: 'Kafka broker setting key=value (repeatable)', multiple: true}),
+    'config-file': Flags.file({description: 'server.properties file with Kafka broker settings', exists: true}),
+    'data-dir': Flags.string({description: 'directory for the log, topics and offsets', default: defaultBrokerDataDir()}),
+    detach: Flags.boolean({char: 'd', description: 'run in the background'}),
+    fsync: Flags.option({
+      description: 'always: fsync after every write; interval: fsync every log.flush.interval.ms (default 1000)',
+      options: ['always', 'interval'] as const,
+      default: 'interval' as const,
+    })(),
+    host: Flags.string({description: 'address to listen on', default: '127.0.0.1'}),
+    'metrics-port': Flags.integer({description: 'serve Prometheus /metrics on this port', min: 0, max: 65535}),
+    output: outputFlag,
+    port: Flags.integer({char: 'p', description: 'Kafka listener port', default: 9092, min: 0, max: 65535}),
+  }
+
+  static summary = 'Start the bundled Kafka broker'
+
+  async run(): Promise<unknown> {
+    const {flags} = await this.parse(BrokerStart)
+    const config: Record<string, string> = {}
+    if (flags['config-file']) {
+      for (const entry of parseProperties(readFileSync(flags['config-file'], 'utf8'))) config[entry.key] = entry.value
+    }
+    for (const item of flags.config ?? []) {
+      const [key, value] = parseSettingArgument(item)
+      config[key] = value
+    }
+    const options = {
+      port: flags.port,
+      host: flags.host,
+      advertisedHost: flags['advertised-host'],
+      dataDir: flags['data-dir'],
+      config,
+      metricsPort: flags['metrics-port'],
+      fsync: flags.fsync,
+    }
+    if (flags.detach) {
+      const info = await startDetached(options)
+      const view = {pid: info.pid, bootstrap: `${info.host}:${info.port}`, dataDir: info.dataDir, logFile: info.logFile, metricsPort: info.metricsPort}
+      this.render(view, flags.output, (v) =>
+        [`broker started (pid ${v.pid}) on ${v.bootstrap}`, `data: ${v.dataDir}`, `log:  ${v.logFile}`, ...(v.metricsPort ? [`metrics: http://${v.bootstrap.split(':')[0]}:${v.metricsPort}/metrics`] : [])].join('\n'),
+      )
+      return view
+    }
+    if (flags.output !== 'table') throw usageError('unable to start the broker: -o json/yaml needs --detach', 'add --detach, or drop -o')
+    const code = await runBroker({...options, logFile: null}, lineLogger((line) => process.stdout.write(line)))
+    if (code !== 0) this.exit(code)
+    return undefined
+  }
+}

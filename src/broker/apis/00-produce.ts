@@ -1,0 +1,91 @@
+// Produce (key 0), versions 0-12 (Kafka 4.0 accepts 3+ in practice: v0-2 carry magic 0/1
+// message sets, which Kafka 4.0 rejects, KIP-724/KIP-896; they get UNSUPPORTED_FOR_MESSAGE_FORMAT).
+//
+// Behavior:
+// - Record batches are stored as the client sent them: split by header, CRC-32C checked,
+//   offsets assigned by patching baseOffset in place, one write (see log/partition-log.ts).
+// - acks 1 and -1 are the same on one node (the only replica is the leader); acks=0 gets no
+//   response at all; any other acks value is INVALID_REQUIRED_ACKS. Writes are immediate, so
+//   timeoutMs is not used.
+// - Idempotent producers: per-partition sequence checks in the log; a retry of one of the
+//   producer's last five batches is acknowledged with its original offset (nothing written),
+//   a gap is OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH.
+// - message.max.bytes / max.message.bytes: a larger batch is MESSAGE_TOO_LARGE.
+// - LogAppendTime topics return the broker time in logAppendTimeMs (-1 otherwise).
+// - Produce never creates topics (Kafka's rule: only Metadata auto-creates), so an unknown
+//   topic is UNKNOWN_TOPIC_OR_PARTITION.
+// - ACLs: WRITE on each topic (TOPIC_AUTHORIZATION_FAILED per partition).
+//
+// Not implemented:
+// - Transactions: a transactional produce (transactionalId set) is answered
+//   TRANSACTIONAL_ID_AUTHORIZATION_FAILED per partition, as Kafka does for a transactional id
+//   the principal may not use; InitProducerId refuses transactional ids first.
+// - Broker-side recompression (compression.type other than producer) and quotas (throttle 0).
+//
+// Version notes:
+// - v2: logAppendTimeMs (KIP-32). v3: transactionalId, magic 2 only (KIP-98). v5:
+//   logStartOffset. v8: recordErrors and errorMessage (KIP-467). v9: flexible. v10: currentLeader
+//   and nodeEndpoints tags (KIP-951; not sent: leadership never moves). v11: KIP-890 part 1.
+//   v12: KIP-890 part 2 (transactions without AddPartitionsToTxn; not relevant here).
+import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {allowed} from './common.js'
+import {defineApi} from './define-api.js'
+
+type Response = ResponseInput<0>
+type PartitionResponse = NonNullable<NonNullable<Response['responses']>[number]['partitionResponses']>[number]
+
+export default defineApi<RequestBody<0>, Response>({
+  key: 0,
+  name: 'Produce',
+  versions: [0, 12],
+  handle(request, ctx) {
+    const {state} = ctx
+    const acks = request.acks
+    const failed = (index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse => ({
+      index,
+      errorCode,
+      baseOffset: -1,
+      logAppendTimeMs: -1,
+      logStartOffset: -1,
+      recordErrors: [],
+      errorMessage,
+    })
+    const responses = request.topicData.map((topicData) => {
+      const name = topicData.name
+      const topic = state.log.topic(name)
+      const mayWrite = allowed(ctx, 'WRITE', 'TOPIC', name)
+      const partitionResponses = topicData.partitionData.map((partitionData): PartitionResponse => {
+        const index = partitionData.index
+        if (acks !== 0 && acks !== 1 && acks !== -1) return failed(index, ErrorCode.INVALID_REQUIRED_ACKS)
+        if (!mayWrite) return failed(index, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+        if (request.transactionalId !== null) return failed(index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'the bundled broker does not support transactions')
+        if (!topic || index < 0 || index >= topic.partitions) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+        if (ctx.apiVersion < 3) return failed(index, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'magic 0 and 1 message sets were removed in Kafka 4.0')
+        const records = partitionData.records
+        if (!records || records.length === 0) return failed(index, ErrorCode.CORRUPT_MESSAGE, 'no records')
+        const outcome = state.log.append(name, index, records)
+        if (!outcome.ok) {
+          return {
+            ...failed(index, ErrorCode[outcome.error], outcome.message ?? null),
+            logStartOffset: outcome.logStartOffset,
+            recordErrors: (outcome.recordErrors ?? []).map((e) => ({batchIndex: e.batchIndex, batchIndexErrorMessage: e.message})),
+          }
+        }
+        state.metrics.bytesIn.inc({topic: name}, outcome.bytes)
+        state.metrics.messagesIn.inc({topic: name}, outcome.recordCount)
+        return {
+          index,
+          errorCode: ErrorCode.NONE,
+          baseOffset: outcome.baseOffset,
+          logAppendTimeMs: outcome.logAppendTimeMs,
+          logStartOffset: outcome.logStartOffset,
+          recordErrors: [],
+          errorMessage: null,
+        }
+      })
+      return {name, partitionResponses}
+    })
+    if (acks === 0) return null
+    return {responses, throttleTimeMs: 0}
+  },
+})

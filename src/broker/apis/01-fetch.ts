@@ -1,0 +1,120 @@
+// Fetch (key 1), versions 4-17.
+//
+// Behavior:
+// - Whole stored batches from the one that holds the fetch offset (it may start before it;
+//   clients skip the earlier records), up to partitionMaxBytes per partition and maxBytes per
+//   response; the first batch of the response is returned whole even when larger (KIP-74), so
+//   a consumer always makes progress. Batches go out as the stored bytes, never re-encoded.
+// - Long poll: when fewer than minBytes are ready, the fetch waits until an append to one of
+//   its partitions (the log's onAppend; no polling) or maxWaitMs, then reads again. Any
+//   partition error answers at once.
+// - One node without transactions: high watermark = last stable offset = log end; aborted
+//   transactions empty (null for read_uncommitted, as Kafka sends); leader epoch 0;
+//   preferredReadReplica -1. read_committed reads the same data as read_uncommitted.
+// - Fetch sessions (KIP-227): every response has sessionId 0, which tells clients the broker
+//   keeps no session, so they send full fetches every time (Java, librdkafka and kafka-python
+//   all accept this). A request naming a session id is answered FETCH_SESSION_ID_NOT_FOUND.
+// - v13+ topics are named by topic id; an unknown id is UNKNOWN_TOPIC_ID.
+// - ACLs: READ on each topic (TOPIC_AUTHORIZATION_FAILED).
+//
+// Not implemented:
+// - Follower fetching, rack-aware reads (rackId ignored), diverging epochs, quotas (throttle 0),
+//   down-conversion (removed in Kafka 4.0 along with magic 0/1).
+// - With many partitions, a later partition's first batch may still be sent whole when it is
+//   larger than what remains of maxBytes (Kafka leaves it out).
+//
+// Version notes:
+// - v4: isolationLevel, lastStableOffset, abortedTransactions (KIP-98). v5: logStartOffset.
+//   v7: fetch sessions (KIP-227). v9: currentLeaderEpoch (KIP-320). v11: rackId, preferred
+//   read replica (KIP-392). v12: flexible, diverging epoch (KIP-595). v13: topic ids
+//   (KIP-516). v15: replicaState (KIP-903). v16: nodeEndpoints (KIP-951). v17: replica
+//   directory id (KIP-853).
+import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {allowed} from './common.js'
+import {defineApi, type HandlerContext} from './define-api.js'
+
+type Request = RequestBody<1>
+type Response = ResponseInput<1>
+type PartitionData = NonNullable<NonNullable<Response['responses']>[number]['partitions']>[number]
+
+const EMPTY = Buffer.alloc(0)
+const READ_COMMITTED = 1
+
+export default defineApi<Request, Response>({
+  key: 1,
+  name: 'Fetch',
+  versions: [4, 17],
+  async handle(request, ctx) {
+    if (request.sessionId !== 0) {
+      return {throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: []}
+    }
+    const deadline = Date.now() + Math.max(0, request.maxWaitMs)
+    let result = readAll(request, ctx)
+    while (result.bytes < request.minBytes && !result.hasError && Date.now() < deadline && !ctx.state.closed) {
+      await ctx.state.waitForAppend(result.keys, deadline - Date.now())
+      result = readAll(request, ctx)
+    }
+    for (const [topic, bytes] of result.bytesByTopic) ctx.state.metrics.bytesOut.inc({topic}, bytes)
+    return {throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses}
+  },
+})
+
+function readAll(request: Request, ctx: HandlerContext) {
+  const {state, apiVersion} = ctx
+  const abortedTransactions = request.isolationLevel === READ_COMMITTED ? [] : null
+  let bytes = 0
+  let hasError = false
+  const keys: string[] = []
+  const bytesByTopic = new Map<string, number>()
+  const responses = request.topics.map((fetchTopic) => {
+    const topic = apiVersion >= 13 ? state.log.topicById(fetchTopic.topicId) : state.log.topic(fetchTopic.topic)
+    const unknownError = apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+    const mayRead = topic !== undefined && allowed(ctx, 'READ', 'TOPIC', topic.name)
+    const partitions = fetchTopic.partitions.map((fetchPartition): PartitionData => {
+      const partitionIndex = fetchPartition.partition
+      const failed = (errorCode: number, offsets = {highWatermark: -1, logStartOffset: -1}): PartitionData => {
+        hasError = true
+        return {
+          partitionIndex,
+          errorCode,
+          highWatermark: offsets.highWatermark,
+          lastStableOffset: offsets.highWatermark,
+          logStartOffset: offsets.logStartOffset,
+          abortedTransactions,
+          preferredReadReplica: -1,
+          records: EMPTY,
+        }
+      }
+      if (!topic) return failed(unknownError)
+      if (!mayRead) return failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+      if (partitionIndex < 0 || partitionIndex >= topic.partitions) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      keys.push(`${topic.name}:${partitionIndex}`)
+      const remaining = request.maxBytes - bytes
+      const limit = Math.min(fetchPartition.partitionMaxBytes, remaining)
+      // Once the response holds data, a partition with no budget left is only reported, not read.
+      const read =
+        bytes > 0 && limit <= 0
+          ? state.log.offsets(topic.name, partitionIndex)
+          : state.log.read(topic.name, partitionIndex, fetchPartition.fetchOffset, Math.max(0, limit))
+      if (!read) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      if ('ok' in read && !read.ok) return failed(ErrorCode.OFFSET_OUT_OF_RANGE, read.offsets)
+      const offsets = 'ok' in read ? read.offsets : read
+      const records = 'ok' in read && read.ok ? read.records : []
+      const got = 'ok' in read && read.ok ? read.bytes : 0
+      bytes += got
+      if (got > 0) bytesByTopic.set(topic.name, (bytesByTopic.get(topic.name) ?? 0) + got)
+      return {
+        partitionIndex,
+        errorCode: ErrorCode.NONE,
+        highWatermark: offsets.highWatermark,
+        lastStableOffset: offsets.highWatermark,
+        logStartOffset: offsets.logStartOffset,
+        abortedTransactions,
+        preferredReadReplica: -1,
+        records: records.length === 0 ? EMPTY : records,
+      }
+    })
+    return {topic: topic?.name ?? fetchTopic.topic, topicId: fetchTopic.topicId, partitions}
+  })
+  return {responses, bytes, hasError, keys, bytesByTopic}
+}

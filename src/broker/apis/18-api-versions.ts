@@ -1,0 +1,29 @@
+// ApiVersions (key 18), versions 0-4.
+//
+// Behavior:
+// - The key list is computed from the handler registry (apis/index.ts): every API the broker
+//   implements, with Kafka 4.0's range for it (KIP-896 baseline), and nothing else.
+// - A request version above 4 never reaches this handler: the server answers it with
+//   UNSUPPORTED_VERSION, the same key list and a v0 header (KIP-511), and the client retries.
+// - Header and body of the response are v0-compatible for every version (the server's header
+//   rule: ApiVersions responses always use header v0).
+//
+// Not implemented:
+// - Feature flags (supportedFeatures / finalizedFeatures, KIP-584): empty, finalized epoch -1.
+//   Clients only read them for DescribeFeatures and the KIP-848 consumer protocol.
+// - Client software name/version validation (KIP-511 says a broker may reject bad names;
+//   Kafka only logs them).
+//
+// Version notes:
+// - v1: throttleTimeMs. v2: same as v1. v3: flexible, client software name/version (KIP-511),
+//   feature tags (KIP-584). v4: same as v3, lets clients see UNSUPPORTED_VERSION (KIP-896).
+import type {RequestBody, ResponseInput} from '../protocol/index.js'
+import {apiVersionsBody} from './index.js'
+import {defineApi} from './define-api.js'
+
+export default defineApi<RequestBody<18>, ResponseInput<18>>({
+  key: 18,
+  name: 'ApiVersions',
+  versions: [0, 4],
+  handle: () => apiVersionsBody(0),
+})

@@ -1,0 +1,70 @@
+// DescribeConfigs (key 32), versions 1-4.
+//
+// Behavior:
+// - Topic resources: every topic config the broker knows, with its effective value and source
+//   (TOPIC_CONFIG for an override, STATIC_BROKER_CONFIG when the broker setting behind it was
+//   given at start, DEFAULT_CONFIG otherwise), synonyms when asked (the override, then the
+//   broker settings in Kafka's precedence, e.g. log.retention.ms/minutes/hours), types and
+//   documentation for v3+.
+// - Broker resources (name = this node id, or "" for the cluster default): the settings the
+//   broker was started with, all read-only (they are static: change them with --config and a
+//   restart); passwords are sensitive and have a null value. Another broker id is
+//   INVALID_REQUEST, as in Kafka.
+// - BROKER_LOGGER resources: no loggers (empty list). Other resource types: INVALID_REQUEST.
+// - ACLs: DESCRIBE_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or the cluster
+//   (CLUSTER_AUTHORIZATION_FAILED).
+//
+// Not implemented:
+// - Dynamic broker configs (DYNAMIC_BROKER_CONFIG sources), group and client-metrics resources.
+//
+// Version notes:
+// - v1: synonyms and config source (KIP-226). v2: same as v1. v3: config type and
+//   documentation (KIP-569). v4: flexible.
+import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {allowed} from './common.js'
+import {ResourceType, brokerConfigEntries, topicConfigEntries, type ConfigEntry} from './configs.js'
+import {defineApi} from './define-api.js'
+
+export default defineApi<RequestBody<32>, ResponseInput<32>>({
+  key: 32,
+  name: 'DescribeConfigs',
+  versions: [1, 4],
+  handle(request, ctx) {
+    const {state, apiVersion} = ctx
+    const results = request.resources.map(({resourceType, resourceName, configurationKeys}) => {
+      const result = (errorCode: number, errorMessage: string | null, configs: ConfigEntry[] = []) => {
+        const wanted = configurationKeys === null ? configs : configs.filter((c) => configurationKeys.includes(c.name))
+        return {
+          errorCode,
+          errorMessage,
+          resourceType,
+          resourceName,
+          configs: wanted.map((c) => ({
+            ...c,
+            synonyms: request.includeSynonyms ? c.synonyms : [],
+            documentation: apiVersion >= 3 && request.includeDocumentation ? c.documentation : null,
+          })),
+        }
+      }
+      switch (resourceType) {
+        case ResourceType.TOPIC: {
+          if (!allowed(ctx, 'DESCRIBE_CONFIGS', 'TOPIC', resourceName)) return result(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null)
+          const topic = state.log.topic(resourceName)
+          if (!topic) return result(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${resourceName} does not exist`)
+          return result(ErrorCode.NONE, null, topicConfigEntries(state, topic.configs, state.log.effectiveTopicConfig(resourceName)))
+        }
+        case ResourceType.BROKER: {
+          if (!allowed(ctx, 'DESCRIBE_CONFIGS', 'CLUSTER', 'kafka-cluster')) return result(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, null)
+          if (resourceName !== '' && resourceName !== String(state.nodeId))
+            return result(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${state.nodeId} or empty string, but received ${resourceName}`)
+          return result(ErrorCode.NONE, null, brokerConfigEntries(state))
+        }
+        case ResourceType.BROKER_LOGGER:
+          return result(ErrorCode.NONE, null)
+        default:
+          return result(ErrorCode.INVALID_REQUEST, `resource type ${resourceType} is not supported by the bundled broker`)
+      }
+    })
+    return {throttleTimeMs: 0, results}
+  },
+})

@@ -1,0 +1,40 @@
+// DescribeCluster (key 60), versions 0-2.
+//
+// Behavior:
+// - One broker, this node, which is also the controller; its endpoint is the advertised one of
+//   the listener the request came in on. endpointType 2 (controllers, KIP-919) returns the same
+//   node: the bundled broker is its own controller. Never fenced.
+// - Cluster authorized operations (KIP-430) when asked; ACL: DESCRIBE on the cluster, else
+//   CLUSTER_AUTHORIZATION_FAILED.
+//
+// Version notes:
+// - v0: KIP-700. v1: endpointType (KIP-919). v2: includeFencedBrokers, isFenced (KIP-1073).
+import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {OPERATIONS_NOT_REQUESTED, allowed, authorizedOperations} from './common.js'
+import {defineApi} from './define-api.js'
+
+const BROKERS = 1
+const CONTROLLERS = 2
+
+export default defineApi<RequestBody<60>, ResponseInput<60>>({
+  key: 60,
+  name: 'DescribeCluster',
+  versions: [0, 2],
+  handle(request, ctx) {
+    const {state} = ctx
+    const endpointType = request.endpointType === CONTROLLERS ? CONTROLLERS : BROKERS
+    const base = {throttleTimeMs: 0, endpointType, clusterId: state.clusterId, controllerId: state.nodeId}
+    if (!allowed(ctx, 'DESCRIBE', 'CLUSTER', 'kafka-cluster'))
+      return {...base, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null, brokers: [], clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED}
+    const endpoint = state.advertisedFor(ctx.connection.listenerName)
+    return {
+      ...base,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      brokers: [{brokerId: state.nodeId, host: endpoint.host, port: endpoint.port, rack: null, isFenced: false}],
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+        ? authorizedOperations(ctx, 'CLUSTER', 'kafka-cluster')
+        : OPERATIONS_NOT_REQUESTED,
+    }
+  },
+})

@@ -1,0 +1,288 @@
+// Running the bundled broker as an operator does: in the foreground (Ctrl-C = graceful stop),
+// detached (pid and log file in the data dir), found again by other commands through
+// `<dataDir>/broker.json`, stopped with SIGTERM. The detached process runs ./main.js, which
+// loads only the broker, never oclif.
+import {spawn} from 'node:child_process'
+import {closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {ExitCode, KctlError} from '../errors.js'
+import {defaultBrokerDataDir} from '../paths.js'
+import {decodeResponse, encodeRequest} from './protocol/index.js'
+import type {StartBrokerOptions} from './index.js'
+import type {Logger} from './state.js'
+
+/** `<dataDir>/broker.json`: written once the broker serves, removed on graceful stop. */
+export interface BrokerInfo {
+  pid: number
+  host: string
+  port: number
+  metricsPort: number | null
+  dataDir: string
+  startedAt: string
+  version: string
+  logFile: string | null
+}
+
+export const BROKER_INFO_FILE = 'broker.json'
+export const BROKER_LOG_FILE = 'broker.log'
+
+/** Options as the detached process receives them (JSON on its command line). */
+export type DaemonOptions = Omit<StartBrokerOptions, 'logger'> & {logFile: string | null}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The broker running on `dataDir`, or undefined (no broker.json, or its pid is gone). */
+export function readRunningBroker(dataDir = defaultBrokerDataDir()): BrokerInfo | undefined {
+  let info: BrokerInfo
+  try {
+    info = JSON.parse(readFileSync(path.join(dataDir, BROKER_INFO_FILE), 'utf8')) as BrokerInfo
+  } catch {
+    return undefined
+  }
+  return typeof info.pid === 'number' && isAlive(info.pid) ? info : undefined
+}
+
+export function kctlVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 5; i++) {
+    const file = path.join(dir, 'package.json')
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as {name?: string; version?: string}
+      if (pkg.name === 'kctl') return pkg.version ?? 'unknown'
+    }
+    dir = path.dirname(dir)
+  }
+  return 'unknown'
+}
+
+/** Timestamped lines, as Kafka's server.log: `[2025-01-01T00:00:00.000Z] INFO message`. */
+export function lineLogger(write: (line: string) => void, debug = false): Logger {
+  const line = (level: string) => (message: string) => write(`[${new Date().toISOString()}] ${level} ${message}\n`)
+  return {info: line('INFO'), warn: line('WARN'), error: line('ERROR'), debug: debug ? line('DEBUG') : () => {}}
+}
+
+function refuseSecondInstance(dataDir: string): void {
+  const running = readRunningBroker(dataDir)
+  if (running)
+    throw new KctlError(`unable to start the broker: another broker (pid ${running.pid}) is running on ${dataDir} at ${running.host}:${running.port}`, {
+      hint: 'stop it with `kctl broker stop` or use another --data-dir',
+    })
+}
+
+/**
+ * Runs the broker in this process until SIGINT/SIGTERM, then stops it gracefully (responses
+ * written, logs flushed, broker.json removed) and resolves with the exit code to use.
+ */
+export async function runBroker(options: DaemonOptions, logger: Logger): Promise<number> {
+  const dataDir = path.resolve(options.dataDir)
+  refuseSecondInstance(dataDir)
+  const {startBroker} = await import('./index.js')
+  const broker = await startBroker({...options, dataDir, logger})
+  const info: BrokerInfo = {
+    pid: process.pid,
+    host: broker.bootstrap.slice(0, broker.bootstrap.lastIndexOf(':')),
+    port: broker.port,
+    metricsPort: broker.metricsPort ?? null,
+    dataDir,
+    startedAt: new Date(broker.state.startedAtMs).toISOString(),
+    version: kctlVersion(),
+    logFile: options.logFile,
+  }
+  const infoFile = path.join(dataDir, BROKER_INFO_FILE)
+  writeFileSync(`${infoFile}.tmp`, `${JSON.stringify(info, null, 2)}\n`)
+  renameSync(`${infoFile}.tmp`, infoFile)
+  return new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return
+      stopping = true
+      logger.info(`${signal}: stopping`)
+      broker
+        .close()
+        .then(
+          () => 0,
+          (err: Error) => {
+            logger.error(`shutdown failed: ${err.message}`)
+            return 1
+          },
+        )
+        .then((code) => {
+          rmSync(infoFile, {force: true})
+          resolve(code)
+        })
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+}
+
+/** Starts the broker as a detached process logging to `<dataDir>/broker.log`; resolves when it
+ *  serves (broker.json written) or rejects with its first error line. */
+export async function startDetached(options: Omit<DaemonOptions, 'logFile'>, timeoutMs = 15_000): Promise<BrokerInfo> {
+  const dataDir = path.resolve(options.dataDir)
+  refuseSecondInstance(dataDir)
+  try {
+    const {mkdirSync} = await import('node:fs')
+    mkdirSync(dataDir, {recursive: true})
+  } catch (err) {
+    throw new KctlError(`unable to start the broker: data dir ${dataDir} is not writable (${(err as NodeJS.ErrnoException).code})`, {
+      hint: 'choose a writable directory with --data-dir',
+    })
+  }
+  const logFile = path.join(dataDir, BROKER_LOG_FILE)
+  const logStart = existsSync(logFile) ? statSync(logFile).size : 0
+  const logFd = openSync(logFile, 'a')
+  const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js')
+  const child = spawn(process.execPath, [main, JSON.stringify({...options, dataDir, logFile})], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  })
+  closeSync(logFd)
+  let exitCode: number | null = null
+  child.once('exit', (code) => (exitCode = code ?? 1))
+  child.unref()
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25))
+    const info = readRunningBroker(dataDir)
+    if (info && info.pid === child.pid) return info
+    if (exitCode !== null) throw detachedFailure(logFile, logStart, exitCode)
+  }
+  throw new KctlError(`unable to start the broker: it did not start serving within ${timeoutMs / 1000} s`, {
+    hint: `see ${logFile} (kctl broker logs)`,
+  })
+}
+
+/** The child writes `error: ...` and `hint: ...` lines (main.ts); turn them back into a KctlError. */
+function detachedFailure(logFile: string, from: number, exitCode: number): KctlError {
+  const text = readFrom(logFile, from)
+  const error = /^error: (.*)$/m.exec(text)?.[1]
+  const hint = /^hint: (.*)$/m.exec(text)?.[1]
+  return new KctlError(error ?? `unable to start the broker: it exited with code ${exitCode}`, {
+    exitCode: exitCode === ExitCode.usage ? ExitCode.usage : ExitCode.error,
+    hint: hint ?? `see ${logFile} (kctl broker logs)`,
+  })
+}
+
+export function readFrom(file: string, from: number): string {
+  const fd = openSync(file, 'r')
+  try {
+    const size = statSync(file).size
+    const buf = Buffer.alloc(Math.max(0, size - from))
+    readSync(fd, buf, 0, buf.length, from)
+    return buf.toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
+}
+
+export function notRunningError(dataDir: string): KctlError {
+  return new KctlError(`no bundled broker is running on ${dataDir}`, {
+    hint: 'start one with `kctl broker start --detach`',
+  })
+}
+
+/** SIGTERM, then waits for the process to exit (graceful stop flushes the log). */
+export async function stopBroker(dataDir = defaultBrokerDataDir(), timeoutMs = 15_000): Promise<BrokerInfo> {
+  const info = readRunningBroker(dataDir)
+  if (!info) {
+    rmSync(path.join(dataDir, BROKER_INFO_FILE), {force: true})
+    throw notRunningError(dataDir)
+  }
+  process.kill(info.pid, 'SIGTERM')
+  const deadline = Date.now() + timeoutMs
+  while (isAlive(info.pid)) {
+    if (Date.now() > deadline)
+      throw new KctlError(`unable to stop the broker: pid ${info.pid} is still running after ${timeoutMs / 1000} s`, {
+        hint: `see kctl broker logs; kill -9 ${info.pid} stops it at once (the log recovers on the next start)`,
+      })
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  rmSync(path.join(dataDir, BROKER_INFO_FILE), {force: true})
+  return info
+}
+
+export interface BrokerStatus {
+  running: true
+  pid: number
+  bootstrap: string
+  metricsPort: number | null
+  dataDir: string
+  startedAt: string
+  uptimeMs: number
+  version: string
+  topics: number
+  partitions: number
+  bytesOnDisk: number
+  logFile: string | null
+}
+
+/** Status of the running broker; topics, partitions and sizes come from its DescribeLogDirs. */
+export async function brokerStatus(dataDir = defaultBrokerDataDir()): Promise<BrokerStatus> {
+  const info = readRunningBroker(dataDir)
+  if (!info) throw notRunningError(dataDir)
+  const logDirs = await describeLogDirs(info.host, info.port)
+  let partitions = 0
+  let bytes = 0
+  const topics = new Set<string>()
+  for (const dir of logDirs.results)
+    for (const topic of dir.topics) {
+      topics.add(topic.name)
+      for (const partition of topic.partitions) {
+        partitions++
+        bytes += partition.partitionSize
+      }
+    }
+  return {
+    running: true,
+    pid: info.pid,
+    bootstrap: `${info.host}:${info.port}`,
+    metricsPort: info.metricsPort,
+    dataDir: info.dataDir,
+    startedAt: info.startedAt,
+    uptimeMs: Date.now() - Date.parse(info.startedAt),
+    version: info.version,
+    topics: topics.size,
+    partitions,
+    bytesOnDisk: bytes,
+    logFile: info.logFile,
+  }
+}
+
+/** One DescribeLogDirs v1 (all topics) over a short-lived connection, with the project's codec. */
+async function describeLogDirs(host: string, port: number, timeoutMs = 5000) {
+  const version = 1
+  const frame = await new Promise<Buffer>((resolve, reject) => {
+    const socket = net.connect({host, port})
+    let received = Buffer.alloc(0)
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new KctlError(`unable to query the broker at ${host}:${port}: no answer within ${timeoutMs} ms`))
+    }, timeoutMs)
+    socket.on('connect', () => {
+      for (const chunk of encodeRequest(35, version, 1, 'kctl-status', {topics: null})) socket.write(chunk)
+    })
+    socket.on('data', (data) => {
+      received = Buffer.concat([received, data])
+      if (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
+        clearTimeout(timer)
+        socket.end()
+        resolve(received.subarray(4, 4 + received.readInt32BE(0)))
+      }
+    })
+    socket.on('error', (err) => {
+      clearTimeout(timer)
+      reject(new KctlError(`unable to query the broker at ${host}:${port}: ${err.message}`, {hint: 'see kctl broker logs'}))
+    })
+  })
+  return decodeResponse(35, version, frame).body
+}

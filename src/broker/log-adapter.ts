@@ -1,0 +1,222 @@
+// What the API handlers need from the log, in their terms (topic names, Kafka error names),
+// over the log helper's LogManager (src/broker/log). Keeping the handlers on this narrow
+// surface means one file adapts when the log's API moves.
+import {LogManager, type LogDefaults, type PartitionLog, type TopicInfo, resolveTopicConfig, topicConfigValues} from './log/index.js'
+import type {ErrorName} from './protocol/errors.js'
+import {type BrokerSettings, topicConfigSynonyms} from './settings.js'
+import type {Logger} from './state.js'
+
+export type {TopicInfo} from './log/index.js'
+
+export interface PartitionOffsets {
+  logStartOffset: number
+  /** One node: every appended record is committed, so log end = high watermark = last stable offset. */
+  highWatermark: number
+}
+
+export type AppendOutcome =
+  | {ok: true; baseOffset: number; logAppendTimeMs: number; logStartOffset: number; recordCount: number; bytes: number}
+  | {ok: false; error: ErrorName; message?: string; logStartOffset: number; recordErrors?: {batchIndex: number; message: string | null}[]}
+
+export type ReadOutcome =
+  | {ok: true; records: Buffer[]; bytes: number; offsets: PartitionOffsets}
+  | {ok: false; error: 'OFFSET_OUT_OF_RANGE'; offsets: PartitionOffsets}
+
+export type Outcome = {ok: true} | {ok: false; error: ErrorName; message: string}
+export type TopicOutcome = {ok: true; topic: TopicInfo} | {ok: false; error: ErrorName; message: string}
+
+export interface TimestampOffset {
+  offset: number
+  timestampMs: number
+}
+
+/** The handlers' view of the log manager. */
+export interface BrokerLog {
+  topicNames(): string[]
+  topic(name: string): TopicInfo | undefined
+  topicById(topicId: string): TopicInfo | undefined
+  /** Checks overrides against the topic configs the broker knows (CreateTopics validateOnly, AlterConfigs). */
+  validateTopicConfig(overrides: Record<string, string>): Outcome
+  createTopic(name: string, partitionCount: number, overrides: Record<string, string>, validateOnly?: boolean): TopicOutcome
+  deleteTopic(name: string): Outcome
+  addPartitions(name: string, totalCount: number, validateOnly?: boolean): Outcome
+  /** Replaces the topic's overrides (AlterConfigs semantics; IncrementalAlterConfigs computes the new set). */
+  setTopicConfig(name: string, overrides: Record<string, string>, validateOnly?: boolean): Outcome
+  /** Effective topic config values (defaults overlaid with overrides) under Kafka's names. */
+  effectiveTopicConfig(name: string): Record<string, string>
+  offsets(topic: string, partition: number): PartitionOffsets | undefined
+  append(topic: string, partition: number, records: Buffer): AppendOutcome
+  read(topic: string, partition: number, fetchOffset: number, maxBytes: number): ReadOutcome
+  offsetForTimestamp(topic: string, partition: number, timestampMs: number): TimestampOffset | undefined
+  maxTimestampOffset(topic: string, partition: number): TimestampOffset | undefined
+  deleteRecordsBefore(topic: string, partition: number, offset: number): {ok: true; lowWatermark: number} | {ok: false; error: ErrorName; message: string}
+  sizeBytes(topic: string, partition: number): number
+  /** Calls `listener(topic, partition)` after each append that wrote records; returns the unsubscribe. */
+  onAppend(listener: (topic: string, partition: number) => void): () => void
+  close(): void
+}
+
+/** Topic config names the broker accepts: those the log honours and the stored-only ones that
+ *  have a broker-level synonym (Kafka rejects any other name with INVALID_CONFIG). */
+export const knownTopicConfigKeys: ReadonlySet<string> = new Set(Object.keys(topicConfigSynonyms))
+
+/** The log's defaults from the broker settings (Kafka's log.* names). */
+export function logDefaults(settings: BrokerSettings): LogDefaults {
+  const flushMs = settings.get('log.flush.interval.ms')
+  return {
+    segmentBytes: settings.int('log.segment.bytes'),
+    segmentMs: settings.segmentMs,
+    retentionMs: settings.retentionMs,
+    retentionBytes: settings.int('log.retention.bytes'),
+    maxMessageBytes: settings.int('message.max.bytes'),
+    timestampType: settings.get('log.message.timestamp.type') === 'LogAppendTime' ? 'LogAppendTime' : 'CreateTime',
+    indexIntervalBytes: settings.int('log.index.interval.bytes'),
+    retentionCheckIntervalMs: settings.int('log.retention.check.interval.ms'),
+    // log.flush.interval.messages=1 is Kafka's way to say "fsync every append" (--fsync always).
+    fsync: settings.int('log.flush.interval.messages') === 1 ? 'always' : 'interval',
+    flushIntervalMs: flushMs !== undefined ? Number(flushMs) : 1000,
+    producerIdExpirationMs: settings.int('producer.id.expiration.ms'),
+  }
+}
+
+export function openLogManager(dataDir: string, settings: BrokerSettings, logger: Logger): BrokerLog {
+  const manager = LogManager.open({dataDir, defaults: logDefaults(settings)})
+  if (manager.recoveredUncleanShutdown) logger.warn(`the previous run did not stop cleanly; partition tails in ${dataDir} were checked and repaired`)
+  return new LogManagerAdapter(manager, settings)
+}
+
+class LogManagerAdapter implements BrokerLog {
+  private readonly appendListeners = new Set<(topic: string, partition: number) => void>()
+
+  constructor(
+    private readonly manager: LogManager,
+    private readonly settings: BrokerSettings,
+  ) {
+    for (const topic of manager.topics()) this.watch(topic.name, 0)
+  }
+
+  /** Subscribes to partitions `from`.. of a topic, forwarding appends to the broker's listeners. */
+  private watch(topic: string, from: number): void {
+    const logs = this.manager.partitions(topic)
+    for (let p = from; p < logs.length; p++) {
+      const partition = p
+      logs[p].onAppend(() => {
+        for (const listener of this.appendListeners) listener(topic, partition)
+      })
+    }
+  }
+
+  private log(topic: string, partition: number): PartitionLog | undefined {
+    return this.manager.partition(topic, partition)
+  }
+
+  topicNames(): string[] {
+    return this.manager.topics().map((t) => t.name)
+  }
+
+  topic(name: string): TopicInfo | undefined {
+    return this.manager.topic(name)
+  }
+
+  topicById(topicId: string): TopicInfo | undefined {
+    return this.manager.topicById(topicId)
+  }
+
+  validateTopicConfig(overrides: Record<string, string>): Outcome {
+    for (const key of Object.keys(overrides))
+      if (!knownTopicConfigKeys.has(key)) return {ok: false, error: 'INVALID_CONFIG', message: `Unknown topic config name: ${key}`}
+    const resolved = resolveTopicConfig(this.manager.defaults, overrides)
+    return resolved.ok ? {ok: true} : resolved
+  }
+
+  createTopic(name: string, partitionCount: number, overrides: Record<string, string>, validateOnly = false): TopicOutcome {
+    const valid = this.validateTopicConfig(overrides)
+    if (!valid.ok) return valid
+    const outcome = this.manager.createTopic({name, partitions: partitionCount, configs: overrides}, {validateOnly})
+    if (outcome.ok && !validateOnly) this.watch(name, 0)
+    return outcome
+  }
+
+  deleteTopic(name: string): Outcome {
+    return this.manager.deleteTopic(name)
+  }
+
+  addPartitions(name: string, totalCount: number, validateOnly = false): Outcome {
+    const before = this.manager.topic(name)?.partitions ?? 0
+    const outcome = this.manager.createPartitions(name, totalCount, {validateOnly})
+    if (outcome.ok && !validateOnly) this.watch(name, before)
+    return outcome
+  }
+
+  setTopicConfig(name: string, overrides: Record<string, string>, validateOnly = false): Outcome {
+    const valid = this.validateTopicConfig(overrides)
+    if (!valid.ok) return valid
+    return this.manager.setTopicConfigs(name, overrides, {validateOnly})
+  }
+
+  effectiveTopicConfig(name: string): Record<string, string> {
+    const topic = this.manager.topic(name)
+    const config = this.manager.topicConfig(name)
+    if (!topic || !config) return {}
+    return {...this.settings.topicDefaults(), ...topic.configs, ...topicConfigValues(config)}
+  }
+
+  offsets(topic: string, partition: number): PartitionOffsets | undefined {
+    const log = this.log(topic, partition)
+    return log && {logStartOffset: log.logStartOffset, highWatermark: log.logEndOffset}
+  }
+
+  append(topic: string, partition: number, records: Buffer): AppendOutcome {
+    const log = this.log(topic, partition)
+    if (!log) return {ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', logStartOffset: -1}
+    const result = log.append(records)
+    if (!result.ok) {
+      // The log names Kafka's RecordBatchTooLargeException; on the wire it is code 18.
+      const error: ErrorName = result.error === 'RECORD_BATCH_TOO_LARGE' ? 'RECORD_LIST_TOO_LARGE' : result.error
+      return {ok: false, error, message: result.message, logStartOffset: log.logStartOffset}
+    }
+    return {
+      ok: true,
+      baseOffset: result.baseOffset,
+      logAppendTimeMs: result.logAppendTimeMs,
+      logStartOffset: result.logStartOffset,
+      recordCount: result.duplicate ? 0 : result.lastOffset - result.baseOffset + 1,
+      bytes: result.duplicate ? 0 : records.length,
+    }
+  }
+
+  read(topic: string, partition: number, fetchOffset: number, maxBytes: number): ReadOutcome {
+    const log = this.log(topic, partition)
+    if (!log) return {ok: false, error: 'OFFSET_OUT_OF_RANGE', offsets: {logStartOffset: -1, highWatermark: -1}}
+    const result = log.read(fetchOffset, maxBytes)
+    const offsets = {logStartOffset: result.logStartOffset, highWatermark: result.logEndOffset}
+    return result.ok ? {ok: true, records: result.chunks, bytes: result.sizeBytes, offsets} : {ok: false, error: result.error, offsets}
+  }
+
+  offsetForTimestamp(topic: string, partition: number, timestampMs: number): TimestampOffset | undefined {
+    return this.log(topic, partition)?.offsetForTimestamp(timestampMs)
+  }
+
+  maxTimestampOffset(topic: string, partition: number): TimestampOffset | undefined {
+    return this.log(topic, partition)?.maxTimestampOffset()
+  }
+
+  deleteRecordsBefore(topic: string, partition: number, offset: number) {
+    const log = this.log(topic, partition)
+    if (!log) return {ok: false as const, error: 'UNKNOWN_TOPIC_OR_PARTITION' as const, message: `${topic}-${partition} does not exist`}
+    return log.deleteRecordsBefore(offset)
+  }
+
+  sizeBytes(topic: string, partition: number): number {
+    return this.log(topic, partition)?.sizeBytes ?? 0
+  }
+
+  onAppend(listener: (topic: string, partition: number) => void): () => void {
+    this.appendListeners.add(listener)
+    return () => this.appendListeners.delete(listener)
+  }
+
+  close(): void {
+    this.manager.close()
+  }
+}

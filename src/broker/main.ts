@@ -1,0 +1,18 @@
+// Entry of the detached broker process (`kctl broker start --detach`): options as one JSON
+// argument, log lines to stdout/stderr (redirected to <dataDir>/broker.log by the parent).
+// It imports only the broker, so it starts fast and stays small.
+import {KctlError} from '../errors.js'
+import {type DaemonOptions, lineLogger, runBroker} from './daemon.js'
+
+const options = JSON.parse(process.argv[2] ?? '{}') as DaemonOptions
+const logger = lineLogger((line) => process.stdout.write(line))
+try {
+  process.exitCode = await runBroker(options, logger)
+} catch (err) {
+  // The parent looks for these two lines to report the failure on one line.
+  const message = err instanceof Error ? err.message : String(err)
+  process.stdout.write(`error: ${message}\n`)
+  if (err instanceof KctlError && err.hint) process.stdout.write(`hint: ${err.hint}\n`)
+  if (!(err instanceof KctlError)) process.stdout.write(`${(err as Error).stack ?? ''}\n`)
+  process.exitCode = err instanceof KctlError ? err.exitCode : 1
+}

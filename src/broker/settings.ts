@@ -1,0 +1,299 @@
+// The broker settings the bundled broker honours, by Kafka's own names and with Kafka 4.0's
+// defaults (KafkaConfig, ServerLogConfigs, SocketServerConfigs), plus the Kafka keys it
+// knows but ignores on purpose (replication, the KRaft quorum, ZooKeeper, thread pools):
+// those are accepted with a warning, never silently. Any other key is an error, so a typo
+// in server.properties is caught at start.
+import {KctlError, usageError} from '../errors.js'
+
+/** Kafka's ConfigDef types, numbered as DescribeConfigs v3+ reports them (KIP-569). */
+export type SettingType = 'boolean' | 'string' | 'int' | 'short' | 'long' | 'double' | 'list' | 'class' | 'password'
+export const configTypeCodes: Record<SettingType, number> = {
+  boolean: 1,
+  string: 2,
+  int: 3,
+  short: 4,
+  long: 5,
+  double: 6,
+  list: 7,
+  class: 8,
+  password: 9,
+}
+
+export interface SettingDef {
+  readonly name: string
+  readonly type: SettingType
+  /** Kafka's default, as text; null = no default. */
+  readonly defaultValue: string | null
+  readonly doc: string
+  readonly min?: number
+  /** Allowed values for strings. */
+  readonly choices?: readonly string[]
+}
+
+const HOUR_MS = 3_600_000
+
+/** Settings the bundled broker reads. The group.* and security keys are read by the group
+ *  coordinator and the SASL/ACL layer; they live here so one catalogue validates every key. */
+export const brokerSettings: readonly SettingDef[] = [
+  {name: 'node.id', type: 'int', defaultValue: '1', min: 0, doc: 'id of this node, reported as the only broker and the controller'},
+  {name: 'broker.id', type: 'int', defaultValue: '-1', doc: 'legacy name; when set it must equal node.id'},
+  {name: 'listeners', type: 'list', defaultValue: null, doc: 'NAME://host:port listeners; default PLAINTEXT on --host/--port'},
+  {name: 'advertised.listeners', type: 'list', defaultValue: null, doc: 'NAME://host:port returned in Metadata; default = listeners with --advertised-host'},
+  {
+    name: 'listener.security.protocol.map',
+    type: 'list',
+    defaultValue: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
+    doc: 'listener name to security protocol',
+  },
+  {name: 'auto.create.topics.enable', type: 'boolean', defaultValue: 'true', doc: 'create a topic when Metadata or Produce names an unknown one'},
+  {name: 'num.partitions', type: 'int', defaultValue: '1', min: 1, doc: 'partitions of an auto-created topic or a CreateTopics with -1'},
+  {name: 'default.replication.factor', type: 'int', defaultValue: '1', min: 1, doc: 'replication factor of auto-created topics (must be 1 here)'},
+  {name: 'delete.topic.enable', type: 'boolean', defaultValue: 'true', doc: 'allow DeleteTopics'},
+  {name: 'log.retention.hours', type: 'int', defaultValue: '168', doc: 'retention time in hours (lowest precedence)'},
+  {name: 'log.retention.minutes', type: 'int', defaultValue: null, doc: 'retention time in minutes (over hours)'},
+  {name: 'log.retention.ms', type: 'long', defaultValue: null, doc: 'retention time in ms (over minutes); -1 = forever'},
+  {name: 'log.retention.bytes', type: 'long', defaultValue: '-1', doc: 'retention size per partition; -1 = unlimited'},
+  {name: 'log.segment.bytes', type: 'int', defaultValue: '1073741824', min: 1048576, doc: 'segment size before a roll (at least 1 MiB since Kafka 4.0, KIP-1030)'},
+  {name: 'log.roll.hours', type: 'int', defaultValue: '168', min: 1, doc: 'segment age before a roll, in hours'},
+  {name: 'log.roll.ms', type: 'long', defaultValue: null, doc: 'segment age before a roll, in ms (over hours)'},
+  {name: 'log.retention.check.interval.ms', type: 'long', defaultValue: '300000', min: 1, doc: 'how often retention runs'},
+  {name: 'log.index.interval.bytes', type: 'int', defaultValue: '4096', min: 0, doc: 'bytes between offset index entries'},
+  {name: 'log.index.size.max.bytes', type: 'int', defaultValue: '10485760', min: 4, doc: 'index size that forces a roll'},
+  {name: 'log.segment.delete.delay.ms', type: 'long', defaultValue: '60000', min: 0, doc: 'delay before a deleted segment leaves disk'},
+  {name: 'log.cleanup.policy', type: 'list', defaultValue: 'delete', choices: ['delete'], doc: 'delete (the bundled broker does not compact)'},
+  {name: 'log.flush.interval.messages', type: 'long', defaultValue: '9223372036854775807', min: 1, doc: 'fsync after this many messages (1 = --fsync always)'},
+  {name: 'log.flush.interval.ms', type: 'long', defaultValue: null, doc: 'fsync at least this often'},
+  {name: 'log.message.timestamp.type', type: 'string', defaultValue: 'CreateTime', choices: ['CreateTime', 'LogAppendTime'], doc: 'record timestamps'},
+  {name: 'log.message.timestamp.before.max.ms', type: 'long', defaultValue: '9223372036854775807', min: 0, doc: 'reject CreateTime further in the past'},
+  {name: 'log.message.timestamp.after.max.ms', type: 'long', defaultValue: '9223372036854775807', min: 0, doc: 'reject CreateTime further in the future'},
+  {name: 'log.preallocate', type: 'boolean', defaultValue: 'false', doc: 'stored for topics; segments are not preallocated'},
+  {name: 'compression.type', type: 'string', defaultValue: 'producer', choices: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'], doc: 'only producer (batches kept as sent) is honoured'},
+  {name: 'min.insync.replicas', type: 'int', defaultValue: '1', min: 1, doc: 'always satisfied by the single replica'},
+  {name: 'unclean.leader.election.enable', type: 'boolean', defaultValue: 'false', doc: 'no effect on one node'},
+  {name: 'message.max.bytes', type: 'int', defaultValue: '1048588', min: 0, doc: 'largest record batch accepted'},
+  {name: 'socket.request.max.bytes', type: 'int', defaultValue: '104857600', min: 1, doc: 'largest request frame; larger closes the connection'},
+  {name: 'connections.max.idle.ms', type: 'long', defaultValue: '600000', doc: 'close connections idle this long'},
+  {name: 'producer.id.expiration.ms', type: 'int', defaultValue: '86400000', min: 1, doc: 'forget idle producer ids after this long'},
+  {name: 'group.initial.rebalance.delay.ms', type: 'int', defaultValue: '3000', min: 0, doc: 'wait for more members of a new group'},
+  {name: 'group.min.session.timeout.ms', type: 'int', defaultValue: '6000', doc: 'lowest session timeout a member may ask for'},
+  {name: 'group.max.session.timeout.ms', type: 'int', defaultValue: '1800000', doc: 'highest session timeout a member may ask for'},
+  {name: 'group.max.size', type: 'int', defaultValue: '2147483647', min: 1, doc: 'members per classic group'},
+  {name: 'offsets.retention.minutes', type: 'int', defaultValue: '10080', min: 1, doc: 'keep committed offsets of empty groups this long'},
+  {name: 'offsets.retention.check.interval.ms', type: 'long', defaultValue: '600000', min: 1, doc: 'how often expired offsets are removed'},
+  {name: 'sasl.enabled.mechanisms', type: 'list', defaultValue: 'GSSAPI', doc: 'PLAIN, SCRAM-SHA-256, SCRAM-SHA-512'},
+  {name: 'super.users', type: 'list', defaultValue: null, doc: 'principals that pass every ACL check (User:admin;User:ops)'},
+  {name: 'authorizer.class.name', type: 'string', defaultValue: '', doc: 'org.apache.kafka.metadata.authorizer.StandardAuthorizer enables ACLs'},
+  {name: 'allow.everyone.if.no.acl.found', type: 'boolean', defaultValue: 'false', doc: 'allow a resource that has no ACLs'},
+  {name: 'ssl.keystore.location', type: 'string', defaultValue: null, doc: 'PEM or PKCS12 keystore of the TLS listener'},
+  {name: 'ssl.keystore.password', type: 'password', defaultValue: null, doc: 'keystore password'},
+  {name: 'ssl.keystore.type', type: 'string', defaultValue: 'JKS', doc: 'PKCS12 or PEM'},
+  {name: 'ssl.key.password', type: 'password', defaultValue: null, doc: 'private key password'},
+  {name: 'ssl.keystore.certificate.chain', type: 'password', defaultValue: null, doc: 'PEM certificate chain'},
+  {name: 'ssl.keystore.key', type: 'password', defaultValue: null, doc: 'PEM private key'},
+  {name: 'ssl.truststore.location', type: 'string', defaultValue: null, doc: 'truststore for client certificates'},
+  {name: 'ssl.truststore.password', type: 'password', defaultValue: null, doc: 'truststore password'},
+  {name: 'ssl.truststore.type', type: 'string', defaultValue: 'JKS', doc: 'PKCS12 or PEM'},
+  {name: 'ssl.truststore.certificates', type: 'password', defaultValue: null, doc: 'PEM trusted certificates'},
+  {name: 'ssl.client.auth', type: 'string', defaultValue: 'none', choices: ['required', 'requested', 'none'], doc: 'ask for client certificates'},
+]
+
+/** Kafka keys the bundled broker accepts and ignores, with the reason printed in the warning. */
+const ignoredSettings: readonly {match: RegExp; reason: string}[] = [
+  {match: /^zookeeper\./, reason: 'ZooKeeper is gone in Kafka 4 and the bundled broker has no quorum'},
+  {match: /^(process\.roles|controller\.|controller\.quorum\.|inter\.broker\.|metadata\.log\.|initial\.broker\.registration)/, reason: 'the bundled broker is its own controller'},
+  {match: /^(offsets\.topic\.|transaction\.state\.log\.|default\.replication\.|replica\.|num\.replica\.|leader\.imbalance|auto\.leader\.rebalance)/, reason: 'the bundled broker has one node and no replication'},
+  {match: /^(num\.(io|network|recovery)\.threads|num\.recovery\.threads\.per\.data\.dir|background\.threads|queued\.max\.requests)/, reason: 'the bundled broker runs on one event loop'},
+  {match: /^(socket\.(send|receive)\.buffer\.bytes|socket\.listen\.backlog\.size)$/, reason: 'the OS defaults are used'},
+  {match: /^(log\.dirs?|broker\.rack|group\.(coordinator|consumer|share)\.|share\.|transaction\.|log\.cleaner\.|log\.flush\.(scheduler|offset|start))/, reason: 'not used by the bundled broker (its data lives in --data-dir)'},
+  {match: /^(metric\.reporters|metrics\.|kafka\.metrics\.|jmx\.|quota\.|client\.quota\.|confluent\.)/, reason: 'metrics and quotas are the bundled broker\'s own (--metrics-port)'},
+  {match: /^(sasl\.|ssl\.|listener\.name\.|security\.|principal\.builder|connections\.max\.reauth)/, reason: 'this security setting is not supported by the bundled broker'},
+]
+
+// default.replication.factor is honoured (it must be 1), so it is not ignored.
+const settingsByName = new Map(brokerSettings.map((def) => [def.name, def]))
+
+export interface BrokerSettingsResult {
+  /** Effective value of every catalogued setting that has a value (given or default). */
+  values: Map<string, string>
+  /** Keys the user set explicitly (for DescribeConfigs' STATIC_BROKER_CONFIG source). */
+  explicit: Set<string>
+  warnings: string[]
+}
+
+/** Validates user settings against the catalogue: unknown keys throw, ignored keys warn. */
+export function resolveSettings(given: Record<string, string>): BrokerSettingsResult {
+  const values = new Map<string, string>()
+  for (const def of brokerSettings) if (def.defaultValue !== null) values.set(def.name, def.defaultValue)
+  const explicit = new Set<string>()
+  const warnings: string[] = []
+  for (const [name, raw] of Object.entries(given)) {
+    const value = raw.trim()
+    const def = settingsByName.get(name)
+    if (!def) {
+      const ignored = ignoredSettings.find((rule) => rule.match.test(name))
+      if (ignored) {
+        warnings.push(`ignoring ${name}=${value}: ${ignored.reason}`)
+        continue
+      }
+      throw usageError(`unable to configure the broker: unknown setting "${name}"`, suggestion(name))
+    }
+    checkValue(def, value)
+    values.set(name, value)
+    explicit.add(name)
+  }
+  const nodeId = values.get('node.id')
+  const brokerId = values.get('broker.id')
+  if (brokerId !== undefined && brokerId !== '-1' && brokerId !== nodeId && explicit.has('broker.id'))
+    throw usageError(`unable to configure the broker: broker.id=${brokerId} conflicts with node.id=${nodeId}`, 'set only node.id')
+  if (values.get('default.replication.factor') !== '1')
+    throw usageError(
+      `unable to configure the broker: default.replication.factor=${values.get('default.replication.factor')} needs more brokers`,
+      'the bundled broker has one node; use default.replication.factor=1',
+    )
+  return {values, explicit, warnings}
+}
+
+function checkValue(def: SettingDef, value: string): void {
+  const bad = (why: string) => usageError(`unable to configure the broker: ${def.name}=${value} ${why}`, `${def.name}: ${def.doc}`)
+  switch (def.type) {
+    case 'boolean':
+      if (!/^(true|false)$/i.test(value)) throw bad('is not true or false')
+      return
+    case 'int':
+    case 'short':
+    case 'long': {
+      if (!/^-?\d+$/.test(value)) throw bad('is not a whole number')
+      const n = Number(value)
+      if (def.type === 'int' && (n > 2_147_483_647 || n < -2_147_483_648)) throw bad('is out of the int range')
+      if (def.min !== undefined && n < def.min) throw bad(`is below the minimum ${def.min}`)
+      return
+    }
+    case 'double':
+      if (!Number.isFinite(Number(value))) throw bad('is not a number')
+      return
+    case 'list':
+    case 'string':
+      if (def.choices) {
+        const items = def.type === 'list' ? value.split(',').map((s) => s.trim()) : [value]
+        for (const item of items) if (!def.choices.includes(item)) throw bad(`is not one of ${def.choices.join(', ')}`)
+      }
+      return
+    default:
+      return
+  }
+}
+
+function suggestion(name: string): string {
+  let best = ''
+  let bestDistance = Infinity
+  for (const def of brokerSettings) {
+    const d = editDistance(name, def.name)
+    if (d < bestDistance) [best, bestDistance] = [def.name, d]
+  }
+  return bestDistance <= 3 ? `did you mean ${best}? (kctl broker start --help lists the settings)` : 'kctl broker start --help lists the settings the bundled broker honours'
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({length: b.length + 1}, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const saved = row[j]
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
+      previous = saved
+    }
+  }
+  return row[b.length]
+}
+
+/** Typed view of the resolved settings that the broker code reads. */
+export class BrokerSettings {
+  readonly values: Map<string, string>
+  readonly explicit: Set<string>
+
+  constructor(result: BrokerSettingsResult) {
+    this.values = result.values
+    this.explicit = result.explicit
+  }
+
+  get(name: string): string | undefined {
+    return this.values.get(name)
+  }
+
+  int(name: string): number {
+    const value = this.values.get(name)
+    if (value === undefined) throw new KctlError(`broker setting ${name} has no value`)
+    return Number(value)
+  }
+
+  bool(name: string): boolean {
+    return this.values.get(name)?.toLowerCase() === 'true'
+  }
+
+  get nodeId(): number {
+    return this.int('node.id')
+  }
+
+  /** log.retention.ms over .minutes over .hours, as Kafka resolves them; -1 = forever. */
+  get retentionMs(): number {
+    const ms = this.values.get('log.retention.ms')
+    if (ms !== undefined) return Number(ms)
+    const minutes = this.values.get('log.retention.minutes')
+    if (minutes !== undefined) return Number(minutes) * 60_000
+    return this.int('log.retention.hours') * HOUR_MS
+  }
+
+  /** log.roll.ms over log.roll.hours. */
+  get segmentMs(): number {
+    const ms = this.values.get('log.roll.ms')
+    return ms !== undefined ? Number(ms) : this.int('log.roll.hours') * HOUR_MS
+  }
+
+  /** Broker-level defaults of the topic configs, under the topic config names (LogConfig). */
+  topicDefaults(): Record<string, string> {
+    const defaults: Record<string, string> = {}
+    for (const [topicKey, synonyms] of Object.entries(topicConfigSynonyms)) {
+      if (topicKey === 'retention.ms') defaults[topicKey] = String(this.retentionMs)
+      else if (topicKey === 'segment.ms') defaults[topicKey] = String(this.segmentMs)
+      else {
+        const value = this.values.get(synonyms[0])
+        if (value !== undefined) defaults[topicKey] = value
+      }
+    }
+    return defaults
+  }
+}
+
+/** Topic config -> broker settings that supply its default, highest precedence first
+ *  (ServerTopicConfigSynonyms in Kafka). DescribeConfigs reports these as synonyms. */
+export const topicConfigSynonyms: Record<string, readonly string[]> = {
+  'cleanup.policy': ['log.cleanup.policy'],
+  'compression.type': ['compression.type'],
+  'file.delete.delay.ms': ['log.segment.delete.delay.ms'],
+  'flush.messages': ['log.flush.interval.messages'],
+  'index.interval.bytes': ['log.index.interval.bytes'],
+  'max.message.bytes': ['message.max.bytes'],
+  'message.timestamp.after.max.ms': ['log.message.timestamp.after.max.ms'],
+  'message.timestamp.before.max.ms': ['log.message.timestamp.before.max.ms'],
+  'message.timestamp.type': ['log.message.timestamp.type'],
+  'min.insync.replicas': ['min.insync.replicas'],
+  preallocate: ['log.preallocate'],
+  'retention.bytes': ['log.retention.bytes'],
+  'retention.ms': ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'],
+  'segment.bytes': ['log.segment.bytes'],
+  'segment.index.bytes': ['log.index.size.max.bytes'],
+  'segment.ms': ['log.roll.ms', 'log.roll.hours'],
+  'unclean.leader.election.enable': ['unclean.leader.election.enable'],
+}
+
+export function settingDef(name: string): SettingDef | undefined {
+  return settingsByName.get(name)
+}
+
+/** Parses `key=value` as given to --config. */
+export function parseSettingArgument(text: string): [string, string] {
+  const at = text.indexOf('=')
+  if (at <= 0) throw usageError(`unable to read --config ${text}: expected key=value`, 'for example --config num.partitions=3')
+  return [text.slice(0, at).trim(), text.slice(at + 1)]
+}

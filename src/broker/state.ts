@@ -1,0 +1,202 @@
+// The one state object of a running broker, owned by server.ts and handed to every handler
+// in its context (kfake's Cluster). Handlers reach state only through it, never through
+// module singletons. The event loop is the only thread: keep read-modify-write synchronous
+// and re-check after every await.
+import {randomBytes} from 'node:crypto'
+import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {KctlError} from '../errors.js'
+import type {GroupCoordinator} from './groups/coordinator.js'
+import type {BrokerLog} from './log-adapter.js'
+import {BrokerMetrics} from './metrics.js'
+import type {ConnectionInfo, ListenerFactory, ListenerSpec, RequestGate} from './server.js'
+import type {BrokerSettings} from './settings.js'
+
+export interface Logger {
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+  debug(message: string): void
+}
+
+/** ACL operation and resource type names as the security layer spells them (auth/acl.ts). */
+export type AclOperation =
+  | 'READ'
+  | 'WRITE'
+  | 'CREATE'
+  | 'DELETE'
+  | 'ALTER'
+  | 'DESCRIBE'
+  | 'CLUSTER_ACTION'
+  | 'DESCRIBE_CONFIGS'
+  | 'ALTER_CONFIGS'
+  | 'IDEMPOTENT_WRITE'
+export type AclResourceType = 'TOPIC' | 'GROUP' | 'CLUSTER' | 'TRANSACTIONAL_ID'
+
+/** The security layer's decision function; absent = everything allowed (no authorizer). */
+export interface Authorizer {
+  authorize(connection: ConnectionInfo, operation: AclOperation, resourceType: AclResourceType, resourceName: string): boolean
+}
+
+/** What the broker needs from a subsystem that another part fills in (groups, auth). */
+export interface Subsystem {
+  close(): void | Promise<void>
+}
+
+/** Producer ids are handed out in blocks; the next block start is written before a block is
+ *  used, so a restart never hands out an id again (Kafka's ProducerIdManager does the same). */
+const PRODUCER_ID_BLOCK = 1000
+
+export class BrokerState {
+  readonly nodeId: number
+  readonly clusterId: string
+  readonly metrics = new BrokerMetrics()
+  readonly startedAtMs = Date.now()
+  /** Listeners as bound (real ports) and as advertised to clients, by listener name. */
+  listeners: ListenerSpec[] = []
+  advertised = new Map<string, {host: string; port: number}>()
+  /** Security seams (auth/): gate before dispatch, TLS listener factory, ACL decisions. */
+  gate: RequestGate | null = null
+  listenerFactory: ListenerFactory | null = null
+  authorizer: Authorizer | null = null
+  /** Filled by the group coordinator (src/broker/groups) and the security layer (src/broker/auth). */
+  groups: GroupCoordinator | null = null
+  auth: Subsystem | null = null
+
+  private nextProducerId: number
+  private producerIdBlockEnd: number
+  /** Long-polling fetches by "topic:partition"; one log subscription serves them all. */
+  private readonly appendWaiters = new Map<string, Set<() => void>>()
+  private readonly unsubscribeAppends: () => void
+  private readonly shutdownWaiters = new Set<() => void>()
+  /** Set on shutdown: long polls stop waiting. */
+  closed = false
+
+  constructor(
+    readonly settings: BrokerSettings,
+    readonly dataDir: string,
+    readonly log: BrokerLog,
+    readonly logger: Logger,
+  ) {
+    this.nodeId = settings.nodeId
+    const meta = loadOrCreateMeta(dataDir, this.nodeId)
+    this.clusterId = meta.clusterId
+    this.nextProducerId = meta.nextProducerIdBlock
+    this.producerIdBlockEnd = meta.nextProducerIdBlock
+    this.unsubscribeAppends = log.onAppend((topic, partition) => {
+      const waiters = this.appendWaiters.get(`${topic}:${partition}`)
+      if (waiters) for (const wake of [...waiters]) wake()
+    })
+  }
+
+  /**
+   * Resolves on the first append to any of `partitions` ("topic:partition") or after
+   * `timeoutMs`, whichever comes first; never polls. Callers re-read state afterwards.
+   */
+  waitForAppend(partitions: string[], timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer)
+        for (const key of partitions) {
+          const waiters = this.appendWaiters.get(key)
+          waiters?.delete(wake)
+          if (waiters?.size === 0) this.appendWaiters.delete(key)
+        }
+        this.shutdownWaiters.delete(wake)
+        resolve()
+      }
+      const timer = setTimeout(wake, timeoutMs)
+      for (const key of partitions) {
+        let waiters = this.appendWaiters.get(key)
+        if (!waiters) this.appendWaiters.set(key, (waiters = new Set()))
+        waiters.add(wake)
+      }
+      this.shutdownWaiters.add(wake)
+    })
+  }
+
+  /** Answers every waiting fetch now (shutdown) and stops listening to the log. */
+  close(): void {
+    this.closed = true
+    for (const wake of [...this.shutdownWaiters]) wake()
+    this.unsubscribeAppends()
+  }
+
+  /** A fresh producer id for InitProducerId; never reused across restarts. */
+  allocateProducerId(): number {
+    if (this.nextProducerId >= this.producerIdBlockEnd) {
+      this.producerIdBlockEnd = this.nextProducerId + PRODUCER_ID_BLOCK
+      writeMeta(this.dataDir, {clusterId: this.clusterId, nodeId: this.nodeId, nextProducerIdBlock: this.producerIdBlockEnd})
+    }
+    return this.nextProducerId++
+  }
+
+  /** The advertised endpoint of the listener a connection came in on (Kafka answers
+   *  Metadata with the endpoints of the request's own listener). */
+  advertisedFor(listenerName: string): {host: string; port: number} {
+    const endpoint = this.advertised.get(listenerName) ?? this.advertised.values().next().value
+    if (!endpoint) throw new KctlError('unable to answer: the broker has no advertised listener')
+    return endpoint
+  }
+
+  allowed(connection: ConnectionInfo, operation: AclOperation, resourceType: AclResourceType, resourceName: string): boolean {
+    return this.authorizer === null || this.authorizer.authorize(connection, operation, resourceType, resourceName)
+  }
+}
+
+interface Meta {
+  clusterId: string
+  nodeId: number
+  nextProducerIdBlock: number
+}
+
+/** `<dataDir>/meta.properties`, as Kafka keeps it (cluster.id, node.id, version), plus the
+ *  producer id block. The cluster id is made once and kept, so restarts keep it. */
+function loadOrCreateMeta(dataDir: string, nodeId: number): Meta {
+  const file = path.join(dataDir, 'meta.properties')
+  let text: string | undefined
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  if (text === undefined) {
+    const meta = {clusterId: newClusterId(), nodeId, nextProducerIdBlock: 0}
+    writeMeta(dataDir, meta)
+    return meta
+  }
+  const values = new Map(
+    text
+      .split('\n')
+      .filter((line) => line.includes('=') && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()] as const),
+  )
+  const clusterId = values.get('cluster.id')
+  if (!clusterId) throw new KctlError(`unable to start the broker: ${file} has no cluster.id`, {hint: 'restore the file or start with an empty --data-dir'})
+  const storedNodeId = Number(values.get('node.id'))
+  if (values.has('node.id') && storedNodeId !== nodeId)
+    throw new KctlError(`unable to start the broker: ${dataDir} belongs to node.id=${storedNodeId}, not ${nodeId}`, {
+      hint: `start with --config node.id=${storedNodeId} or another --data-dir`,
+    })
+  return {clusterId, nodeId, nextProducerIdBlock: Number(values.get('kctl.next.producer.id.block') ?? 0)}
+}
+
+function writeMeta(dataDir: string, meta: Meta): void {
+  mkdirSync(dataDir, {recursive: true})
+  const file = path.join(dataDir, 'meta.properties')
+  const text = [
+    '# Written by the kctl bundled broker',
+    'version=1',
+    `cluster.id=${meta.clusterId}`,
+    `node.id=${meta.nodeId}`,
+    `kctl.next.producer.id.block=${meta.nextProducerIdBlock}`,
+    '',
+  ].join('\n')
+  writeFileSync(`${file}.tmp`, text)
+  renameSync(`${file}.tmp`, file)
+}
+
+/** Kafka's cluster ids are a random UUID printed as base64url without padding (22 chars). */
+function newClusterId(): string {
+  return randomBytes(16).toString('base64url')
+}
