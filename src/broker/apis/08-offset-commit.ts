@@ -1,0 +1,85 @@
+// OffsetCommit (key 8), versions 2-9.
+//
+// Behavior:
+// - Commits from a group member must carry the current generation and member id (KIP-345
+//   fencing by group.instance.id from v7); generation -1 with no member id is an admin commit,
+//   accepted only while the group has no members (as `kafka-consumer-groups --reset-offsets`).
+// - Offsets, leader epochs (v6+), metadata and the commit time are stored durably in the data
+//   dir (groups/offset-store.ts) and survive a restart.
+// - A partition the broker does not have gets UNKNOWN_TOPIC_OR_PARTITION.
+//
+// Not implemented:
+// - The per-request retention time (v2-v4) is ignored: offsets.retention.minutes applies,
+//   as in Kafka since 2.1 for consumers that send -1.
+//
+// Version notes:
+// - v2: retention time. v3: throttle time. v4: same as v3. v5: no retention time.
+// - v6: leader epoch (KIP-320). v7: group.instance.id (KIP-345). v8: flexible.
+// - v9: KIP-848 member epochs (classic groups read it as the generation).
+import {ErrorCode} from '../protocol/errors.js'
+import type {Decoded, Input} from '../protocol/schema.js'
+import type {OffsetCommitRequest, OffsetCommitResponse} from '../protocol/schemas/08-offset-commit.js'
+import {groupCoordinator} from '../groups/index.js'
+import {defineApi} from './define-api.js'
+
+export default defineApi<Decoded<typeof OffsetCommitRequest>, Input<typeof OffsetCommitResponse>>({
+  key: 8,
+  name: 'OffsetCommit',
+  versions: [2, 9],
+  handle(request, ctx) {
+    const {state} = ctx
+    const everyPartition = (errorCode: number) => ({
+      throttleTimeMs: 0,
+      topics: request.topics.map((topic) => ({name: topic.name, partitions: topic.partitions.map(({partitionIndex}) => ({partitionIndex, errorCode}))})),
+    })
+    if (!state.allowed(ctx.connection, 'READ', 'GROUP', request.groupId)) return everyPartition(ErrorCode.GROUP_AUTHORIZATION_FAILED)
+    // Per-partition checks first; only the partitions that pass go to the coordinator.
+    const accepted: {topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null}[] = []
+    const precheck = new Map<string, number>()
+    for (const topic of request.topics) {
+      const topicAllowed = state.allowed(ctx.connection, 'READ', 'TOPIC', topic.name)
+      for (const partition of topic.partitions) {
+        const key = `${topic.name}:${partition.partitionIndex}`
+        if (!topicAllowed) precheck.set(key, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+        else if (state.log.offsets(topic.name, partition.partitionIndex) === undefined) precheck.set(key, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+        else {
+          accepted.push({
+            topic: topic.name,
+            partition: partition.partitionIndex,
+            offset: partition.committedOffset,
+            leaderEpoch: partition.committedLeaderEpoch,
+            metadata: partition.committedMetadata,
+          })
+        }
+      }
+    }
+    const result = groupCoordinator(state).commitOffsets({
+      groupId: request.groupId,
+      generationId: request.generationIdOrMemberEpoch,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      offsets: accepted,
+    })
+    if (typeof result === 'string') {
+      const errorCode = ErrorCode[result]
+      return {
+        throttleTimeMs: 0,
+        topics: request.topics.map((topic) => ({
+          name: topic.name,
+          partitions: topic.partitions.map(({partitionIndex}) => ({partitionIndex, errorCode: precheck.get(`${topic.name}:${partitionIndex}`) ?? errorCode})),
+        })),
+      }
+    }
+    const stored = new Map(accepted.map((offset, index) => [`${offset.topic}:${offset.partition}`, ErrorCode[result.perOffset[index]]]))
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((topic) => ({
+        name: topic.name,
+        partitions: topic.partitions.map(({partitionIndex}) => {
+          const key = `${topic.name}:${partitionIndex}`
+          return {partitionIndex, errorCode: precheck.get(key) ?? stored.get(key) ?? ErrorCode.NONE}
+        }),
+      })),
+    }
+  },
+})

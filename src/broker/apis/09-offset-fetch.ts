@@ -1,0 +1,104 @@
+// OffsetFetch (key 9), versions 1-9.
+//
+// Behavior:
+// - Committed offsets with their metadata and leader epoch; a partition without a commit
+//   answers offset -1, metadata "" and no error, as Kafka does.
+// - Topics null (v2+) = every partition the group has committed.
+// - v8+: several groups in one request, each with its own result (KIP-709): `kctl lag`
+//   reads the offsets of every group in one round trip.
+//
+// Not implemented:
+// - RequireStable (v7+) has nothing to wait for: transactional offset commits are not
+//   supported, so no offsets are ever pending.
+// - v9 member id/epoch checks belong to KIP-848 consumer groups; classic groups ignore them.
+//
+// Version notes:
+// - v2: null topics = all, top-level error. v3: throttle time. v4: same as v3.
+// - v5: leader epoch (KIP-320). v6: flexible. v7: RequireStable (KIP-447). v8: batched groups
+//   (KIP-709). v9: member id and epoch (KIP-848).
+import {ErrorCode} from '../protocol/errors.js'
+import type {Decoded, Input} from '../protocol/schema.js'
+import type {OffsetFetchRequest, OffsetFetchResponse} from '../protocol/schemas/09-offset-fetch.js'
+import type {GroupCoordinator} from '../groups/index.js'
+import {groupCoordinator} from '../groups/index.js'
+import type {HandlerContext} from './define-api.js'
+import {defineApi} from './define-api.js'
+
+interface TopicResult {
+  name: string
+  partitions: {partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; metadata: string | null; errorCode: number}[]
+}
+
+function fetchGroup(
+  coordinator: GroupCoordinator,
+  ctx: HandlerContext,
+  groupId: string,
+  topics: readonly {name: string; partitionIndexes: readonly number[]}[] | null,
+): {errorCode: number; topics: TopicResult[]} {
+  if (!ctx.state.allowed(ctx.connection, 'DESCRIBE', 'GROUP', groupId)) return {errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: []}
+  const wanted = topics?.map((topic) => ({topic: topic.name, partitions: topic.partitionIndexes})) ?? null
+  const found = coordinator.fetchOffsets(groupId, wanted)
+  const describable = (topic: string) => ctx.state.allowed(ctx.connection, 'DESCRIBE', 'TOPIC', topic)
+  const result: TopicResult[] = []
+  if (wanted === null) {
+    // All committed topics; the ones this principal may not describe are left out, as in Kafka.
+    for (const [topic, partitions] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!describable(topic)) continue
+      result.push({
+        name: topic,
+        partitions: [...partitions].sort(([a], [b]) => a - b).map(([partitionIndex, value]) => ({
+          partitionIndex,
+          committedOffset: value.offset,
+          committedLeaderEpoch: value.leaderEpoch,
+          metadata: value.metadata ?? '',
+          errorCode: ErrorCode.NONE,
+        })),
+      })
+    }
+    return {errorCode: ErrorCode.NONE, topics: result}
+  }
+  for (const {topic, partitions} of wanted) {
+    const allowed = describable(topic)
+    result.push({
+      name: topic,
+      partitions: partitions.map((partitionIndex) => {
+        const value = allowed ? found.get(topic)?.get(partitionIndex) : undefined
+        return {
+          partitionIndex,
+          committedOffset: value?.offset ?? -1,
+          committedLeaderEpoch: value?.leaderEpoch ?? -1,
+          metadata: value ? (value.metadata ?? '') : '',
+          errorCode: allowed ? ErrorCode.NONE : ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        }
+      }),
+    })
+  }
+  return {errorCode: ErrorCode.NONE, topics: result}
+}
+
+export default defineApi<Decoded<typeof OffsetFetchRequest>, Input<typeof OffsetFetchResponse>>({
+  key: 9,
+  name: 'OffsetFetch',
+  versions: [1, 9],
+  handle(request, ctx) {
+    const coordinator = groupCoordinator(ctx.state)
+    if (ctx.apiVersion >= 8) {
+      return {
+        throttleTimeMs: 0,
+        groups: request.groups.map((group) => ({groupId: group.groupId, ...fetchGroup(coordinator, ctx, group.groupId, group.topics)})),
+      }
+    }
+    const {errorCode, topics} = fetchGroup(coordinator, ctx, request.groupId, request.topics)
+    // v1 has no top-level error code: a group error goes on every partition.
+    if (ctx.apiVersion < 2 && errorCode !== ErrorCode.NONE) {
+      return {
+        throttleTimeMs: 0,
+        topics: (request.topics ?? []).map((topic) => ({
+          name: topic.name,
+          partitions: topic.partitionIndexes.map((partitionIndex) => ({partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode})),
+        })),
+      }
+    }
+    return {throttleTimeMs: 0, errorCode, topics}
+  },
+})
