@@ -102,13 +102,20 @@ function startTinyBroker(): Promise<{port: number; captured: Captured[]; close: 
         setTimeout(() => respond(body), 100) // long-poll stand-in
         return
       }
+      case ApiKeys.CreateTopics:
+        return respond({topics: request.body.topics.map((t) => ({name: t.name, errorCode: 0}))})
+      case ApiKeys.FindCoordinator:
+        return respond({errorCode: 0, nodeId: 1, host: '127.0.0.1', port: port()})
+      case ApiKeys.JoinGroup:
+        // refuse, so that the consumer stops here: the request itself is what the test reads
+        return respond({errorCode: 30, memberId: '', leader: '', protocolName: ''})
       default:
         socket.destroy()
     }
   }
 
   function apiKeys() {
-    return [ApiKeys.ApiVersions, ApiKeys.Metadata, ApiKeys.Produce, ApiKeys.Fetch].map((apiKey) => ({apiKey, ...versionRange(apiKey)!}))
+    return [ApiKeys.ApiVersions, ApiKeys.Metadata, ApiKeys.Produce, ApiKeys.Fetch, ApiKeys.CreateTopics, ApiKeys.FindCoordinator, ApiKeys.JoinGroup].map((apiKey) => ({apiKey, ...versionRange(apiKey)!}))
   }
 
   return new Promise((resolve) => {
@@ -180,6 +187,61 @@ describe('kafkajs 2.2.4', () => {
     expect(records!.includes(Buffer.from('v1'))).toBe(true)
     // the records are a view into the captured frame, not a copy
     expect(records!.buffer).toBe(produce.frame.buffer)
+  })
+})
+
+describe('kafkajs 2.2.4 admin and consumer', () => {
+  it('sends CreateTopics v3, FindCoordinator and JoinGroup v5 the decoder reads field by field', async () => {
+    const broker = await startTinyBroker()
+    cleanup = broker.close
+    const kafka = new Kafka({brokers: [`127.0.0.1:${broker.port}`], clientId: 'golden-admin', logLevel: logLevel.NOTHING, retry: {retries: 0}})
+    const admin = kafka.admin()
+    await admin.connect()
+    const created = await admin.createTopics({
+      topics: [{topic: 'orders', numPartitions: 3, replicationFactor: 1, configEntries: [{name: 'cleanup.policy', value: 'compact'}]}],
+      timeout: 5000,
+    })
+    await admin.disconnect()
+    expect(created).toBe(true)
+    const create = broker.captured.find((c) => c.request.apiKey === ApiKeys.CreateTopics)!
+    if (create.request.apiKey !== ApiKeys.CreateTopics) throw new Error('unreachable')
+    expect(create.request.header.apiVersion).toBe(3)
+    expect(create.request.body).toEqual({
+      topics: [
+        {name: 'orders', numPartitions: 3, replicationFactor: 1, assignments: [], configs: [{name: 'cleanup.policy', value: 'compact'}]},
+      ],
+      timeoutMs: 5000,
+      validateOnly: false,
+    })
+
+    const consumer = kafka.consumer({groupId: 'golden-group', sessionTimeout: 10_000, rebalanceTimeout: 20_000, retry: {retries: 0}})
+    await consumer.connect()
+    await consumer.subscribe({topic: 'orders'})
+    void consumer.run({eachMessage: async () => {}}).catch(() => {})
+    const deadline = Date.now() + 10_000
+    while (!broker.captured.some((c) => c.request.apiKey === ApiKeys.JoinGroup) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    await consumer.disconnect()
+
+    const find = broker.captured.find((c) => c.request.apiKey === ApiKeys.FindCoordinator)!
+    if (find.request.apiKey !== ApiKeys.FindCoordinator) throw new Error('unreachable')
+    expect(find.request.body).toMatchObject({key: 'golden-group', keyType: 0})
+    const join = broker.captured.find((c) => c.request.apiKey === ApiKeys.JoinGroup)!
+    if (join.request.apiKey !== ApiKeys.JoinGroup) throw new Error('unreachable')
+    expect(join.request.header.apiVersion).toBe(5)
+    expect(join.request.body).toMatchObject({
+      groupId: 'golden-group',
+      sessionTimeoutMs: 10_000,
+      rebalanceTimeoutMs: 20_000,
+      memberId: '',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+    })
+    const protocol = join.request.body.protocols[0]
+    expect(protocol.name).toBe('RoundRobinAssigner')
+    // consumer protocol subscription as kafkajs writes it: version 0, topics [string], user data
+    expect(protocol.metadata.readInt16BE(0)).toBe(0)
+    expect(protocol.metadata.readInt32BE(2)).toBe(1)
+    expect(protocol.metadata.subarray(8, 8 + protocol.metadata.readInt16BE(6)).toString()).toBe('orders')
   })
 })
 
