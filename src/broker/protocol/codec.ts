@@ -18,7 +18,7 @@
 //   chunks, never copied; left out, they are an empty record set (null only when given null);
 // - unknown tagged fields are kept in `_unknownTaggedFields` and written back on encode.
 import {KctlError} from '../../errors.js'
-import {type Cursor, readUnsignedVarint, unsignedVarintSize, writeUnsignedVarint} from './varint.js'
+import {type Cursor, readUnsignedVarint, writeUnsignedVarint} from './varint.js'
 import {
   type Decoded,
   type FieldSpec,
@@ -186,7 +186,6 @@ export function fieldKey(name: string): string {
 }
 
 interface Ctx {
-  spec: MessageSpec
   version: number
   flexible: boolean
 }
@@ -197,7 +196,7 @@ function compileStruct(ctx: Ctx, path: string, fields: readonly FieldSpec[]): St
   const absent: FieldPlan[] = []
   for (const f of fields) {
     const inVersion = versionsContain(parseVersions(f.versions), ctx.version)
-    const plan = compileField(ctx, `${path}.${f.name}`, f, inVersion)
+    const plan = compileField(ctx, `${path}.${f.name}`, f)
     if (!inVersion) absent.push(plan)
     else if (f.tag !== undefined) tagged.push(plan)
     else present.push(plan)
@@ -229,7 +228,7 @@ function parseDefault(f: FieldSpec, path: string, kind: 'int' | 'float' | 'bool'
   }
 }
 
-function compileField(ctx: Ctx, path: string, f: FieldSpec, inVersion: boolean): FieldPlan {
+function compileField(ctx: Ctx, path: string, f: FieldSpec): FieldPlan {
   const key = fieldKey(f.name)
   const nullable = f.nullableVersions !== undefined && versionsContain(parseVersions(f.nullableVersions), ctx.version)
   const flexible = ctx.flexible && (f.flexibleVersions === undefined || versionsContain(parseVersions(f.flexibleVersions), ctx.version))
@@ -249,7 +248,7 @@ function compileField(ctx: Ctx, path: string, f: FieldSpec, inVersion: boolean):
         count = r.buf.readInt32BE(r.take(4))
       }
       if (count < 0) {
-        if (!nullable && inVersion) throw new ProtocolError(`${path}: null array in a version where it is not nullable`)
+        if (!nullable) throw new ProtocolError(`${path}: null in a version where it is not nullable`)
         return null
       }
       if (count > r.buf.length - r.pos) throw new ProtocolError(`${path}: array of ${count} elements is longer than the frame`)
@@ -586,7 +585,7 @@ function planFor(spec: MessageSpec, version: number): StructPlan {
   if (!plan) {
     if (!isValidVersion(spec, version)) throw new ProtocolError(`${spec.name} has no version ${version} (valid: ${spec.validVersions})`)
     const flexible = versionsContain(parseVersions(spec.flexibleVersions), version)
-    plan = compileStruct({spec, version, flexible}, spec.name, spec.fields)
+    plan = compileStruct({version, flexible}, spec.name, spec.fields)
     byVersion.set(version, plan)
   }
   return plan
