@@ -194,6 +194,29 @@ describe('codec', () => {
     expect(() => decode(MetadataRequest, 4, Buffer.from('ffffffff0100', 'hex'))).toThrow(/1 bytes left over/)
   })
 
+  it('encodes the numeric types Kafka specs use but these APIs do not (uint16, uint32, float64, []int64)', () => {
+    const spec = {
+      type: 'header',
+      name: 'Numbers',
+      validVersions: '0',
+      flexibleVersions: 'none',
+      fields: [
+        {name: 'Port', type: 'uint16', versions: '0+'},
+        {name: 'Big', type: 'uint32', versions: '0+'},
+        {name: 'Ratio', type: 'float64', versions: '0+'},
+        {name: 'Offsets', type: '[]int64', versions: '0+'},
+      ],
+    } as const satisfies MessageSpec
+    const value = {port: 65535, big: 4294967295, ratio: -0.25, offsets: [-1, 2 ** 52]}
+    const bytes = Buffer.concat(encode(spec, 0, value))
+    expect(bytes.toString('hex')).toBe('ffff' + 'ffffffff' + 'bfd0000000000000' + '00000002' + 'ffffffffffffffff' + '0010000000000000')
+    expect(decode(spec, 0, bytes)).toEqual(value)
+    // Long.MAX_VALUE / MIN_VALUE sentinels survive as +-2^63 and are written back exactly
+    const sentinels = Buffer.concat(encode(spec, 0, {offsets: [2 ** 63, -(2 ** 63)]}))
+    expect(sentinels.subarray(-16).toString('hex')).toBe('7fffffffffffffff' + '8000000000000000')
+    expect(decode(spec, 0, sentinels).offsets).toEqual([2 ** 63, -(2 ** 63)])
+  })
+
   it('decodes int64 as a number and uuid as base64url', () => {
     const topicId = Buffer.from('0123456789abcdef0123456789abcdef', 'hex').toString('base64url')
     const body = {throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{topicId, partitions: [{partitionIndex: 0, highWatermark: 2 ** 50, logStartOffset: -1, records: null}]}]}

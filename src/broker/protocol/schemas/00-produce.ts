@@ -1,4 +1,6 @@
 // Produce (API key 0), versions 0-12 as Apache Kafka 4.0 serves them.
+// v12 (KIP-890) has the same fields as v11; it only tells the broker that the producer can
+// start a transaction implicitly.
 import type {MessageSpec} from '../schema.js'
 
 export const ProduceRequest = {
