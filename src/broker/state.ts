@@ -83,6 +83,20 @@ export class BrokerState {
     this.clusterId = meta.clusterId
     this.nextProducerId = meta.nextProducerIdBlock
     this.producerIdBlockEnd = meta.nextProducerIdBlock
+    this.metrics.addGauge({name: 'kctl_broker_topics', help: 'Topics', samples: () => [{labels: {}, value: log.topicNames().length}]})
+    this.metrics.addGauge({
+      name: 'kctl_broker_partitions',
+      help: 'Partitions (this node leads them all)',
+      samples: () => [{labels: {}, value: log.topicNames().reduce((sum, name) => sum + (log.topic(name)?.partitions ?? 0), 0)}],
+    })
+    this.metrics.addGauge({
+      name: 'kctl_broker_log_size_bytes',
+      help: 'Bytes of record batches on disk, by partition',
+      samples: () =>
+        log.topicNames().flatMap((topic) =>
+          Array.from({length: log.topic(topic)?.partitions ?? 0}, (_, p) => ({labels: {topic, partition: String(p)}, value: log.sizeBytes(topic, p)})),
+        ),
+    })
     this.unsubscribeAppends = log.onAppend((topic, partition) => {
       const waiters = this.appendWaiters.get(`${topic}:${partition}`)
       if (waiters) for (const wake of [...waiters]) wake()

@@ -1,0 +1,63 @@
+// The broker settings catalogue: Kafka's names and defaults, precedence, and the difference
+// between an unknown key (error) and a known-but-ignored one (warning).
+import {describe, expect, it} from 'vitest'
+import {BrokerSettings, parseSettingArgument, resolveSettings} from '../../src/broker/settings.js'
+
+describe('broker settings', () => {
+  it('takes Kafka 4.0 defaults and the user\'s values by Kafka names', () => {
+    const settings = new BrokerSettings(resolveSettings({'num.partitions': '3'}))
+    expect(settings.int('num.partitions')).toBe(3)
+    expect(settings.bool('auto.create.topics.enable')).toBe(true)
+    expect(settings.int('message.max.bytes')).toBe(1048588)
+    expect(settings.int('socket.request.max.bytes')).toBe(104857600)
+    expect(settings.explicit.has('num.partitions')).toBe(true)
+    expect(settings.explicit.has('message.max.bytes')).toBe(false)
+  })
+
+  it('resolves retention as Kafka does: ms over minutes over hours', () => {
+    expect(new BrokerSettings(resolveSettings({})).retentionMs).toBe(168 * 3_600_000)
+    expect(new BrokerSettings(resolveSettings({'log.retention.hours': '1'})).retentionMs).toBe(3_600_000)
+    expect(new BrokerSettings(resolveSettings({'log.retention.hours': '1', 'log.retention.minutes': '5'})).retentionMs).toBe(300_000)
+    expect(new BrokerSettings(resolveSettings({'log.retention.minutes': '5', 'log.retention.ms': '-1'})).retentionMs).toBe(-1)
+    expect(new BrokerSettings(resolveSettings({'log.roll.hours': '2'})).segmentMs).toBe(7_200_000)
+  })
+
+  it('maps broker defaults onto topic config names', () => {
+    const defaults = new BrokerSettings(resolveSettings({'log.retention.minutes': '10', 'message.max.bytes': '2000000'})).topicDefaults()
+    expect(defaults['retention.ms']).toBe('600000')
+    expect(defaults['max.message.bytes']).toBe('2000000')
+    expect(defaults['segment.bytes']).toBe('1073741824')
+  })
+
+  it('rejects an unknown key with a did-you-mean hint', () => {
+    expect(() => resolveSettings({'num.partition': '3'})).toThrow(/unknown setting "num.partition"/)
+    try {
+      resolveSettings({'num.partition': '3'})
+    } catch (error) {
+      expect((error as {hint: string}).hint).toMatch(/did you mean num.partitions/)
+      expect((error as {exitCode: number}).exitCode).toBe(2)
+    }
+  })
+
+  it('warns about known Kafka keys it ignores instead of dropping them silently', () => {
+    const {warnings} = resolveSettings({'zookeeper.connect': 'zk:2181', 'num.io.threads': '8', 'offsets.topic.replication.factor': '3'})
+    expect(warnings).toHaveLength(3)
+    expect(warnings[0]).toMatch(/ignoring zookeeper.connect=zk:2181: ZooKeeper/)
+    expect(warnings[2]).toMatch(/no replication/)
+  })
+
+  it('checks types, ranges, choices and the single-node replication factor', () => {
+    expect(() => resolveSettings({'num.partitions': 'three'})).toThrow(/not a whole number/)
+    expect(() => resolveSettings({'num.partitions': '0'})).toThrow(/below the minimum 1/)
+    expect(() => resolveSettings({'auto.create.topics.enable': 'yes'})).toThrow(/not true or false/)
+    expect(() => resolveSettings({'log.message.timestamp.type': 'Now'})).toThrow(/CreateTime, LogAppendTime/)
+    expect(() => resolveSettings({'default.replication.factor': '3'})).toThrow(/needs more brokers/)
+    expect(() => resolveSettings({'broker.id': '2'})).toThrow(/conflicts with node.id=1/)
+  })
+
+  it('parses --config key=value', () => {
+    expect(parseSettingArgument('log.retention.hours=24')).toEqual(['log.retention.hours', '24'])
+    expect(parseSettingArgument('sasl.jaas.config=a=b')).toEqual(['sasl.jaas.config', 'a=b'])
+    expect(() => parseSettingArgument('novalue')).toThrow(/expected key=value/)
+  })
+})
