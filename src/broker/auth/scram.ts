@@ -180,7 +180,10 @@ export class ScramServer {
     if (attrs.get('c') !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) {
       throw new ScramError('channel-bindings-dont-match')
     }
-    if (attrs.get('r') !== this.nonce) throw new ScramError('invalid-nonce')
+    // Kafka 4.0's ScramSaslServer accepts a final nonce that merely ends with the combined one:
+    // librdkafka (2.0.x, kcat) sends its own nonce again in front of it. The proof still covers
+    // the message as sent, so nothing is weakened.
+    if (!(attrs.get('r') ?? '').endsWith(this.nonce)) throw new ScramError('invalid-nonce')
     const proof = Buffer.from(attrs.get('p') ?? '', 'base64')
     const credential = this.credential
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`
