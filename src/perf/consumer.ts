@@ -168,37 +168,67 @@ async function listOffsets(connection: KafkaConnection, topic: string, partition
   return offsets
 }
 
+export interface FetchLoop {
+  connection: KafkaConnection
+  /** Next offset to fetch, per partition. */
+  offsets: Map<number, number>
+}
+
+/** Connects to the leaders of `partitions` (default: all) and finds the start offsets. */
+export async function connectConsumer(
+  cluster: Cluster,
+  layout: TopicLayout,
+  fromLatest: boolean,
+  partitions: number[] = layout.leaders.map((_, partition) => partition),
+): Promise<FetchLoop[]> {
+  const byLeader = new Map<number, number[]>()
+  for (const partition of partitions) {
+    const leader = layout.leaders[partition]
+    byLeader.set(leader, [...(byLeader.get(leader) ?? []), partition])
+  }
+  const loops: FetchLoop[] = []
+  try {
+    for (const [leader, leaderPartitions] of byLeader) {
+      const connection = await cluster.connect(leader)
+      loops.push({connection, offsets: new Map()})
+      loops.at(-1)!.offsets = await listOffsets(connection, layout.name, leaderPartitions, fromLatest ? -1 : -2)
+    }
+  } catch (error) {
+    for (const loop of loops) loop.connection.close()
+    throw error
+  }
+  return loops
+}
+
 export async function runConsume(settings: ConsumeSettings, hooks: ConsumeHooks = {}): Promise<ConsumeOutcome> {
   const clock = hooks.clock ?? systemClock
   const cluster = await Cluster.open(settings.bootstrapServers, 'kctl-perf-consumer')
-  const connections: KafkaConnection[] = []
+  let loops: FetchLoop[] = []
   try {
     const layout = await cluster.ensureTopic(settings.topic, undefined)
-    const byLeader = new Map<number, number[]>()
-    layout.leaders.forEach((leader, partition) => byLeader.set(leader, [...(byLeader.get(leader) ?? []), partition]))
     const startMs = clock.nowMs()
-    const loops: {connection: KafkaConnection; offsets: Map<number, number>}[] = []
-    for (const [leader, partitions] of byLeader) {
-      const connection = await cluster.connect(leader)
-      connections.push(connection)
-      loops.push({connection, offsets: await listOffsets(connection, settings.topic, partitions, settings.fromLatest ? -1 : -2)})
-    }
+    loops = await connectConsumer(cluster, layout, settings.fromLatest)
     return await fetchUntilDone(settings, layout, loops, startMs, clock, hooks)
   } finally {
-    for (const connection of connections) connection.close()
+    for (const loop of loops) loop.connection.close()
     cluster.close()
   }
 }
 
-async function fetchUntilDone(
+/**
+ * Fetches until the record count, the duration, the idle timeout or the producer's end is
+ * reached. With a shared `scanner` (several consumers feeding one count) the caller samples.
+ */
+export async function fetchUntilDone(
   settings: ConsumeSettings,
   layout: TopicLayout,
-  loops: {connection: KafkaConnection; offsets: Map<number, number>}[],
+  loops: FetchLoop[],
   startMs: number,
   clock: Clock,
   hooks: ConsumeHooks,
+  sharedScanner?: RecordScanner,
 ): Promise<ConsumeOutcome> {
-  const scanner = new RecordScanner(clock, hooks.endToEnd)
+  const scanner = sharedScanner ?? new RecordScanner(clock, hooks.endToEnd)
   const cpuStart = process.cpuUsage()
   const eluStart = performance.eventLoopUtilization()
   const samples: RateSample[] = []
@@ -211,7 +241,7 @@ async function fetchUntilDone(
     sampledBytes = scanner.bytes
     sampledAtMs = nowMs
   }
-  const sampler = setInterval(() => takeSample(clock.nowMs()), settings.sampleIntervalMs)
+  const sampler = sharedScanner ? undefined : setInterval(() => takeSample(clock.nowMs()), settings.sampleIntervalMs)
   const progress = setInterval(() => {
     const elapsedMs = clock.nowMs() - startMs
     const fraction = Number.isFinite(settings.maxRecords) ? scanner.records / settings.maxRecords : Number.isFinite(settings.durationMs) ? elapsedMs / settings.durationMs : null
@@ -227,7 +257,7 @@ async function fetchUntilDone(
   hooks.onReady?.()
   const caughtUp = new Set<number>()
 
-  const fetchLoop = async (loopIndex: number, loop: {connection: KafkaConnection; offsets: Map<number, number>}): Promise<void> => {
+  const fetchLoop = async (loopIndex: number, loop: FetchLoop): Promise<void> => {
     while (!stopped) {
       const response = await loop.connection.request(1, {
         replicaId: -1,
@@ -239,7 +269,7 @@ async function fetchUntilDone(
         sessionEpoch: -1,
         topics: [
           {
-            topic: settings.topic,
+            topic: layout.name,
             partitions: [...loop.offsets].map(([partition, fetchOffset]) => ({
               partition,
               currentLeaderEpoch: -1,
@@ -258,7 +288,7 @@ async function fetchUntilDone(
       for (const topic of response.responses) {
         for (const partition of topic.partitions) {
           if (partition.errorCode !== 0) {
-            throw new KctlError(`unable to fetch ${settings.topic}-${partition.partitionIndex}: ${errorByCode(partition.errorCode).name}`)
+            throw new KctlError(`unable to fetch ${layout.name}-${partition.partitionIndex}: ${errorByCode(partition.errorCode).name}`)
           }
           const fromOffset = loop.offsets.get(partition.partitionIndex)!
           const next = partition.records ? scanner.scan(partition.records, fromOffset) : fromOffset
@@ -287,7 +317,7 @@ async function fetchUntilDone(
     clearInterval(progress)
   }
   const endMs = clock.nowMs()
-  if (endMs - sampledAtMs >= 100 || samples.length === 0) takeSample(endMs)
+  if (!sharedScanner && (endMs - sampledAtMs >= 100 || samples.length === 0)) takeSample(endMs)
   const elapsedMs = Math.max(1, endMs - startMs)
   const cpu = process.cpuUsage(cpuStart)
   return {

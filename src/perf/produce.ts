@@ -136,12 +136,18 @@ function shareOf(total: number, parts: number, index: number): number {
   return Math.floor(total / parts) + (index < total % parts ? 1 : 0)
 }
 
-export async function runProduce(settings: ProduceSettings, hooks: RunHooks = {}): Promise<ProduceOutcome> {
-  const cluster = await Cluster.open(settings.bootstrapServers, 'kctl-perf-producer')
+/** Producer transports: for each producer, its own connection to every partition leader. */
+export async function connectProducers(
+  cluster: Cluster,
+  layout: TopicLayout,
+  settings: Pick<ProduceSettings, 'producers' | 'acks' | 'requestTimeoutMs'>,
+): Promise<{transports: ProduceTransport[]; close: () => void}> {
   const connections: KafkaConnection[] = []
+  const close = (): void => {
+    for (const connection of connections) connection.close()
+  }
+  const transports: ProduceTransport[] = []
   try {
-    const layout = await cluster.ensureTopic(settings.topic, settings.createPartitions)
-    const transports: ProduceTransport[] = []
     for (let producer = 0; producer < settings.producers; producer++) {
       const byLeader = new Map<number, KafkaConnection>()
       for (const leader of new Set(layout.leaders)) {
@@ -149,16 +155,33 @@ export async function runProduce(settings: ProduceSettings, hooks: RunHooks = {}
         connections.push(connection)
         byLeader.set(leader, connection)
       }
-      transports.push(new LeaderTransport(settings.topic, settings.acks, settings.requestTimeoutMs, layout.leaders, byLeader))
+      transports.push(new LeaderTransport(layout.name, settings.acks, settings.requestTimeoutMs, layout.leaders, byLeader))
     }
-    return await driveProducers(settings, layout, transports, hooks)
+  } catch (error) {
+    close()
+    throw error
+  }
+  return {transports, close}
+}
+
+export async function runProduce(settings: ProduceSettings, hooks: RunHooks = {}): Promise<ProduceOutcome> {
+  const cluster = await Cluster.open(settings.bootstrapServers, 'kctl-perf-producer')
+  let close = (): void => {}
+  try {
+    const layout = await cluster.ensureTopic(settings.topic, settings.createPartitions)
+    const producers = await connectProducers(cluster, layout, settings)
+    close = producers.close
+    return await driveProducers(settings, layout, producers.transports, hooks)
   } finally {
-    for (const connection of connections) connection.close()
+    close()
     cluster.close()
   }
 }
 
-/** Runs the producers on real timers until done or interrupted. Exported for e2e and run. */
+/**
+ * Runs the producers on real timers until done or interrupted. With a shared `recorder`
+ * (several topics feeding one set of figures) the caller prints progress and samples.
+ */
 export async function driveProducers(
   settings: ProduceSettings,
   layout: TopicLayout,
@@ -244,8 +267,8 @@ export async function driveProducers(
   }
 
   const expected = Number.isFinite(settings.numRecords) ? settings.numRecords : null
-  const reporter = setInterval(() => hooks.onLine?.(formatProducerWindow(publish.takeWindow(clock.nowMs()))), settings.reportIntervalMs)
-  const sampler = setInterval(() => publish.takeSample(clock.nowMs()), settings.sampleIntervalMs)
+  const reporter = recorder ? undefined : setInterval(() => hooks.onLine?.(formatProducerWindow(publish.takeWindow(clock.nowMs()))), settings.reportIntervalMs)
+  const sampler = recorder ? undefined : setInterval(() => publish.takeSample(clock.nowMs()), settings.sampleIntervalMs)
   const progress = setInterval(() => {
     const elapsedMs = clock.nowMs() - startMs
     const fraction = expected !== null ? publish.records / expected : Number.isFinite(settings.durationMs) ? elapsedMs / settings.durationMs : null
@@ -274,7 +297,7 @@ export async function driveProducers(
   if (failure) throw failure
   const endMs = clock.nowMs()
   const lastSampleAtMs = publish.samples.at(-1)?.atMs ?? 0
-  if (endMs - startMs - lastSampleAtMs >= 100 || publish.samples.length === 0) publish.takeSample(endMs)
+  if (!recorder && (endMs - startMs - lastSampleAtMs >= 100 || publish.samples.length === 0)) publish.takeSample(endMs)
 
   const delay = newHistogram()
   const errorNames: Record<string, number> = {}

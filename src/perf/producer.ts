@@ -249,8 +249,14 @@ export class LoadProducer {
       if (code === 0) {
         const bytesPerRecord = batch.valueBytes / batch.records
         const intended = batch.intendedMs
-        for (let record = 0; record < batch.records; record++) {
-          this.recorder.record(nowMs - intended[record], bytesPerRecord, intended[record])
+        // Records built in one step share their intended time (always so when unlimited):
+        // record each run of equal times once, with its count.
+        let runStart = 0
+        for (let record = 1; record <= batch.records; record++) {
+          if (record === batch.records || intended[record] !== intended[runStart]) {
+            this.recorder.record(nowMs - intended[runStart], bytesPerRecord, intended[runStart], record - runStart)
+            runStart = record
+          }
         }
       } else {
         this.errors += batch.records
