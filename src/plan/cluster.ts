@@ -18,7 +18,7 @@ export interface ClusterOptions {
   clusterId: string
   /** Password of the `admin` super user (SASL modes). */
   adminPassword: string
-  /** Keystore/truststore password (sasl_ssl). */
+  /** Keystore password (sasl_ssl). */
   storePassword: string
   logDirs: string
 }
@@ -146,9 +146,9 @@ function nodeProperties(
       security.push(['ssl.keystore.type', 'PKCS12'])
       security.push(['ssl.keystore.location', `/etc/kafka/ssl/${node.host}.keystore.p12`])
       security.push(['ssl.keystore.password', options.storePassword])
-      security.push(['ssl.truststore.type', 'PKCS12'])
-      security.push(['ssl.truststore.location', '/etc/kafka/ssl/truststore.p12'])
-      security.push(['ssl.truststore.password', options.storePassword])
+      // A PEM truststore (KIP-651) takes no password; make-certs.sh writes ca.pem with openssl alone.
+      security.push(['ssl.truststore.type', 'PEM'])
+      security.push(['ssl.truststore.location', '/etc/kafka/ssl/ca.pem'])
     }
     sections.push({title: `Security (${options.security}: SCRAM-SHA-512 for clients, StandardAuthorizer)`, entries: security})
   }

@@ -17,6 +17,7 @@ export const templateFiles = [
   'systemd/kafka.service',
   'prometheus/kafka-alerts.yml',
   'grafana/kafka-dashboard.json',
+  'make-certs.sh',
 ] as const
 export type TemplateName = (typeof templateFiles)[number]
 
@@ -73,6 +74,7 @@ export function generateInitFiles(plan: Plan, input: PlanInput, options: Cluster
     logDirMount,
     diskAlertRatio: 0.75,
     diskAlertPercent: 75,
+    hosts: [...new Set(nodes.map((node) => node.host))].join(' '),
   }
   const files: GeneratedFile[] = nodes.map((node) => ({
     path: propertiesFileName(node),
@@ -84,6 +86,7 @@ export function generateInitFiles(plan: Plan, input: PlanInput, options: Cluster
     ]),
   }))
   for (const name of templateFiles) {
+    if (name === 'make-certs.sh' && options.security !== 'sasl_ssl') continue
     files.push({
       path: name,
       content: renderTemplate(name, templates[name], vars),
@@ -92,7 +95,7 @@ export function generateInitFiles(plan: Plan, input: PlanInput, options: Cluster
     })
   }
   files.push({path: 'docker-compose.yml', content: dockerCompose(nodes, options)})
-  if (options.security === 'sasl_ssl') files.push({path: 'secrets/store_creds', content: `${options.storePassword}\n`, secret: true})
+  if (options.security === 'sasl_ssl') files.push({path: 'ssl/store_creds', content: `${options.storePassword}\n`, secret: true})
   return files
 }
 
@@ -152,9 +155,9 @@ function securityNotes(options: ClusterOptions): string {
     'The generated admin password is in the properties files and format-storage.sh: keep them private (chmod 600).',
   ]
   if (options.security === 'sasl_ssl') {
-    lines.push('', 'TLS: each host needs `/etc/kafka/ssl/<host>.keystore.p12` (its certificate, SAN = the host name) and',
-      '`/etc/kafka/ssl/truststore.p12` (your CA), both PKCS12 with the store password from the properties files.',
-      'For docker compose, put them in `./secrets/` (the apache/kafka image reads /etc/kafka/secrets).')
+    lines.push('', 'TLS: run `./make-certs.sh` once to create a private CA (`ssl/ca.pem`, a PEM truststore) and, per host,',
+      '`ssl/<host>.keystore.p12` (subjectAltName = the host name, password in `ssl/store_creds`); copy `ssl/` to',
+      '`/etc/kafka/ssl` on every node. docker compose mounts `./ssl` itself. Clients trust `ssl/ca.pem`.')
   }
   return `${lines.join('\n')}\n`
 }
@@ -196,13 +199,13 @@ function dockerCompose(nodes: NodeSpec[], options: ClusterOptions): string {
       lines.push(`      KAFKA_OPTS: ${yamlString('-Dkctl.jaas=listener-properties')}`)
     }
     if (options.security === 'sasl_ssl' && node.roles.includes('broker')) {
-      // The image's configure script rebuilds ssl.keystore.* from these (secrets/store_creds holds the password).
+      // The image's configure script rebuilds ssl.keystore.* from these (ssl/store_creds holds the password).
       lines.push(`      KAFKA_SSL_KEYSTORE_FILENAME: ${yamlString(`${node.host}.keystore.p12`)}`)
       lines.push(`      KAFKA_SSL_KEYSTORE_CREDENTIALS: ${yamlString('store_creds')}`)
       lines.push(`      KAFKA_SSL_KEY_CREDENTIALS: ${yamlString('store_creds')}`)
     }
     lines.push('    volumes:', `      - ${service}-data:${dockerLogDir}`)
-    if (options.security === 'sasl_ssl') lines.push('      - ./secrets:/etc/kafka/secrets:ro', '      - ./secrets:/etc/kafka/ssl:ro')
+    if (options.security === 'sasl_ssl') lines.push('      - ./ssl:/etc/kafka/secrets:ro', '      - ./ssl:/etc/kafka/ssl:ro')
     volumes.push(`  ${service}-data:`)
   })
   lines.push('volumes:', ...volumes)

@@ -1,6 +1,6 @@
 // kctl plan / init / config lint through the real binary (node bin/run.js, built by `npm test`).
-import {execFile} from 'node:child_process'
-import {mkdtemp, readdir, rm, stat, writeFile} from 'node:fs/promises'
+import {execFile, execFileSync} from 'node:child_process'
+import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -11,6 +11,14 @@ import {planCapacity} from '../../src/plan/model.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const fixtures = path.join(root, 'test/config/fixtures')
+const has = (tool: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
 
 function kctl(...args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
@@ -132,6 +140,30 @@ describe('kctl init → kctl config lint', () => {
     const {code, stderr} = await kctl('init', '--out', path.join(tmp, 'bad'), ...args)
     expect(code).toBe(2)
     expectOneLineError(stderr, message)
+  })
+})
+
+// make-certs.sh needs openssl; the Java check needs keytool (a JDK), as real brokers have.
+describe.skipIf(!has('openssl'))('make-certs.sh for sasl_ssl', () => {
+  it('creates a CA and per-host PKCS12 keystores that open with the generated password', async () => {
+    const out = path.join(tmp, 'certs')
+    expect((await kctl('init', '--ha', '--hosts', 'k1.test,k2.test,k3.test', '--security', 'sasl_ssl', '--out', out)).code).toBe(0)
+    execFileSync('bash', [path.join(out, 'make-certs.sh')], {stdio: 'pipe'})
+    const password = (await readFile(path.join(out, 'ssl/store_creds'), 'utf8')).trim()
+    for (const host of ['k1.test', 'k2.test', 'k3.test']) {
+      const keystore = path.join(out, `ssl/${host}.keystore.p12`)
+      const certificate = execFileSync('openssl', ['pkcs12', '-in', keystore, '-passin', `pass:${password}`, '-nokeys', '-clcerts'], {encoding: 'utf8'})
+      const text = execFileSync('openssl', ['x509', '-noout', '-ext', 'subjectAltName'], {input: certificate, encoding: 'utf8'})
+      expect(text).toContain(`DNS:${host}`)
+      execFileSync('openssl', ['verify', '-CAfile', path.join(out, 'ssl/ca.pem'), path.join(out, `ssl/${host}.crt`)])
+      if (has('keytool')) {
+        const listing = execFileSync('keytool', ['-list', '-keystore', keystore, '-storetype', 'PKCS12', '-storepass', password], {encoding: 'utf8'})
+        expect(listing).toMatch(/kafka, .*PrivateKeyEntry/)
+      }
+    }
+    const server = await readFile(path.join(out, 'server-1.properties'), 'utf8')
+    expect(server).toContain('ssl.keystore.location=/etc/kafka/ssl/k1.test.keystore.p12')
+    expect(server).toContain('ssl.truststore.location=/etc/kafka/ssl/ca.pem')
   })
 })
 

@@ -153,7 +153,7 @@ describe('init specifics', () => {
     expect(map.get('super.users')).toBe('User:admin')
     expect(map.get('listener.name.controller.plain.sasl.jaas.config')).toContain('user_admin="admin-secret"')
     expect(files.find((file) => file.path === 'format-storage.sh')!.content).toContain('--add-scram "SCRAM-SHA-512=[name=admin,password=admin-secret]"')
-    expect(files.find((file) => file.path === 'secrets/store_creds')!.secret).toBe(true)
+    expect(files.find((file) => file.path === 'ssl/store_creds')!.secret).toBe(true)
   })
 
   it.each([
