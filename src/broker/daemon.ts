@@ -34,9 +34,16 @@ export type DaemonOptions = Omit<StartBrokerOptions, 'logger'> & {logFile: strin
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  // A detached broker outlives its parent; until its new parent reaps it, an exited broker is
+  // a zombie that still answers signal 0. On Linux /proc tells the two apart.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true
   }
 }
 

@@ -7,7 +7,9 @@ import {type DaemonOptions, lineLogger, runBroker} from './daemon.js'
 const options = JSON.parse(process.argv[2] ?? '{}') as DaemonOptions
 const logger = lineLogger((line) => process.stdout.write(line))
 try {
-  process.exitCode = await runBroker(options, logger)
+  // Everything is closed and flushed once runBroker resolves; exit now rather than wait for
+  // stray handles (this process exists only to run the broker).
+  process.exit(await runBroker(options, logger))
 } catch (err) {
   // The parent looks for these two lines to report the failure on one line.
   const message = err instanceof Error ? err.message : String(err)

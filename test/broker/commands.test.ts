@@ -1,0 +1,101 @@
+// `kctl broker start|status|logs|stop` as an operator runs them: real processes (node
+// bin/run.js after `npm run build`), a temp --data-dir and a free port.
+import {execFile} from 'node:child_process'
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {afterAll, describe, expect, it} from 'vitest'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+function kctl(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(root, 'bin', 'run.js'), ...args], {cwd: root, timeout: 30_000, env: {...process.env, NO_COLOR: '1'}}, (error, stdout, stderr) =>
+      resolve({code: error ? Number((error as {code?: number}).code ?? 1) : 0, stdout, stderr}),
+    )
+  })
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+describe('kctl broker commands', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kctl-broker-cmd-'))
+  const dataDir = path.join(tmp, 'data')
+  afterAll(async () => {
+    await kctl(['broker', 'stop', '--data-dir', dataDir])
+    rmSync(tmp, {recursive: true, force: true})
+  })
+
+  it('starts detached, reports status, shows its log and stops gracefully', async () => {
+    const port = await freePort()
+    const started = await kctl(['broker', 'start', '--detach', '--port', String(port), '--data-dir', dataDir, '--config', 'num.partitions=2', '-o', 'json'])
+    expect(started.stderr).toBe('')
+    expect(started.code).toBe(0)
+    const view = JSON.parse(started.stdout)
+    expect(view).toMatchObject({bootstrap: `127.0.0.1:${port}`, dataDir, logFile: path.join(dataDir, 'broker.log')})
+    expect(existsSync(path.join(dataDir, 'broker.json'))).toBe(true)
+
+    const status = await kctl(['broker', 'status', '--data-dir', dataDir, '-o', 'json'])
+    expect(status.code).toBe(0)
+    expect(JSON.parse(status.stdout)).toMatchObject({running: true, pid: view.pid, bootstrap: `127.0.0.1:${port}`, topics: 0, partitions: 0})
+
+    const table = await kctl(['broker', 'status', '--data-dir', dataDir])
+    expect(table.stdout).toMatch(/PID\s+\d+/)
+    expect(table.stdout).toContain(`127.0.0.1:${port}`)
+
+    const logs = await kctl(['broker', 'logs', '--data-dir', dataDir])
+    expect(logs.stdout).toMatch(/INFO broker 1 of cluster \S+ listening on PLAINTEXT:\/\/127\.0\.0\.1:\d+/)
+
+    const stopped = await kctl(['broker', 'stop', '--data-dir', dataDir])
+    expect(stopped.code).toBe(0)
+    expect(stopped.stdout).toContain(`broker stopped (pid ${view.pid}`)
+    expect(existsSync(path.join(dataDir, 'broker.json'))).toBe(false)
+    expect((await kctl(['broker', 'logs', '--data-dir', dataDir])).stdout).toMatch(/broker stopped; logs flushed/)
+
+    const after = await kctl(['broker', 'status', '--data-dir', dataDir])
+    expect(after.code).toBe(1)
+    expect(after.stderr).toMatch(/^error: no bundled broker is running on .*\nhint: start one with `kctl broker start --detach`\n$/)
+  })
+
+  it('refuses a second instance on the same data dir and a port already in use, in one line each', async () => {
+    const port = await freePort()
+    expect((await kctl(['broker', 'start', '--detach', '--port', String(port), '--data-dir', dataDir])).code).toBe(0)
+    try {
+      const second = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', dataDir])
+      expect(second.code).toBe(1)
+      expect(second.stderr).toMatch(/^error: unable to start the broker: another broker \(pid \d+\) is running on /)
+
+      const busy = await kctl(['broker', 'start', '--detach', '--port', String(port), '--data-dir', path.join(tmp, 'other')])
+      expect(busy.code).toBe(1)
+      expect(busy.stderr).toBe(
+        `error: unable to start the broker: port ${port} on 127.0.0.1 is already in use\nhint: stop whatever holds it or choose another with --port\n`,
+      )
+    } finally {
+      expect((await kctl(['broker', 'stop', '--data-dir', dataDir])).code).toBe(0)
+    }
+  })
+
+  it('rejects an unwritable data dir and unknown settings before starting', async () => {
+    const file = path.join(root, 'package.json')
+    const unwritable = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', path.join(file, 'sub')])
+    expect(unwritable.code).toBe(1)
+    expect(unwritable.stderr).toMatch(/^error: unable to start the broker: data dir .* is not writable \(ENOTDIR\)\nhint: choose a writable directory with --data-dir\n$/)
+
+    const unknown = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', path.join(tmp, 'x'), '--config', 'num.partition=3'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/unknown setting "num.partition"\nhint: did you mean num.partitions\?/)
+
+    const stop = await kctl(['broker', 'stop', '--data-dir', path.join(tmp, 'never-started')])
+    expect(stop.code).toBe(1)
+    expect(stop.stderr).toMatch(/no bundled broker is running/)
+  })
+})
