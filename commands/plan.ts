@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {usageError} from '../src/errors.js'
+import {ExitCode, KctlError, usageError} from '../src/errors.js'
 import {limitsRows} from '../src/plan/generate.js'
 import {type RawPlanOptions, resolvePlanInput} from '../src/plan/input.js'
 import {formatNumber, type Plan, type PlanInput, planCapacity} from '../src/plan/model.js'
@@ -46,6 +46,16 @@ export function canPrompt(): boolean {
 
 /** Asks for the workload values that were not given as flags. */
 export async function promptMissing(raw: RawPlanOptions): Promise<RawPlanOptions> {
+  try {
+    return await askMissing(raw)
+  } catch (error) {
+    // Ctrl+C inside a prompt: @inquirer rejects with ExitPromptError.
+    if ((error as Error).name === 'ExitPromptError') throw new KctlError('interrupted', {exitCode: ExitCode.interrupted})
+    throw error
+  }
+}
+
+async function askMissing(raw: RawPlanOptions): Promise<RawPlanOptions> {
   const {input, select} = await import('@inquirer/prompts')
   const filled = {...raw}
   const positive = (text: string) => (Number(text) > 0 ? true : 'enter a number greater than 0')

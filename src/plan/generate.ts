@@ -94,7 +94,7 @@ export function generateInitFiles(plan: Plan, input: PlanInput, options: Cluster
       secret: name === 'format-storage.sh' && options.security !== 'plaintext',
     })
   }
-  files.push({path: 'docker-compose.yml', content: dockerCompose(nodes, options)})
+  files.push({path: 'docker-compose.yml', content: dockerCompose(nodes, options, heapMiB)})
   if (options.security === 'sasl_ssl') files.push({path: 'ssl/store_creds', content: `${options.storePassword}\n`, secret: true})
   return files
 }
@@ -173,7 +173,9 @@ function markdownTable(headers: string[], rows: string[][]): string {
 export const dockerImage = `apache/kafka:${kafkaVersion}`
 export const dockerLogDir = '/var/lib/kafka/data'
 
-function dockerCompose(nodes: NodeSpec[], options: ClusterOptions): string {
+function dockerCompose(nodes: NodeSpec[], options: ClusterOptions, heapMiB: number): string {
+  // Not a server property: the image passes KAFKA_HEAP_OPTS to the JVM (KafkaDockerWrapper excludes it).
+  const heapOpts = `-Xms${heapMiB}m -Xmx${heapMiB}m`
   const lines = [
     `# docker compose for the ${nodes.length}-node cluster ${options.clusterId} (${dockerImage}).`,
     '# Same settings as server-<id>.properties; log.dirs points at the image\'s data volume. Host names are',
@@ -187,7 +189,7 @@ function dockerCompose(nodes: NodeSpec[], options: ClusterOptions): string {
     if (node.host === 'localhost' || index === nodes.findIndex((candidate) => candidate.roles.includes('broker'))) {
       lines.push('    ports:', `      - "${9092}:${9092}"`)
     }
-    lines.push('    environment:', `      CLUSTER_ID: ${yamlString(options.clusterId)}`)
+    lines.push('    environment:', `      CLUSTER_ID: ${yamlString(options.clusterId)}`, `      KAFKA_HEAP_OPTS: ${yamlString(heapOpts)}`)
     for (const section of node.properties) {
       for (const [key, value] of section.entries) {
         lines.push(`      ${dockerEnvName(key)}: ${yamlString(key === 'log.dirs' ? dockerLogDir : value)}`)

@@ -87,7 +87,8 @@ describe.each(layouts)('kctl init: $name', ({flags}) => {
     for (const service of services) {
       expect(service.image).toBe('apache/kafka:4.0.0')
       expect(service.environment.CLUSTER_ID).toBe('MkU3OEVBNTcwNTJENDM2Qg')
-      const keys = Object.keys(service.environment).filter((env) => !['CLUSTER_ID', 'KAFKA_OPTS'].includes(env) && !env.startsWith('KAFKA_SSL_KEY'))
+      expect(service.environment.KAFKA_HEAP_OPTS).toMatch(/^-Xms\d+m -Xmx\d+m$/)
+      const keys = Object.keys(service.environment).filter((env) => !['CLUSTER_ID', 'KAFKA_OPTS', 'KAFKA_HEAP_OPTS'].includes(env) && !env.startsWith('KAFKA_SSL_KEY'))
       for (const env of keys) expect(['known', 'listener-override'], env).toContain(lookupKey(imageEnvToKey(env)).kind)
       if (service.environment.KAFKA_PROCESS_ROLES === 'controller') expect(service.environment.KAFKA_ADVERTISED_LISTENERS).toBeUndefined()
     }
