@@ -3,10 +3,12 @@
 // aggregatedPublishLatency99pct …) so existing OMB charting scripts read them. Unlike OMB,
 // every latency here is in milliseconds (OMB keeps publishDelayLatency in microseconds).
 // Series hold one value per sample period (`samplePeriodMs`).
+import type {ConsumeOutcome} from './consumer.js'
+import {consumerHeader, formatConsumerTotal, formatProducerTotal, javaFixed} from './format.js'
+import {produceDefaults, type ProduceOutcome} from './produce.js'
 import type {Chart, Report, ReportSection} from './report.js'
-import {type LatencyPercentiles, percentilesOf, type Sample, type Totals} from './stats.js'
-import {formatProducerTotal} from './format.js'
-import type {ProduceOutcome} from './produce.js'
+import {type LatencyPercentiles, percentilesOf, type RateSample, type Sample, type Totals} from './stats.js'
+import type {WorkloadOutcome} from './workload.js'
 
 const percentileKeys = ['Avg', '50pct', '75pct', '95pct', '99pct', '999pct', '9999pct', 'Max'] as const
 type PercentileKey = (typeof percentileKeys)[number]
@@ -179,7 +181,7 @@ export function latencyChart(title: string, samples: Sample[]): Chart {
   }
 }
 
-export function throughputChart(title: string, series: {name: string; samples: Sample[]}[]): Chart {
+export function throughputChart(title: string, series: {name: string; samples: RateSample[]}[]): Chart {
   return {
     title,
     unit: 'records/s',
@@ -230,5 +232,242 @@ export function produceReport(result: ProduceResult, outcome: ProduceOutcome): R
       },
     ],
     charts: [throughputChart('Throughput', [{name: 'acknowledged', samples: outcome.recorder.samples}]), latencyChart('Publish latency', outcome.recorder.samples)],
+  }
+}
+
+export interface ConsumeResult {
+  workload: string
+  driver: 'kctl'
+  topic: string
+  partitions: number
+  consumersPerTopic: number
+  startTime: string
+  endTime: string
+  samplePeriodMs: number
+  consumeRate: number[]
+  consumeThroughputMiBps: number[]
+  recordsConsumed: number
+  /** Key plus value bytes, as kafka-consumer-perf-test counts data.consumed.in.MB. */
+  bytesConsumed: number
+  dataConsumedMiB: number
+  mibPerSec: number
+  aggregatedConsumeRate: number
+  /** 0: partitions are assigned directly, without a consumer group. */
+  rebalanceTimeMs: number
+  fetchTimeMs: number
+  fetchMiBPerSec: number
+  fetchRecordsPerSec: number
+  timedOut: boolean
+  interrupted: boolean
+  tool: {cpuPercent: number; eventLoopUtilization: number}
+}
+
+export function consumeResult(outcome: ConsumeOutcome): ConsumeResult {
+  const elapsedMs = Math.max(1, outcome.endMs - outcome.startMs)
+  const fetchTimeMs = Math.max(1, Math.round(elapsedMs - outcome.rebalanceMs))
+  const mib = outcome.bytes / 1024 / 1024
+  return {
+    workload: 'perf consume',
+    driver: 'kctl',
+    topic: outcome.layout.name,
+    partitions: outcome.layout.leaders.length,
+    consumersPerTopic: 1,
+    startTime: new Date(outcome.startMs).toISOString(),
+    endTime: new Date(outcome.endMs).toISOString(),
+    samplePeriodMs: outcome.settings.sampleIntervalMs,
+    consumeRate: outcome.samples.map((sample) => Math.round(sample.recordsPerSec * 10) / 10),
+    consumeThroughputMiBps: outcome.samples.map((sample) => round3(sample.mibPerSec)),
+    recordsConsumed: outcome.records,
+    bytesConsumed: outcome.bytes,
+    dataConsumedMiB: round3(mib),
+    mibPerSec: round3((mib * 1000) / elapsedMs),
+    aggregatedConsumeRate: rate(outcome.records, elapsedMs),
+    rebalanceTimeMs: Math.round(outcome.rebalanceMs),
+    fetchTimeMs,
+    fetchMiBPerSec: round3((mib * 1000) / fetchTimeMs),
+    fetchRecordsPerSec: rate(outcome.records, fetchTimeMs),
+    timedOut: outcome.timedOut,
+    interrupted: outcome.interrupted,
+    tool: {cpuPercent: Math.round(outcome.overhead.cpuPercent * 10) / 10, eventLoopUtilization: round3(outcome.overhead.eventLoopUtilization)},
+  }
+}
+
+/** kafka-consumer-perf-test's output: the timeout warning when it applies, header, summary row. */
+export function consumeSummaryLines(outcome: ConsumeOutcome): string[] {
+  const lines: string[] = []
+  if (outcome.timedOut && outcome.records < outcome.settings.maxRecords) {
+    lines.push(
+      `WARNING: Exiting before consuming the expected number of messages: timeout (${outcome.settings.idleTimeoutMs} ms) exceeded. You can use the --timeout option to increase the timeout.`,
+    )
+  }
+  lines.push(consumerHeader, formatConsumerTotal({startMs: outcome.startMs, endMs: outcome.endMs, bytes: outcome.bytes, records: outcome.records, rebalanceMs: outcome.rebalanceMs}))
+  return lines
+}
+
+export function consumeReport(result: ConsumeResult, outcome: ConsumeOutcome): Report {
+  return {
+    title: `kctl perf consume: ${result.topic}`,
+    subtitle: `${result.startTime}, ${(result.fetchTimeMs / 1000).toFixed(1)} s${result.interrupted ? ' (interrupted)' : ''}`,
+    sections: [
+      {
+        heading: 'Throughput',
+        rows: [
+          ['records consumed', String(result.recordsConsumed)],
+          ['records/s', result.aggregatedConsumeRate.toFixed(1)],
+          ['MiB consumed', result.dataConsumedMiB.toFixed(3)],
+          ['MiB/s', result.mibPerSec.toFixed(3)],
+          ['load generator CPU (one core = 100%)', `${result.tool.cpuPercent.toFixed(1)} %`],
+        ],
+      },
+    ],
+    charts: [throughputChart('Consume throughput', [{name: 'consumed', samples: outcome.samples}])],
+  }
+}
+
+export interface WorkloadResult
+  extends LatencySeries<'publishLatency'>,
+    LatencyAggregate<'publishLatency'>,
+    LatencySeries<'endToEndLatency'>,
+    LatencyAggregate<'endToEndLatency'> {
+  workload: string
+  driver: 'kctl'
+  topics: number
+  partitions: number
+  producersPerTopic: number
+  consumersPerTopic: number
+  messageSize: number
+  targetRate: number
+  samplePeriodMs: number
+  publishRate: number[]
+  consumeRate: number[]
+  backlog: number[]
+  aggregatedPublishLatencyQuantiles: Record<string, number>
+  aggregatedEndToEndLatencyQuantiles: Record<string, number>
+  recordsSent: number
+  recordsConsumed: number
+  durationMs: number
+  aggregatedPublishRate: number
+  aggregatedConsumeRate: number
+  errors: number
+  errorsByCode: Record<string, number>
+  steadyState: (LatencyAggregate<'publishLatency'> & LatencyAggregate<'endToEndLatency'> & {recordsSent: number; recordsConsumed: number}) | null
+  tool: {cpuPercent: number; eventLoopUtilization: number}
+  interrupted: boolean
+}
+
+export function workloadResult(outcome: WorkloadOutcome): WorkloadResult {
+  const {workload, publish, endToEnd} = outcome
+  const published = publish.totals(outcome.endMs)
+  const received = endToEnd.totals(outcome.endMs)
+  const errorsByCode: Record<string, number> = {}
+  let errors = 0
+  for (const produced of outcome.produced) {
+    errors += produced.errors
+    for (const [name, count] of Object.entries(produced.errorNames)) errorsByCode[name] = (errorsByCode[name] ?? 0) + count
+  }
+  const elapsedMs = Math.max(1, outcome.endMs - outcome.startMs)
+  const steadyPublish = publish.hasWarmup ? publish.steadyTotals(outcome.endMs) : null
+  const steadyEndToEnd = endToEnd.hasWarmup ? endToEnd.steadyTotals(outcome.endMs) : null
+  return {
+    workload: workload.name,
+    driver: 'kctl',
+    topics: workload.topicNames.length,
+    partitions: outcome.layouts[0]?.leaders.length ?? workload.partitionsPerTopic,
+    producersPerTopic: workload.producersPerTopic,
+    consumersPerTopic: workload.consumersPerTopic,
+    messageSize: published.records > 0 ? Math.round(published.bytes / published.records) : workload.payloads[0].length,
+    targetRate: workload.producerRate,
+    samplePeriodMs: produceDefaults.sampleIntervalMs,
+    publishRate: publish.samples.map((sample) => Math.round(sample.recordsPerSec * 10) / 10),
+    consumeRate: outcome.consumeSamples.map((sample) => Math.round(sample.recordsPerSec * 10) / 10),
+    backlog: outcome.backlog,
+    ...latencySeries('publishLatency', publish.samples),
+    ...latencyAggregate('publishLatency', published),
+    aggregatedPublishLatencyQuantiles: latencyQuantiles(published),
+    ...latencySeries('endToEndLatency', endToEnd.samples),
+    ...latencyAggregate('endToEndLatency', received),
+    aggregatedEndToEndLatencyQuantiles: latencyQuantiles(received),
+    recordsSent: published.records,
+    recordsConsumed: outcome.consumedRecords,
+    durationMs: Math.round(elapsedMs),
+    aggregatedPublishRate: rate(published.records, elapsedMs),
+    aggregatedConsumeRate: rate(outcome.consumedRecords, elapsedMs),
+    errors,
+    errorsByCode,
+    steadyState:
+      steadyPublish && steadyEndToEnd
+        ? {
+            recordsSent: steadyPublish.records,
+            recordsConsumed: steadyEndToEnd.records,
+            ...latencyAggregate('publishLatency', steadyPublish),
+            ...latencyAggregate('endToEndLatency', steadyEndToEnd),
+          }
+        : null,
+    tool: {cpuPercent: Math.round(outcome.overhead.cpuPercent * 10) / 10, eventLoopUtilization: round3(outcome.overhead.eventLoopUtilization)},
+    interrupted: outcome.interrupted,
+  }
+}
+
+/**
+ * The producer's summary line (kafka-producer-perf-test) and the end-to-end lines of
+ * Apache's EndToEndLatency tool: `Avg latency: %.4f ms` and `Percentiles: 50th = %d, …`.
+ */
+export function workloadSummaryLines(outcome: WorkloadOutcome): string[] {
+  const steady = outcome.publish.hasWarmup
+  const published = steady ? outcome.publish.steadyTotals(outcome.endMs) : outcome.publish.totals(outcome.endMs)
+  const received = steady ? outcome.endToEnd.steadyTotals(outcome.endMs) : outcome.endToEnd.totals(outcome.endMs)
+  const lines = [totalLine(outcome.publish.totals(outcome.endMs), false)]
+  if (steady) lines.push(totalLine(published, true))
+  if (outcome.workload.consumersPerTopic > 0) {
+    lines.push(
+      `Avg latency: ${javaFixed(received.records === 0 ? 0 : received.latencySumMs / received.records, 4)} ms`,
+      `Percentiles: 50th = ${Math.trunc(received.p50Ms)}, 99th = ${Math.trunc(received.p99Ms)}, 99.9th = ${Math.trunc(received.p999Ms)}`,
+    )
+  }
+  return lines
+}
+
+export function workloadReport(result: WorkloadResult, outcome: WorkloadOutcome): Report {
+  const target = result.targetRate > 0 ? `${result.targetRate} records/s` : 'unlimited'
+  return {
+    title: `kctl perf run: ${result.workload}`,
+    subtitle: `${new Date(outcome.startMs).toISOString()}, ${(result.durationMs / 1000).toFixed(1)} s${result.interrupted ? ' (interrupted)' : ''}`,
+    sections: [
+      {
+        heading: 'Workload',
+        rows: [
+          ['topics × partitions', `${result.topics} × ${result.partitions}`],
+          ['producers / consumers per topic', `${result.producersPerTopic} / ${result.consumersPerTopic}`],
+          ['target rate', target],
+          ['record size', `${result.messageSize} bytes`],
+        ],
+      },
+      {
+        heading: 'Throughput',
+        rows: [
+          ['records sent / consumed', `${result.recordsSent} / ${result.recordsConsumed}`],
+          ['publish records/s', result.aggregatedPublishRate.toFixed(1)],
+          ['consume records/s', result.aggregatedConsumeRate.toFixed(1)],
+          ['errors', String(result.errors)],
+        ],
+      },
+      latencySection('Publish latency (from intended send time)', result, 'PublishLatency'),
+      latencySection('End-to-end latency (intended send time to receipt)', result, 'EndToEndLatency'),
+      {
+        heading: 'Load generator',
+        rows: [
+          ['CPU (one core = 100%)', `${result.tool.cpuPercent.toFixed(1)} %`],
+          ['event loop busy', `${(result.tool.eventLoopUtilization * 100).toFixed(1)} %`],
+        ],
+      },
+    ],
+    charts: [
+      throughputChart('Throughput', [
+        {name: 'published', samples: outcome.publish.samples},
+        {name: 'consumed', samples: outcome.consumeSamples},
+      ]),
+      latencyChart('Publish latency', outcome.publish.samples),
+      latencyChart('End-to-end latency', outcome.endToEnd.samples),
+    ],
   }
 }

@@ -24,6 +24,8 @@ export interface Workload {
   /** Topic names: given, or `<topicPrefix>-<name>-<n>`. */
   topicNames: string[]
   partitionsPerTopic: number
+  /** Create missing topics with partitionsPerTopic partitions (else a missing topic is an error). */
+  createTopics: boolean
   payloads: Buffer[]
   keyPattern: KeyPattern
   producersPerTopic: number
@@ -99,6 +101,7 @@ export function readWorkload(file: string): Workload {
     name,
     topicNames: Array.from({length: topics}, (_, index) => `${prefix}-${name}-${index}`),
     partitionsPerTopic: integer('partitionsPerTopic', 1, 1),
+    createTopics: true,
     payloads: spec.payloadFile !== undefined ? payloadsFromFile(text_('payloadFile')) : randomPayloads(Math.floor(parseBytes(text_('messageSize', '1KiB'), 'messageSize'))),
     keyPattern: parseKeyPattern(text_('keyPattern', 'none')),
     producersPerTopic: integer('producersPerTopic', 1, 1),
@@ -155,7 +158,7 @@ export async function runWorkload(workload: Workload, bootstrapServers: string[]
   const closers: (() => void)[] = []
   try {
     const layouts: TopicLayout[] = []
-    for (const topic of workload.topicNames) layouts.push(await cluster.ensureTopic(topic, workload.partitionsPerTopic))
+    for (const topic of workload.topicNames) layouts.push(await cluster.ensureTopic(topic, workload.createTopics ? workload.partitionsPerTopic : undefined))
     const consumerGroups: {layout: TopicLayout; loops: FetchLoop[]}[] = []
     for (const layout of layouts) {
       for (let consumer = 0; consumer < workload.consumersPerTopic; consumer++) {
@@ -231,7 +234,8 @@ async function drive(
   }, produceDefaults.reportIntervalMs)
   const progress = setInterval(() => {
     const elapsedMs = clock.nowMs() - startMs
-    hooks.onProgress?.({records: publish.records, elapsedMs, fraction: Math.min(1, elapsedMs / workload.durationMs)})
+    const fraction = Number.isFinite(workload.numRecords) ? publish.records / workload.numRecords : Number.isFinite(workload.durationMs) ? elapsedMs / workload.durationMs : null
+    hooks.onProgress?.({records: publish.records, elapsedMs, fraction: fraction === null ? null : Math.min(1, fraction)})
   }, 200)
   const cpuStart = process.cpuUsage()
   const eluStart = performance.eventLoopUtilization()

@@ -1,0 +1,107 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../_base.js'
+import {connectionFlags, outputFlag} from '../_flags.js'
+import {parseBytes, parseDurationMs} from '../../src/config/units.js'
+import {ExitCode, usageError} from '../../src/errors.js'
+import {HistogramLog} from '../../src/perf/histogram-log.js'
+import {parseKeyPattern, payloadsFromFile, randomPayloads} from '../../src/perf/payloads.js'
+import {writeReport} from '../../src/perf/report.js'
+import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/result.js'
+import {runWorkload} from '../../src/perf/workload.js'
+import {
+  interruptSignal,
+  parseAcks,
+  parseBatchBytes,
+  parseCompression,
+  parseOptionalDurationMs,
+  perfBootstrap,
+  producerFlags,
+  progressBar,
+} from './_shared.js'
+
+export default class PerfE2e extends BaseCommand {
+  static description = `Produces on a fixed-rate schedule while a consumer reads the same topic from its end. Each
+record carries its intended send time in a header (kctl.perf.intended.ms); the consumer records
+end-to-end latency from that time to receipt, so broker stalls, slow fetches and producer
+queueing all show. Prints the producer's kafka-producer-perf-test lines and Apache
+EndToEndLatency's "Avg latency" and "Percentiles" lines; -o json uses OpenMessaging Benchmark
+names (endToEndLatency99pct …).`
+
+  static examples = [
+    {command: '<%= config.bin %> <%= command.id %> --topic e2e --partitions 3 --duration 30s --record-size 512 --throughput 5000', description: 'End-to-end latency at 5,000 records/s'},
+    {command: '<%= config.bin %> <%= command.id %> --topic e2e --num-records 100000 --record-size 100 --throughput 10000 -o json --report e2e.html', description: 'json figures and an HTML report'},
+  ]
+
+  static flags = {
+    ...connectionFlags,
+    ...producerFlags,
+    duration: Flags.string({description: 'how long to send (e.g. 30s); with --num-records, whichever ends first'}),
+    histogram: Flags.string({description: 'write publish and end-to-end histograms to FILE in HdrHistogram log format'}),
+    'num-records': Flags.integer({description: 'number of records to send', min: 1}),
+    output: outputFlag,
+    partitions: Flags.integer({description: 'create the topic with N partitions if it does not exist', min: 1}),
+    'payload-file': Flags.file({description: 'send payloads from FILE, one per line', exclusive: ['record-size'], exists: true}),
+    'record-size': Flags.string({description: 'record value size (e.g. 100, 1KiB)', default: '100', exclusive: ['payload-file']}),
+    report: Flags.string({description: 'write a self-contained HTML report with charts to FILE'}),
+    throughput: Flags.integer({description: 'records per second; -1 sends as fast as possible', default: 1000, min: -1}),
+    topic: Flags.string({char: 't', description: 'topic to send through', required: true}),
+    warmup: Flags.string({description: 'leave the first part of the run out of the steady-state figures (e.g. 5s)'}),
+  }
+
+  static summary = 'Measure end-to-end latency: producer stamp to consumer receipt'
+
+  async run(): Promise<WorkloadResult> {
+    const {flags} = await this.parse(PerfE2e)
+    const durationMs = parseOptionalDurationMs(flags.duration, '--duration')
+    if (flags['num-records'] === undefined && durationMs === undefined) {
+      throw usageError('unable to start the load test: no length given', 'pass --num-records N or --duration 30s')
+    }
+    if (flags.throughput === 0) throw usageError('invalid --throughput 0', 'use records per second, or -1 for as fast as possible')
+    const recordBytes = Math.floor(parseBytes(flags['record-size'], '--record-size'))
+    if (!flags['payload-file'] && recordBytes < 1) throw usageError(`invalid --record-size "${flags['record-size']}"`, 'use a whole number of bytes ≥ 1')
+    const workload = {
+      name: 'perf e2e',
+      topicNames: [flags.topic],
+      partitionsPerTopic: flags.partitions ?? 1,
+      createTopics: flags.partitions !== undefined,
+      payloads: flags['payload-file'] ? payloadsFromFile(flags['payload-file']) : randomPayloads(recordBytes),
+      keyPattern: parseKeyPattern(flags['key-pattern']),
+      producersPerTopic: flags.producers,
+      consumersPerTopic: 1,
+      producerRate: flags.throughput,
+      numRecords: flags['num-records'] ?? Number.POSITIVE_INFINITY,
+      durationMs: durationMs ?? Number.POSITIVE_INFINITY,
+      warmupMs: flags.warmup ? parseDurationMs(flags.warmup, '--warmup') : 0,
+      acks: parseAcks(flags.acks),
+      batchBytes: parseBatchBytes(flags['batch-size']),
+      lingerMs: flags['linger-ms'],
+      compression: parseCompression(flags.compression),
+    }
+    const text = flags.output === 'table'
+    const bar = progressBar(text)
+    const interrupt = interruptSignal()
+    const histogramLog = flags.histogram ? new HistogramLog(Date.now(), 'kctl perf e2e: publish and end-to-end latency') : undefined
+    let outcome
+    try {
+      outcome = await runWorkload(workload, perfBootstrap(flags), {
+        signal: interrupt.signal,
+        histogramLog,
+        onLine: (line) => {
+          if (!text) return
+          bar.clear()
+          this.log(line)
+        },
+        onProgress: (progress) => bar.update(progress),
+      })
+    } finally {
+      bar.clear()
+      interrupt.dispose()
+    }
+    const result = workloadResult(outcome)
+    histogramLog?.write(flags.histogram!)
+    if (flags.report) writeReport(flags.report, workloadReport(result, outcome))
+    this.render(result, flags.output, () => workloadSummaryLines(outcome).join('\n'))
+    if (outcome.interrupted) this.exit(ExitCode.interrupted)
+    return result
+  }
+}
