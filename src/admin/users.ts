@@ -67,7 +67,7 @@ export class KafkaWireClient {
   }
 
   /** Connects to the first reachable bootstrap server, with TLS and SASL as the connection says. */
-  static async connect(connection: ResolvedConnection): Promise<KafkaWireClient> {
+  static async connect(connection: ResolvedConnection, saltedPasswordCache?: Map<string, Buffer>): Promise<KafkaWireClient> {
     let lastError: Error | undefined
     for (const address of connection.brokers) {
       const at = address.lastIndexOf(':')
@@ -82,7 +82,9 @@ export class KafkaWireClient {
       }
       const client = new KafkaWireClient(socket, connection.clientId)
       try {
-        if (connection.sasl) await client.authenticate(connection.sasl.mechanism, connection.sasl.username, connection.sasl.password)
+        if (connection.sasl) {
+          await client.authenticate(connection.sasl.mechanism, connection.sasl.username, connection.sasl.password, saltedPasswordCache)
+        }
         return client
       } catch (error) {
         client.close()
@@ -103,8 +105,11 @@ export class KafkaWireClient {
     return response.body
   }
 
-  /** SaslHandshake v1 then SaslAuthenticate v2 rounds; throws errors toKctlError maps to exit 5. */
-  async authenticate(mechanism: string, user: string, password: string): Promise<void> {
+  /**
+   * SaslHandshake v1 then SaslAuthenticate v2 rounds; throws errors toKctlError maps to exit 5.
+   * `saltedPasswordCache` is ScramClient's (RFC 5802 §5.1), for callers that reconnect often.
+   */
+  async authenticate(mechanism: string, user: string, password: string, saltedPasswordCache?: Map<string, Buffer>): Promise<void> {
     const handshake = await this.request(17, 1, {mechanism})
     if (handshake.errorCode !== 0) {
       throw kafkaError(handshake.errorCode, `the broker enables ${handshake.mechanisms.join(', ') || 'no SASL mechanism'}, not ${mechanism}`)
@@ -119,7 +124,7 @@ export class KafkaWireClient {
       return
     }
     if (!isScramMechanism(mechanism)) throw usageError(`unable to authenticate: SASL mechanism ${mechanism} is not supported`)
-    const scram = new ScramClient(mechanism, user, password)
+    const scram = new ScramClient(mechanism, user, password, undefined, saltedPasswordCache)
     try {
       scram.verify(await round(scram.final(await round(scram.first()))))
     } catch (error) {

@@ -10,10 +10,12 @@
 // - PLAIN checks passwords against the user's SCRAM credential (SHA-256 if present, else
 //   SHA-512): one store of users, created with AlterUserScramCredentials, instead of JAAS
 //   user_NAME entries.
-// - The bootstrap users (`kctl broker start --sasl-user`) get SCRAM credentials for both
-//   mechanisms and are super users.
+// - The first admin comes from `kctl broker start --sasl-user NAME`: `addBrokerUser` writes its
+//   SCRAM credentials (both mechanisms) into the data dir before the broker starts, so the
+//   password never reaches the broker process's arguments, and NAME joins super.users.
 // - No delay before answering a failed authentication (Kafka waits
 //   connection.failed.authentication.delay.ms, 100 ms) and no re-authentication (KIP-368).
+import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
@@ -25,17 +27,10 @@ import type {AclOperation, AclResourceType, BrokerState} from '../state.js'
 import {type AuthorizerPolicy, isAllowed} from './acl.js'
 import {ensureBrokerCertificates, type TlsMaterial} from './certs.js'
 import {SaslFailure, SaslSession, supportedSaslMechanisms} from './sasl.js'
-import {newCredential, passwordMatches, scramMechanisms} from './scram.js'
+import {newCredential, passwordMatches, type ScramCredential, scramMechanisms} from './scram.js'
 import {AclStore, CredentialStore} from './store.js'
 
 export type ClientAuth = 'none' | 'requested' | 'required'
-
-export interface SecurityOptions {
-  /** Users created (or whose password is reset) at start; each becomes a super user. */
-  bootstrapUsers?: readonly {user: string; password: string}[]
-  /** Extra host names for the generated server certificate (the advertised host). */
-  tlsHosts?: readonly string[]
-}
 
 function isSaslListener(protocol: string): boolean {
   return protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL'
@@ -53,11 +48,14 @@ export class Security {
   readonly enabledMechanisms: readonly string[]
   readonly clientAuth: ClientAuth
   private tlsMaterial: TlsMaterial | undefined
+  private readonly plainCacheKey = randomBytes(32)
+  private readonly verifiedPlain = new Map<string, {credential: ScramCredential; digest: Buffer}>()
 
   constructor(
     private readonly settings: ReadonlyMap<string, string>,
     private readonly dataDir: string,
-    private readonly options: SecurityOptions = {},
+    /** Extra host names for a generated server certificate (the advertised host). */
+    private readonly tlsHosts: readonly string[] = [],
   ) {
     const securityDir = path.join(dataDir, 'security')
     this.credentials = new CredentialStore(path.join(securityDir, 'scram-credentials.json'))
@@ -66,13 +64,6 @@ export class Security {
     const superUsers = new Set(
       (settings.get('super.users') ?? '').split(';').map((entry) => entry.trim()).filter((entry) => entry !== ''),
     )
-    for (const {user, password} of options.bootstrapUsers ?? []) {
-      if (user === '' || password === '') {
-        throw usageError('unable to create the bootstrap user: user name and password must not be empty')
-      }
-      for (const mechanism of scramMechanisms) this.credentials.set(user, mechanism, newCredential(mechanism, password))
-      superUsers.add(`User:${user}`)
-    }
     this.policy = {
       superUsers,
       allowEveryoneIfNoAclFound: settings.get('allow.everyone.if.no.acl.found')?.toLowerCase() === 'true',
@@ -181,10 +172,21 @@ export class Security {
     return reply
   }
 
+  /**
+   * PLAIN's check against the user's SCRAM credential. PBKDF2 (4096 iterations) costs 1-4 ms,
+   * so a password once verified is remembered as an HMAC under a key that lives only in this
+   * process, tied to the credential object: a new password (a new object) forgets it.
+   */
   checkPassword(user: string, password: string): boolean {
     for (const mechanism of scramMechanisms) {
       const credential = this.credentials.get(user, mechanism)
-      if (credential) return passwordMatches(mechanism, credential, password)
+      if (!credential) continue
+      const digest = createHmac('sha256', this.plainCacheKey).update(`${user}\0${password}`).digest()
+      const cached = this.verifiedPlain.get(user)
+      if (cached?.credential === credential && timingSafeEqual(cached.digest, digest)) return true
+      if (!passwordMatches(mechanism, credential, password)) return false
+      this.verifiedPlain.set(user, {credential, digest})
+      return true
     }
     return false
   }
@@ -231,14 +233,14 @@ export class Security {
       const pem = readPem(location, 'ssl.keystore.location')
       return {cert: pem, key: pem, ca: truststore ?? pem}
     }
-    const generated = ensureBrokerCertificates(this.dataDir, [...(this.options.tlsHosts ?? [])])
+    const generated = ensureBrokerCertificates(this.dataDir, [...this.tlsHosts])
     return {cert: generated.cert, key: generated.key, ca: truststore ?? generated.ca}
   }
 }
 
 /** Creates the security layer from the broker's settings and plugs it in. */
-export function installSecurity(state: BrokerState, options: SecurityOptions = {}): Security {
-  const security = new Security(state.settings.values, state.dataDir, options)
+export function installSecurity(state: BrokerState, tlsHosts: readonly string[] = []): Security {
+  const security = new Security(state.settings.values, state.dataDir, tlsHosts)
   security.install(state)
   return security
 }
@@ -249,6 +251,19 @@ export function security(state: BrokerState): Security {
     throw new KctlError('unable to answer: the broker has no security layer installed', {hint: 'startBroker installs it'})
   }
   return state.auth
+}
+
+/**
+ * Creates or resets a user's SCRAM-SHA-256 and SCRAM-SHA-512 credentials in a broker data dir
+ * (the broker reads them at start). For the first admin, before any user can log in to send
+ * AlterUserScramCredentials.
+ */
+export function addBrokerUser(dataDir: string, user: string, password: string): void {
+  if (user === '' || password === '') {
+    throw usageError('unable to create the broker user: user name and password must not be empty', 'give --sasl-user NAME and a non-empty password')
+  }
+  const store = new CredentialStore(path.join(dataDir, 'security', 'scram-credentials.json'))
+  for (const mechanism of scramMechanisms) store.set(user, mechanism, newCredential(mechanism, password))
 }
 
 function readPem(file: string, setting: string): string {

@@ -104,6 +104,17 @@ describe('SCRAM', () => {
         expect(() => client.verify(Buffer.from('v=AAAA'))).toThrow(new ScramError('invalid-server-signature'))
       })
 
+      it('reuses a cached salted password across exchanges (RFC 5802 §5.1)', () => {
+        const cache = new Map<string, Buffer>()
+        for (let i = 0; i < 3; i++) {
+          const server = new ScramServer(mechanism, lookup)
+          const client = new ScramClient(mechanism, 'alice', 'secret', undefined, cache)
+          client.verify(server.respond(client.final(server.respond(client.first()))))
+          expect(server.authenticatedUser).toBe('alice')
+        }
+        expect([...cache.keys()]).toEqual([`${mechanism}:${credential.salt.toString('base64')}:4096`])
+      })
+
       it('checks a plain password against the stored credential', () => {
         expect(passwordMatches(mechanism, credential, 'secret')).toBe(true)
         expect(passwordMatches(mechanism, credential, 'secreT')).toBe(false)
