@@ -8,6 +8,7 @@
 import {decodeAssignment} from '../../broker/groups/consumer-protocol.js'
 import {errorByCode} from '../../broker/protocol/index.js'
 import {ExitCode, KctlError} from '../../errors.js'
+import type {RawCluster} from '../connection.js'
 import {
   buildLagReport,
   firstUnconsumedOffset,
@@ -19,12 +20,13 @@ import {
   coordinators,
   describeGroups,
   fetchCommittedOffsets,
-  type KafkajsCluster,
+  kafkajsCluster,
   leadersOf,
   listAllGroups,
   partitionBounds,
   recordTimestamps,
 } from './requests.js'
+import {type GroupTrend, LagWindow} from './watch.js'
 
 export * from './compute.js'
 export {LagWindow, type GroupTrend, type LagStatus, lagStatuses} from './watch.js'
@@ -42,7 +44,8 @@ export interface LagQuery {
 
 const GROUP_ID_NOT_FOUND = 69
 
-export async function sampleLag(cluster: KafkajsCluster, query: LagQuery = {}): Promise<LagReport & {brokers: number}> {
+export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): Promise<LagReport & {brokers: number}> {
+  const cluster = kafkajsCluster(rawCluster)
   const metadata = await cluster.metadata()
   let groupIds = query.groups ? [...new Set(query.groups)] : []
   if (groupIds.length === 0) {
@@ -110,4 +113,39 @@ export async function sampleLag(cluster: KafkajsCluster, query: LagQuery = {}): 
   // "now" after the reads: the time lag is measured against the moment the records were seen.
   const report = buildLagReport({groups: observations, partitionsByTopic, timestamps, nowMs: now(), topicFilter})
   return {...report, brokers: metadata.brokers.length}
+}
+
+export interface WatchOptions {
+  query: LagQuery
+  intervalMs: number
+  /** Samples per group kept in the sliding window. */
+  windowSize: number
+  signal: AbortSignal
+  onSample(report: LagReport & {brokers: number}, trends: GroupTrend[], sample: number): void | Promise<void>
+  /** A failed sample (broker restarting, coordinator moving) is reported and the watch goes on. */
+  onError(error: unknown, sample: number): void
+}
+
+/** Re-samples every intervalMs until the signal aborts. */
+export async function watchLag(rawCluster: RawCluster, options: WatchOptions): Promise<void> {
+  const window = new LagWindow(options.windowSize)
+  for (let sample = 1; !options.signal.aborted; sample++) {
+    const startedMs = Date.now()
+    try {
+      const report = await sampleLag(rawCluster, options.query)
+      window.add(report)
+      await options.onSample(report, window.classify(), sample)
+    } catch (error) {
+      if (options.signal.aborted) break
+      options.onError(error, sample)
+    }
+    const waitMs = Math.max(0, options.intervalMs - (Date.now() - startedMs))
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, waitMs)
+      options.signal.addEventListener('abort', () => {
+        clearTimeout(timer)
+        resolve()
+      }, {once: true})
+    })
+  }
 }

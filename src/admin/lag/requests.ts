@@ -46,7 +46,14 @@ export interface KafkajsBroker {
 export interface KafkajsCluster extends RawCluster {
   findBroker(options: {nodeId: number | string}): Promise<KafkajsBroker>
   findGroupCoordinator(options: {groupId: string}): Promise<KafkajsBroker>
+  /** Loads the broker list when it is not cached yet (findBroker needs it). */
+  refreshMetadataIfNecessary(): Promise<void>
   brokerPool: RawCluster['brokerPool'] & {seedBroker: KafkajsBroker}
+}
+
+/** withCluster's cluster is kafkajs's internal Cluster; this names the rest of what kctl uses of it. */
+export function kafkajsCluster(cluster: RawCluster): KafkajsCluster {
+  return cluster as KafkajsCluster
 }
 
 /** Version caps: Fetch v13+ names topics by id only, which kafkajs's Metadata (v6) does not return. */
@@ -132,46 +139,49 @@ export function leadersOf(metadata: RawMetadata, topics?: ReadonlySet<string>): 
   return byLeader
 }
 
-const LATEST = -1
-const EARLIEST = -2
+export const LATEST_TIMESTAMP = -1
+export const EARLIEST_TIMESTAMP = -2
 
-/** Log start and high watermark of every partition: per leader, one ListOffsets for the
- *  earliest and one for the latest offsets, both read_uncommitted (isolation level 0), so the
- *  latest is the high watermark and not the last stable offset. */
-export async function partitionBounds(cluster: KafkajsCluster, byLeader: Map<number, {topic: string; partition: number}[]>): Promise<PartitionBounds[]> {
-  const results = await Promise.all([...byLeader].map(async ([leader, partitions]) => {
+/** ListOffsets for every partition at one timestamp (-1 latest, -2 earliest, or ms): one
+ *  request per leader, read_uncommitted (isolation level 0), so "latest" is the high
+ *  watermark and not the last stable offset. Keys "topic:partition"; -1 = no such offset. */
+export async function listOffsetsAt(cluster: KafkajsCluster, byLeader: Map<number, {topic: string; partition: number}[]>, timestamp: number): Promise<Map<string, number>> {
+  const result = new Map<string, number>()
+  await Promise.all([...byLeader].map(async ([leader, partitions]) => {
     const broker = await cluster.findBroker({nodeId: leader})
-    const version = chooseVersion(broker, 2, 2)
     const byTopic = new Map<string, number[]>()
     for (const {topic, partition} of partitions) {
       const list = byTopic.get(topic) ?? []
       list.push(partition)
       byTopic.set(topic, list)
     }
-    const ask = (timestamp: number) => sendRequest(broker, 2, version, {
+    const response = await sendRequest(broker, 2, chooseVersion(broker, 2, 2), {
       replicaId: -1,
       isolationLevel: 0,
       timeoutMs: 30_000,
       topics: [...byTopic].map(([name, indexes]) => ({name, partitions: indexes.map((partitionIndex) => ({partitionIndex, currentLeaderEpoch: -1, timestamp}))})),
     })
-    const [earliest, latest] = await Promise.all([ask(EARLIEST), ask(LATEST)])
-    const starts = new Map<string, number>()
-    for (const topic of earliest.topics) {
+    for (const topic of response.topics) {
       for (const partition of topic.partitions) {
         if (partition.errorCode !== 0) throw kafkaError(partition.errorCode, `list offsets of ${topic.name}-${partition.partitionIndex}`)
-        starts.set(`${topic.name}:${partition.partitionIndex}`, partition.offset)
+        result.set(`${topic.name}:${partition.partitionIndex}`, partition.offset)
       }
     }
-    const bounds: PartitionBounds[] = []
-    for (const topic of latest.topics) {
-      for (const partition of topic.partitions) {
-        if (partition.errorCode !== 0) throw kafkaError(partition.errorCode, `list offsets of ${topic.name}-${partition.partitionIndex}`)
-        bounds.push({topic: topic.name, partition: partition.partitionIndex, leader, logStartOffset: starts.get(`${topic.name}:${partition.partitionIndex}`) ?? 0, logEndOffset: partition.offset})
-      }
-    }
-    return bounds
   }))
-  return results.flat()
+  return result
+}
+
+/** Log start and high watermark of every partition, per leader one ListOffsets for each. */
+export async function partitionBounds(cluster: KafkajsCluster, byLeader: Map<number, {topic: string; partition: number}[]>): Promise<PartitionBounds[]> {
+  const [starts, ends] = await Promise.all([listOffsetsAt(cluster, byLeader, EARLIEST_TIMESTAMP), listOffsetsAt(cluster, byLeader, LATEST_TIMESTAMP)])
+  const bounds: PartitionBounds[] = []
+  for (const [leader, partitions] of byLeader) {
+    for (const {topic, partition} of partitions) {
+      const key = `${topic}:${partition}`
+      bounds.push({topic, partition, leader, logStartOffset: starts.get(key) ?? 0, logEndOffset: ends.get(key) ?? 0})
+    }
+  }
+  return bounds
 }
 
 // ---- Groups ----------------------------------------------------------------------------------
@@ -180,6 +190,7 @@ export async function partitionBounds(cluster: KafkajsCluster, byLeader: Map<num
 export async function coordinators(cluster: KafkajsCluster, groupIds: readonly string[]): Promise<Map<string, KafkajsBroker>> {
   const result = new Map<string, KafkajsBroker>()
   if (groupIds.length === 0) return result
+  await cluster.refreshMetadataIfNecessary()
   const seed = cluster.brokerPool.seedBroker
   if (supportsVersion(seed, 10, 4)) {
     const response = await sendRequest(seed, 10, chooseVersion(seed, 10, 4), {keyType: 0, coordinatorKeys: [...groupIds]})
@@ -204,6 +215,41 @@ function byBroker(coordinatorOf: Map<string, KafkajsBroker>): Map<KafkajsBroker,
     grouped.set(broker, list)
   }
   return grouped
+}
+
+/** OffsetCommit as an admin (generation -1, no member): accepted only while the group has no
+ *  members, as Kafka's own reset tool relies on. */
+export async function commitOffsets(broker: KafkajsBroker, groupId: string, offsets: readonly {topic: string; partition: number; offset: number}[]): Promise<Map<string, number>> {
+  const byTopic = new Map<string, {partition: number; offset: number}[]>()
+  for (const {topic, partition, offset} of offsets) {
+    const list = byTopic.get(topic) ?? []
+    list.push({partition, offset})
+    byTopic.set(topic, list)
+  }
+  const response = await sendRequest(broker, 8, chooseVersion(broker, 8, 2), {
+    groupId,
+    generationIdOrMemberEpoch: -1,
+    memberId: '',
+    groupInstanceId: null,
+    retentionTimeMs: -1,
+    topics: [...byTopic].map(([name, partitions]) => ({
+      name,
+      partitions: partitions.map(({partition, offset}) => ({partitionIndex: partition, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null})),
+    })),
+  })
+  const errors = new Map<string, number>()
+  for (const topic of response.topics) for (const partition of topic.partitions) errors.set(`${topic.name}:${partition.partitionIndex}`, partition.errorCode)
+  return errors
+}
+
+/** DeleteGroups: one request per coordinator. Group id -> error code. */
+export async function deleteGroups(coordinatorOf: Map<string, KafkajsBroker>): Promise<Map<string, number>> {
+  const result = new Map<string, number>()
+  await Promise.all([...byBroker(coordinatorOf)].map(async ([broker, groupIds]) => {
+    const response = await sendRequest(broker, 42, chooseVersion(broker, 42), {groupsNames: groupIds})
+    for (const entry of response.results) result.set(entry.groupId, entry.errorCode)
+  }))
+  return result
 }
 
 export interface ListedGroup {

@@ -1,0 +1,311 @@
+// `kctl groups list|describe|reset-offsets|delete`: views built from the batched requests of
+// lag/requests.ts, plus their table renderers. Offsets in describe come from the same lag
+// sample as `kctl lag`, so the two commands never disagree.
+import {decodeAssignment} from '../broker/groups/consumer-protocol.js'
+import {errorByCode} from '../broker/protocol/index.js'
+import {formatDurationMs} from '../config/units.js'
+import {ExitCode, KctlError, usageError} from '../errors.js'
+import {colour, renderKeyValues, renderTable} from '../ui/output.js'
+import type {RawCluster} from './connection.js'
+import {type LagRow, sampleLag} from './lag/index.js'
+import {
+  commitOffsets,
+  coordinators,
+  deleteGroups as deleteGroupsRequest,
+  describeGroups,
+  EARLIEST_TIMESTAMP,
+  fetchCommittedOffsets,
+  kafkajsCluster,
+  LATEST_TIMESTAMP,
+  leadersOf,
+  listAllGroups,
+  listOffsetsAt,
+} from './lag/requests.js'
+
+const GROUP_ID_NOT_FOUND = 69
+
+function notFound(groupId: string, action: string): KctlError {
+  return new KctlError(`unable to ${action}: group ${groupId} does not exist`, {exitCode: ExitCode.notFound, hint: 'list the groups with `kctl groups list`'})
+}
+
+// ---- list -----------------------------------------------------------------------------------
+
+export interface GroupListRow {
+  group: string
+  state: string
+  protocolType: string
+  protocol: string
+  members: number
+}
+
+export async function listGroups(rawCluster: RawCluster, options: {states?: readonly string[]} = {}): Promise<GroupListRow[]> {
+  const cluster = kafkajsCluster(rawCluster)
+  const metadata = await cluster.metadata()
+  const listed = await listAllGroups(cluster, metadata)
+  const wanted = options.states?.map((state) => state.toLowerCase())
+  const selected = listed.filter((group) => !wanted || wanted.length === 0 || wanted.includes(group.state.toLowerCase()))
+  const described = await describeGroups(await coordinators(cluster, selected.map((group) => group.groupId)))
+  return selected.map((group) => {
+    const description = described.get(group.groupId)
+    return {
+      group: group.groupId,
+      state: description?.state || group.state,
+      protocolType: group.protocolType,
+      protocol: description?.protocol ?? '',
+      members: description?.members.length ?? 0,
+    }
+  })
+}
+
+export function renderGroupList(rows: GroupListRow[]): string {
+  if (rows.length === 0) return colour.dim('no consumer groups')
+  return renderTable(['GROUP', 'STATE', 'PROTOCOL', 'MEMBERS'], rows.map((row) => [row.group, row.state, row.protocol || (row.protocolType === '' ? '-' : row.protocolType), row.members]), {alignRight: [3]})
+}
+
+// ---- describe -------------------------------------------------------------------------------
+
+export interface GroupMemberDescription {
+  memberId: string
+  groupInstanceId: string | null
+  clientId: string
+  host: string
+  /** Decoded consumer-protocol assignment; null when the bytes are not one. */
+  assignment: {topic: string; partitions: number[]}[] | null
+}
+
+export interface GroupDescription {
+  group: string
+  state: string
+  protocolType: string
+  protocol: string
+  members: GroupMemberDescription[]
+  lag: number
+  offsets: LagRow[]
+}
+
+export async function describeGroup(rawCluster: RawCluster, groupId: string): Promise<GroupDescription> {
+  const cluster = kafkajsCluster(rawCluster)
+  const coordinatorOf = await coordinators(cluster, [groupId])
+  const described = (await describeGroups(coordinatorOf)).get(groupId)
+  if (!described || described.errorCode === GROUP_ID_NOT_FOUND) throw notFound(groupId, `describe group ${groupId}`)
+  if (described.errorCode !== 0) throw new KctlError(`unable to describe group ${groupId}: ${errorByCode(described.errorCode).name}`, {hint: errorByCode(described.errorCode).message})
+  const report = await sampleLag(cluster, {groups: [groupId]})
+  if (described.state === 'Dead' && report.rows.length === 0) throw notFound(groupId, `describe group ${groupId}`)
+  return {
+    group: groupId,
+    state: described.state,
+    protocolType: described.protocolType,
+    protocol: described.protocol,
+    members: described.members.map((member) => ({
+      memberId: member.memberId,
+      groupInstanceId: member.groupInstanceId,
+      clientId: member.clientId,
+      host: member.clientHost,
+      assignment: described.protocolType === 'consumer' ? (decodeAssignment(member.memberAssignment)?.partitions.map((each) => ({topic: each.topic, partitions: [...each.partitions].sort((a, b) => a - b)})) ?? null) : null,
+    })),
+    lag: report.groups[0]?.lag ?? 0,
+    offsets: [...report.rows].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
+  }
+}
+
+function formatAssignment(assignment: GroupMemberDescription['assignment']): string {
+  if (assignment === null) return '(not a consumer assignment)'
+  if (assignment.length === 0) return '-'
+  return assignment.map(({topic, partitions}) => `${topic}:${partitions.join(',')}`).join(' ')
+}
+
+export function formatTimeLag(ms: number | null): string {
+  return ms === null ? '?' : formatDurationMs(ms)
+}
+
+export function renderGroupDescription(view: GroupDescription): string {
+  const parts = [
+    renderKeyValues([
+      ['GROUP', view.group],
+      ['STATE', view.state],
+      ['PROTOCOL', view.protocol || view.protocolType || '-'],
+      ['MEMBERS', view.members.length],
+      ['LAG', view.lag],
+    ]),
+  ]
+  if (view.members.length > 0) {
+    parts.push(renderTable(['CONSUMER-ID', 'INSTANCE-ID', 'HOST', 'CLIENT-ID', 'ASSIGNMENT'], view.members.map((member) => [
+      member.memberId, member.groupInstanceId, member.host, member.clientId, formatAssignment(member.assignment),
+    ])))
+  }
+  if (view.offsets.length > 0) {
+    parts.push(renderTable(['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'TIME-LAG', 'CONSUMER-ID'], view.offsets.map((row) => [
+      row.topic, row.partition, row.currentOffset, row.logEndOffset, row.lag, formatTimeLag(row.timeLagMs), row.consumerId,
+    ]), {alignRight: [1, 2, 3, 4, 5]}))
+  } else {
+    parts.push(colour.dim('no committed offsets'))
+  }
+  return parts.join('\n\n')
+}
+
+// ---- reset-offsets --------------------------------------------------------------------------
+
+export type ResetMode =
+  | {kind: 'earliest'}
+  | {kind: 'latest'}
+  | {kind: 'offset'; offset: number}
+  | {kind: 'datetime'; timestampMs: number}
+  | {kind: 'shift'; by: number}
+
+export interface TopicSelection {
+  topic: string
+  /** undefined = every partition */
+  partitions?: number[]
+}
+
+/** Parses --topic values: "orders" or "orders:0,1,5". */
+export function parseTopicSelection(text: string): TopicSelection {
+  const colon = text.lastIndexOf(':')
+  if (colon < 0) return {topic: text}
+  const topic = text.slice(0, colon)
+  const list = text.slice(colon + 1)
+  if (topic === '' || !/^\d+(,\d+)*$/.test(list)) {
+    throw usageError(`invalid --topic "${text}"`, 'use TOPIC or TOPIC:PARTITION[,PARTITION...], e.g. orders:0,1')
+  }
+  return {topic, partitions: [...new Set(list.split(',').map(Number))].sort((a, b) => a - b)}
+}
+
+/** --to-datetime: ISO 8601 ("2024-05-01T10:00:00Z", "2024-05-01T12:00:00+02:00", "2024-05-01"). */
+export function parseDateTime(text: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN
+  if (Number.isNaN(ms)) throw usageError(`invalid --to-datetime "${text}"`, 'use ISO 8601, e.g. 2024-05-01T10:00:00Z')
+  return ms
+}
+
+export interface ResetRow {
+  group: string
+  topic: string
+  partition: number
+  currentOffset: number | null
+  newOffset: number
+  logStartOffset: number
+  logEndOffset: number
+  /** Set after --execute: "ok" or the Kafka error name. */
+  status?: string
+}
+
+export interface ResetResult {
+  group: string
+  executed: boolean
+  rows: ResetRow[]
+}
+
+export async function resetOffsets(
+  rawCluster: RawCluster,
+  request: {group: string; topics: TopicSelection[] | 'all'; mode: ResetMode; execute: boolean; now?: () => number},
+): Promise<ResetResult> {
+  const cluster = kafkajsCluster(rawCluster)
+  const {group} = request
+  const action = `reset the offsets of group ${group}`
+  const coordinatorOf = await coordinators(cluster, [group])
+  const described = (await describeGroups(coordinatorOf)).get(group)
+  // Kafka's tool refuses too: an active member would overwrite the reset with its next commit.
+  if (described && described.members.length > 0) {
+    throw new KctlError(`unable to ${action}: the group has ${described.members.length} active member${described.members.length === 1 ? '' : 's'} (state ${described.state})`, {
+      hint: 'stop its consumers first and wait for the group to become Empty (`kctl groups describe`)',
+    })
+  }
+  const committed = (await fetchCommittedOffsets(coordinatorOf)).get(group)?.offsets ?? new Map()
+  const metadata = await cluster.metadata()
+  const partitionsOf = new Map(metadata.topicMetadata.map((topic) => [topic.topic, topic.partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b)]))
+  const selections: TopicSelection[] = request.topics === 'all' ? [...committed.keys()].sort().map((topic: string) => ({topic})) : request.topics
+  if (selections.length === 0) throw new KctlError(`unable to ${action}: the group has no committed offsets`, {hint: 'name the topics with --topic'})
+  const targets: {topic: string; partition: number}[] = []
+  for (const {topic, partitions} of selections) {
+    const existing = partitionsOf.get(topic)
+    if (!existing) throw new KctlError(`unable to ${action}: topic ${topic} does not exist`, {exitCode: ExitCode.notFound, hint: 'check the name with `kctl topics list`'})
+    for (const partition of partitions ?? existing) {
+      if (!existing.includes(partition)) throw new KctlError(`unable to ${action}: topic ${topic} has no partition ${partition}`, {exitCode: ExitCode.notFound, hint: `it has partitions 0-${existing.length - 1}`})
+      targets.push({topic, partition})
+    }
+  }
+  const byLeader = leadersOf(metadata, new Set(targets.map((target) => target.topic)))
+  for (const [leader, list] of byLeader) byLeader.set(leader, list.filter((item) => targets.some((target) => target.topic === item.topic && target.partition === item.partition)))
+  const [starts, ends] = await Promise.all([listOffsetsAt(cluster, byLeader, EARLIEST_TIMESTAMP), listOffsetsAt(cluster, byLeader, LATEST_TIMESTAMP)])
+  const byTime = request.mode.kind === 'datetime' ? await listOffsetsAt(cluster, byLeader, request.mode.timestampMs) : undefined
+  const rows: ResetRow[] = targets.map(({topic, partition}) => {
+    const key = `${topic}:${partition}`
+    const logStartOffset = starts.get(key) ?? 0
+    const logEndOffset = ends.get(key) ?? 0
+    const currentOffset = committed.get(topic)?.get(partition)?.offset ?? null
+    let target: number
+    switch (request.mode.kind) {
+      case 'earliest':
+        target = logStartOffset
+        break
+      case 'latest':
+        target = logEndOffset
+        break
+      case 'offset':
+        target = request.mode.offset
+        break
+      case 'datetime': {
+        // No record at or after the time: the end (Kafka's tool does the same).
+        const found = byTime!.get(key) ?? -1
+        target = found < 0 ? logEndOffset : found
+        break
+      }
+      case 'shift':
+        target = (currentOffset ?? logStartOffset) + request.mode.by
+        break
+    }
+    // Out-of-range targets are clamped to the log, as kafka-consumer-groups does.
+    const newOffset = Math.min(Math.max(target, logStartOffset), logEndOffset)
+    return {group, topic, partition, currentOffset, newOffset, logStartOffset, logEndOffset}
+  })
+  if (!request.execute) return {group, executed: false, rows}
+  const errors = await commitOffsets(coordinatorOf.get(group)!, group, rows.map(({topic, partition, newOffset}) => ({topic, partition, offset: newOffset})))
+  for (const row of rows) {
+    const code = errors.get(`${row.topic}:${row.partition}`) ?? 0
+    row.status = code === 0 ? 'ok' : errorByCode(code).name
+  }
+  const failed = rows.filter((row) => row.status !== 'ok')
+  if (failed.length > 0) {
+    throw new KctlError(`unable to ${action}: ${failed.length} of ${rows.length} partitions failed (${failed[0].topic}-${failed[0].partition}: ${failed[0].status})`, {
+      hint: failed[0].status === 'UNKNOWN_MEMBER_ID' ? 'a consumer joined meanwhile; stop it and retry' : 'see the Kafka error above; run with --debug for details',
+    })
+  }
+  return {group, executed: true, rows}
+}
+
+export function renderReset(result: ResetResult): string {
+  const headers = ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'NEW-OFFSET', 'LOG-START-OFFSET', 'LOG-END-OFFSET']
+  const table = renderTable(
+    result.executed ? [...headers, 'STATUS'] : headers,
+    result.rows.map((row) => {
+      const cells = [row.group, row.topic, row.partition, row.currentOffset, row.newOffset, row.logStartOffset, row.logEndOffset]
+      return result.executed ? [...cells, row.status] : cells
+    }),
+    {alignRight: [2, 3, 4, 5, 6]},
+  )
+  return result.executed ? table : `${table}\n${colour.yellow('dry run: nothing changed; pass --execute to apply')}`
+}
+
+// ---- delete ---------------------------------------------------------------------------------
+
+export interface GroupDeleteRow {
+  group: string
+  status: 'deleted' | 'failed'
+  error?: string
+}
+
+export async function deleteGroups(rawCluster: RawCluster, groupIds: readonly string[]): Promise<GroupDeleteRow[]> {
+  const cluster = kafkajsCluster(rawCluster)
+  const results = await deleteGroupsRequest(await coordinators(cluster, groupIds))
+  return groupIds.map((group) => {
+    const code = results.get(group) ?? 0
+    if (code === 0) return {group, status: 'deleted'}
+    const error = errorByCode(code)
+    const why = error.name === 'NON_EMPTY_GROUP' ? 'the group has active members; stop its consumers first' : error.name === 'GROUP_ID_NOT_FOUND' ? 'no such group' : error.message
+    return {group, status: 'failed', error: `${error.name}: ${why}`}
+  })
+}
+
+export function renderGroupDelete(rows: GroupDeleteRow[]): string {
+  return renderTable(['GROUP', 'STATUS', 'ERROR'], rows.map((row) => [row.group, row.status, row.error]))
+}
