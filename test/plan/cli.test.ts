@@ -1,6 +1,6 @@
 // kctl plan / init / config lint through the real binary (node bin/run.js, built by `npm test`).
 import {execFile, execFileSync} from 'node:child_process'
-import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
+import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -119,6 +119,19 @@ describe('kctl init → kctl config lint', () => {
     expect(report.findings.filter((finding: {severity: string}) => finding.severity === 'error')).toEqual([])
     expect(lint.code).toBe(0)
     expect((await stat(path.join(out, 'format-storage.sh'))).mode & 0o100).toBe(0o100)
+    for (const script of ['format-storage.sh', 'kafka-env.sh']) execFileSync('bash', ['-n', path.join(out, script)])
+  })
+
+  it('format-storage.sh runs kafka-storage.sh format with the cluster id, the node\'s file and the SCRAM admin', async () => {
+    const out = path.join(tmp, 'format')
+    const init = JSON.parse((await kctl('init', '--security', 'sasl_plaintext', '--out', out, '-o', 'json')).stdout)
+    // A stand-in kafka-storage.sh that prints its arguments one per line.
+    const kafkaHome = path.join(tmp, 'fake-kafka')
+    await mkdir(path.join(kafkaHome, 'bin'), {recursive: true})
+    await writeFile(path.join(kafkaHome, 'bin/kafka-storage.sh'), '#!/bin/sh\nfor arg in "$@"; do echo "$arg"; done\n', {mode: 0o755})
+    const args = execFileSync('bash', [path.join(out, 'format-storage.sh'), path.join(out, 'server-1.properties')], {env: {...process.env, KAFKA_HOME: kafkaHome}, encoding: 'utf8'}).trim().split('\n')
+    const password = /password="([^"]+)"/.exec(await readFile(path.join(out, 'server-1.properties'), 'utf8'))![1]
+    expect(args).toEqual(['format', '--cluster-id', init.clusterId, '--config', path.join(out, 'server-1.properties'), '--add-scram', `SCRAM-SHA-512=[name=admin,password=${password}]`])
   })
 
   it('writes the plan\'s broker count for --ha and refuses to overwrite without --force', async () => {
