@@ -27,7 +27,11 @@ export abstract class BaseCommand extends Command {
     // oclif's own parse errors (unknown flag, bad option value) carry exit code 2; keep
     // them to one line instead of oclif's usage dump.
     if (error.oclif?.exit === ExitCode.usage) {
-      this.logToStderr(`${colour.red('error:')} ${error.message.split('\n')[0]}`)
+      // Failed flag validation (a missing required flag) opens with "The following error
+      // occurred:"; show the line that names the problem instead.
+      const lines = error.message.split('\n').map((line) => line.trim()).filter(Boolean)
+      const problem = lines[0] === 'The following error occurred:' && lines[1] ? lines[1] : lines[0]
+      this.logToStderr(`${colour.red('error:')} ${problem}`)
       this.logToStderr(`${colour.dim('hint:')} see \`${this.config.bin} ${this.id ?? ''} --help\``)
       this.exit(ExitCode.usage)
     }

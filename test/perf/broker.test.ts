@@ -1,0 +1,179 @@
+// The load tests against the real bundled broker (in a child process): produce, consume,
+// e2e and run end to end, Ctrl-C, and a broker paused mid-run, whose stall must show up in
+// the reported latency because each record is timed from its intended send time.
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import hdr from 'hdr-histogram-js'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {runConsume, consumeDefaults} from '../../src/perf/consumer.js'
+import {produceDefaults, runProduce} from '../../src/perf/produce.js'
+import {randomPayloads} from '../../src/perf/payloads.js'
+import {produceResult} from '../../src/perf/result.js'
+import {type BrokerProcess, startBrokerProcess} from './broker-process.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const kctl = path.join(root, 'bin/run.js')
+
+let broker: BrokerProcess
+let workDir: string
+beforeAll(async () => {
+  broker = await startBrokerProcess()
+  workDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-perf-test-'))
+})
+afterAll(async () => {
+  await broker?.stop()
+  if (workDir) rmSync(workDir, {recursive: true, force: true})
+})
+
+function cli(args: string[], timeoutMs = 60_000): {status: number | null; stdout: string; stderr: string} {
+  const run = spawnSync(process.execPath, [kctl, ...args], {encoding: 'utf8', cwd: workDir, timeout: timeoutMs, env: {...process.env, NO_COLOR: '1'}})
+  return {status: run.status, stdout: run.stdout, stderr: run.stderr}
+}
+
+const produceSettings = (topic: string, overrides: Partial<Parameters<typeof runProduce>[0]> = {}) => ({
+  ...produceDefaults,
+  topic,
+  bootstrapServers: [broker.bootstrap],
+  createPartitions: 3,
+  numRecords: 20_000,
+  durationMs: Number.POSITIVE_INFINITY,
+  payloads: randomPayloads(100),
+  recordsPerSec: -1,
+  acks: 1,
+  producers: 1,
+  warmupMs: 0,
+  keyPattern: {kind: 'none' as const},
+  stampSendTime: false,
+  ...overrides,
+})
+
+describe('perf against the bundled broker', () => {
+  it('produces every record, and consume reads them all back with the Java columns', async () => {
+    const produced = await runProduce(produceSettings('roundtrip', {producers: 2, keyPattern: {kind: 'round-robin', count: 10}}))
+    expect(produced.errors).toBe(0)
+    expect(produced.recorder.records).toBe(20_000)
+    expect(produced.layout.leaders).toHaveLength(3)
+    const result = produceResult(produced)
+    expect(result.recordsSent).toBe(20_000)
+    expect(result.aggregatedPublishLatencyMax).toBeGreaterThan(0)
+
+    const consumed = await runConsume({...consumeDefaults, topic: 'roundtrip', bootstrapServers: [broker.bootstrap], maxRecords: 20_000, durationMs: Number.POSITIVE_INFINITY})
+    expect(consumed.records).toBe(20_000)
+    expect(consumed.bytes).toBe(20_000 * 100 + 20_000 * 'key-0'.length) // round-robin keys key-0 … key-9 are all 5 bytes
+    expect(consumed.timedOut).toBe(false)
+  })
+
+  it('shows a paused broker in the latency of a fixed-rate run (no coordinated omission)', async () => {
+    // 2000 records/s for 4 s; the broker is frozen from 1.0 s to 2.0 s. Every record due in
+    // that second waits for the broker, the first one about a full second.
+    const run = runProduce(produceSettings('paused', {numRecords: 8000, recordsPerSec: 2000, createPartitions: 1}))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    broker.child.kill('SIGSTOP')
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    broker.child.kill('SIGCONT')
+    const outcome = await run
+    const result = produceResult(outcome)
+    expect(result.recordsSent).toBe(8000)
+    expect(result.errors).toBe(0)
+    // ~2000 of 8000 records (25%) were due during the pause, delayed by 0 … 1000 ms.
+    expect(result.aggregatedPublishLatencyMax).toBeGreaterThanOrEqual(900)
+    expect(result.aggregatedPublishLatency99pct).toBeGreaterThanOrEqual(500)
+    expect(result.aggregatedPublishLatency95pct).toBeGreaterThanOrEqual(300)
+    // The generator itself kept to the schedule while the broker was stopped.
+    expect(result.aggregatedPublishDelayLatency99pct).toBeLessThan(result.aggregatedPublishLatency99pct)
+    // One sample second holds the stall.
+    expect(Math.max(...result.publishLatencyMax)).toBeGreaterThanOrEqual(900)
+  })
+
+  it('perf produce prints Apache-format lines, json, an HTML report and an HdrHistogram log', () => {
+    const text = cli(['perf', 'produce', '-b', broker.bootstrap, '--topic', 'cli', '--partitions', '2', '--num-records', '5000', '--record-size', '64', '--throughput', '5000', '--acks', '1'])
+    expect(text.status).toBe(0)
+    const lines = text.stdout.trim().split('\n')
+    expect(lines.at(-1)).toMatch(/^5000 records sent, [\d.]+ records\/sec \([\d.]+ MB\/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\.$/)
+
+    const json = cli(['perf', 'produce', '-b', broker.bootstrap, '--topic', 'cli', '--num-records', '3000', '--record-size', '64', '--throughput', '3000', '-o', 'json', '--report', 'r.html', '--histogram', 'h.hlog'])
+    expect(json.status).toBe(0)
+    const result = JSON.parse(json.stdout)
+    expect(result.recordsSent).toBe(3000)
+    expect(result.messageSize).toBe(64)
+    expect(Array.isArray(result.publishRate)).toBe(true)
+    const html = readFileSync(path.join(workDir, 'r.html'), 'utf8')
+    expect(html).toContain('<svg')
+    expect(html).toContain('3000')
+    const reader = new hdr.HistogramLogReader(readFileSync(path.join(workDir, 'h.hlog'), 'utf8'))
+    let count = 0
+    for (let histogram = reader.nextIntervalHistogram(); histogram; histogram = reader.nextIntervalHistogram()) count += histogram.totalCount
+    expect(count).toBe(3000)
+  })
+
+  it('perf e2e measures end-to-end latency from the send-time header', () => {
+    const run = cli(['perf', 'e2e', '-b', broker.bootstrap, '--topic', 'e2e', '--partitions', '2', '--num-records', '4000', '--throughput', '2000', '-o', 'json'])
+    expect(run.status).toBe(0)
+    const result = JSON.parse(run.stdout)
+    expect(result.recordsSent).toBe(4000)
+    expect(result.recordsConsumed).toBe(4000)
+    expect(result.aggregatedEndToEndLatency50pct).toBeGreaterThan(0)
+    // A record is received after it is acknowledged … or nearly: both are timed from the same stamp.
+    expect(result.aggregatedEndToEndLatencyMax).toBeGreaterThan(0)
+    expect(result.endToEndLatency99pct.length).toBeGreaterThan(0)
+  })
+
+  it('perf run drives a workload file and writes one json and one HTML report', () => {
+    const workload = path.join(workDir, 'w.yaml')
+    writeFileSync(workload, 'name: tiny\ntopics: 2\npartitionsPerTopic: 2\nmessageSize: 50\nproducersPerTopic: 1\nconsumersPerTopic: 2\nproducerRate: 2000\nduration: 2s\nkeyPattern: random:20\n')
+    const run = cli(['perf', 'run', workload, '-b', broker.bootstrap])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(/^Avg latency: [\d.]+ ms$/m)
+    expect(run.stdout).toMatch(/^Percentiles: 50th = \d+, 99th = \d+, 99\.9th = \d+$/m)
+    const result = JSON.parse(readFileSync(path.join(workDir, 'tiny.json'), 'utf8'))
+    expect(result.topics).toBe(2)
+    expect(result.recordsConsumed).toBe(result.recordsSent)
+    expect(result.recordsSent).toBeGreaterThan(3000)
+    expect(readFileSync(path.join(workDir, 'tiny.html'), 'utf8')).toContain('End-to-end latency')
+  })
+
+  it('Ctrl-C prints the summary so far and exits 130', async () => {
+    const child = spawn(process.execPath, [kctl, 'perf', 'produce', '-b', broker.bootstrap, '--topic', 'interrupted', '--partitions', '1', '--duration', '1m', '--record-size', '100', '--throughput', '1000'], {cwd: workDir})
+    let stdout = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    child.kill('SIGINT')
+    const code = await new Promise((resolve) => child.once('exit', resolve))
+    expect(code).toBe(130)
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^\d+ records sent, .* 99\.9th\.$/)
+  })
+})
+
+describe('perf bad flags', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['no topic', ['perf', 'produce', '--num-records', '10', '--record-size', '10'], /^error: .*topic/m],
+    ['no length', ['perf', 'produce', '--topic', 't', '--record-size', '10'], /--num-records N or --duration/],
+    ['no payload', ['perf', 'produce', '--topic', 't', '--num-records', '10'], /--record-size/],
+    ['not a number', ['perf', 'produce', '--topic', 't', '--num-records', 'ten', '--record-size', '10'], /num-records|integer/i],
+    ['missing codec', ['perf', 'produce', '--topic', 't', '--num-records', '10', '--record-size', '10', '--compression', 'zstd'], /zstd/],
+    ['bad key pattern', ['perf', 'produce', '--topic', 't', '--num-records', '10', '--record-size', '10', '--key-pattern', 'sometimes'], /--key-pattern/],
+    ['bad duration', ['perf', 'consume', '--topic', 't', '--duration', 'soon'], /--duration/],
+    ['zero throughput', ['perf', 'e2e', '--topic', 't', '--num-records', '10', '--throughput', '0'], /--throughput/],
+  ]
+  for (const [name, args, message] of cases) {
+    it(`${name}: exit 2 with a one-line error`, () => {
+      const run = cli([...args, '-b', '127.0.0.1:1'])
+      expect(run.status).toBe(2)
+      const errorLines = run.stderr.trim().split('\n').filter((line) => line.startsWith('error:'))
+      expect(errorLines).toHaveLength(1)
+      expect(run.stderr).toMatch(message)
+      expect(run.stderr).not.toMatch(/\n\s+at /) // no stack trace
+    })
+  }
+
+  it('a workload file with an unknown key: exit 2 naming the key', () => {
+    const workload = path.join(workDir, 'bad.yaml')
+    writeFileSync(workload, 'name: bad\nproducerRate: 10\npartitions: 3\n')
+    const run = cli(['perf', 'run', workload, '-b', '127.0.0.1:1'])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toMatch(/unknown key "partitions"/)
+  })
+})
