@@ -1,8 +1,10 @@
 import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {usageError} from '../../src/errors.js'
+import {addBrokerUser, startSecurityConfig} from '../../src/broker/auth/index.js'
+import {readPassword} from '../../src/ui/password.js'
 import {lineLogger, runBroker, startDetached} from '../../src/broker/daemon.js'
-import {parseSettingArgument} from '../../src/broker/settings.js'
+import {brokerSettings, parseSettingArgument, resolveSettings} from '../../src/broker/settings.js'
 import {parseProperties} from '../../src/config/properties.js'
 import {defaultBrokerDataDir} from '../../src/paths.js'
 import {BaseCommand} from '../_base.js'
@@ -17,7 +19,13 @@ an error.
 
 In the foreground Ctrl-C stops it gracefully. With --detach it runs in the background, writes its
 pid and address to <data-dir>/broker.json and its log to <data-dir>/broker.log; other kctl
-commands find it there.`
+commands find it there.
+
+--fsync interval (the default) forces written data to disk every log.flush.interval.ms (1000 ms);
+an acknowledged record is in the OS either way, so a killed broker loses nothing, and the interval
+bounds what a power loss can take. --fsync always syncs before every acknowledgement.
+
+Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'run in the foreground on 127.0.0.1:9092'},
@@ -27,6 +35,10 @@ commands find it there.`
       description: 'another port, Kafka settings by name',
     },
     {command: '<%= config.bin %> <%= command.id %> --config-file server.properties --metrics-port 9308', description: 'settings from a file, Prometheus /metrics on 9308'},
+    {
+      command: 'KCTL_BROKER_ADMIN_PASSWORD=... <%= config.bin %> <%= command.id %> --tls --sasl-user admin --config authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      description: 'SASL_SSL with SCRAM, admin as super user, ACLs enforced',
+    },
   ]
 
   static flags = {
@@ -44,6 +56,9 @@ commands find it there.`
     'metrics-port': Flags.integer({description: 'serve Prometheus /metrics on this port', min: 0, max: 65535}),
     output: outputFlag,
     port: Flags.integer({char: 'p', description: 'Kafka listener port', default: 9092, min: 0, max: 65535}),
+    'sasl-password-file': Flags.string({description: "file whose first line is --sasl-user's password (- = stdin; default $KCTL_BROKER_ADMIN_PASSWORD or a prompt)", dependsOn: ['sasl-user']}),
+    'sasl-user': Flags.string({description: 'create (or reset) this SCRAM user as a super user; the listener becomes SASL_PLAINTEXT (SASL_SSL with --tls)'}),
+    tls: Flags.boolean({description: 'serve TLS, with a CA and certificate created in <data-dir>/tls on first use (clients trust tls/ca.pem)'}),
   }
 
   static summary = 'Start the bundled Kafka broker'
@@ -58,6 +73,12 @@ commands find it there.`
       const [key, value] = parseSettingArgument(item)
       config[key] = value
     }
+    const saslUser = flags['sasl-user']
+    if (saslUser !== undefined) {
+      const password = await readPassword({file: flags['sasl-password-file'], env: 'KCTL_BROKER_ADMIN_PASSWORD', subject: `broker user ${saslUser}`, confirm: true})
+      addBrokerUser(flags['data-dir'], saslUser, password)
+    }
+    Object.assign(config, startSecurityConfig(config, {tls: flags.tls, saslUser, host: flags.host, port: flags.port}))
     const options = {
       port: flags.port,
       host: flags.host,
@@ -68,6 +89,8 @@ commands find it there.`
       fsync: flags.fsync,
     }
     if (flags.detach) {
+      // The detached broker logs its warnings to its log file; say them here too, where they are seen.
+      for (const warning of resolveSettings(config).warnings) process.stderr.write(`warning: ${warning}\n`)
       const info = await startDetached(options)
       const view = {pid: info.pid, bootstrap: `${info.host}:${info.port}`, dataDir: info.dataDir, logFile: info.logFile, metricsPort: info.metricsPort}
       this.render(view, flags.output, (v) =>

@@ -304,12 +304,20 @@ function clientHost(remoteAddress: string): string {
 }
 
 /**
- * Listener settings for `kctl broker start --tls` and `--sasl-user`: one listener on host:port
- * whose protocol follows the flags (SSL, SASL_PLAINTEXT or SASL_SSL). Explicit `listeners` in
- * --config win; this only fills the gap.
+ * The settings `kctl broker start --tls` and `--sasl-user NAME` add: one listener on host:port
+ * whose protocol follows the flags (SSL, SASL_PLAINTEXT or SASL_SSL) unless `listeners` is set
+ * already, and NAME appended to super.users. Returns the settings to merge.
  */
-export function securityListenerConfig(options: {tls: boolean; sasl: boolean; host: string; port: number}): Record<string, string> {
-  if (!options.tls && !options.sasl) return {}
-  const protocol = options.sasl ? (options.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT') : 'SSL'
-  return {listeners: `${protocol}://${options.host}:${options.port}`}
+export function startSecurityConfig(
+  config: Readonly<Record<string, string>>,
+  options: {tls: boolean; saslUser?: string; host: string; port: number},
+): Record<string, string> {
+  const added: Record<string, string> = {}
+  const sasl = options.saslUser !== undefined
+  if ((options.tls || sasl) && config.listeners === undefined) {
+    const protocol = sasl ? (options.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT') : 'SSL'
+    added.listeners = `${protocol}://${options.host}:${options.port}`
+  }
+  if (sasl) added['super.users'] = [config['super.users'], `User:${options.saslUser}`].filter((entry) => entry && entry.trim() !== '').join(';')
+  return added
 }

@@ -4,7 +4,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import {addBrokerUser, Security, securityListenerConfig} from '../../../src/broker/auth/index.js'
+import {addBrokerUser, Security, startSecurityConfig} from '../../../src/broker/auth/index.js'
 import {newCredential} from '../../../src/broker/auth/scram.js'
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-security-'))
@@ -44,11 +44,16 @@ describe('Security', () => {
     expect(() => addBrokerUser(dataDir, 'x', '')).toThrow(/must not be empty/)
   })
 
-  it('maps --tls and --sasl-user to one listener', () => {
+  it('maps --tls and --sasl-user to one listener and a super user', () => {
     const at = {host: '127.0.0.1', port: 9093}
-    expect(securityListenerConfig({...at, tls: false, sasl: false})).toEqual({})
-    expect(securityListenerConfig({...at, tls: true, sasl: false})).toEqual({listeners: 'SSL://127.0.0.1:9093'})
-    expect(securityListenerConfig({...at, tls: false, sasl: true})).toEqual({listeners: 'SASL_PLAINTEXT://127.0.0.1:9093'})
-    expect(securityListenerConfig({...at, tls: true, sasl: true})).toEqual({listeners: 'SASL_SSL://127.0.0.1:9093'})
+    expect(startSecurityConfig({}, {...at, tls: false})).toEqual({})
+    expect(startSecurityConfig({}, {...at, tls: true})).toEqual({listeners: 'SSL://127.0.0.1:9093'})
+    expect(startSecurityConfig({}, {...at, tls: false, saslUser: 'admin'})).toEqual({listeners: 'SASL_PLAINTEXT://127.0.0.1:9093', 'super.users': 'User:admin'})
+    expect(startSecurityConfig({'super.users': 'User:ops'}, {...at, tls: true, saslUser: 'admin'})).toEqual({
+      listeners: 'SASL_SSL://127.0.0.1:9093',
+      'super.users': 'User:ops;User:admin',
+    })
+    // Explicit listeners win.
+    expect(startSecurityConfig({listeners: 'PLAINTEXT://:9092'}, {...at, tls: true})).toEqual({})
   })
 })

@@ -1,0 +1,155 @@
+// kctl users / kctl acls (built CLI, bin/run.js) against a SASL_PLAINTEXT bundled broker with
+// ACLs enforced, connecting with --command-config files as Apache's tools do: success paths
+// in -o json, authentication and authorization failures exiting 5, confirmation rules, and
+// no password ever printed.
+import {execFile} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {afterAll, describe, expect, it} from 'vitest'
+import {authorizerClass, useSecureBroker} from '../broker/auth/secure-broker.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+const home = mkdtempSync(path.join(os.tmpdir(), 'kctl-sec-cmd-'))
+afterAll(() => rmSync(home, {recursive: true, force: true}))
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function kctl(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(root, 'bin', 'run.js'), ...args],
+      {
+        cwd: root,
+        timeout: 60_000,
+        // No terminal, no saved contexts, no inherited cluster address.
+        env: {...process.env, NO_COLOR: '1', CI: 'true', XDG_CONFIG_HOME: home, KCTL_BOOTSTRAP_SERVER: '', ...env},
+      },
+      (error, stdout, stderr) => resolve({code: error ? Number((error as {code?: number}).code ?? 1) : 0, stdout, stderr}),
+    )
+  })
+}
+
+let files = 0
+function file(text: string): string {
+  const name = path.join(home, `file-${++files}`)
+  writeFileSync(name, text, {mode: 0o600})
+  return name
+}
+
+function commandConfig(mechanism: string, user: string, password: string): string {
+  const module = mechanism === 'PLAIN' ? 'org.apache.kafka.common.security.plain.PlainLoginModule' : 'org.apache.kafka.common.security.scram.ScramLoginModule'
+  return file(
+    `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=${mechanism}\nsasl.jaas.config=${module} required username="${user}" password="${password}";\n`,
+  )
+}
+
+describe('kctl users and kctl acls on a secured bundled broker', () => {
+  const secure = useSecureBroker({
+    config: {
+      listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
+      'sasl.enabled.mechanisms': 'SCRAM-SHA-256,SCRAM-SHA-512',
+      'authorizer.class.name': authorizerClass,
+      'super.users': 'User:admin',
+    },
+    users: {admin: 'Adm1n-s3cret'},
+  })
+  const admin = () => ['-b', secure().address('SASL_PLAINTEXT'), '--command-config', commandConfig('SCRAM-SHA-512', 'admin', 'Adm1n-s3cret')]
+  const alicePassword = 'Al1ce-pw-xyz'
+
+  it('creates a user from a password file and lists it, never printing the password', async () => {
+    const created = await kctl(['users', 'create', 'alice', '--password-file', file(`${alicePassword}\n`), '-o', 'json', ...admin()])
+    expect(created).toMatchObject({code: 0, stderr: ''})
+    expect(JSON.parse(created.stdout)).toEqual([
+      {user: 'alice', mechanism: 'SCRAM-SHA-256', iterations: 4096},
+      {user: 'alice', mechanism: 'SCRAM-SHA-512', iterations: 4096},
+    ])
+    const listed = await kctl(['users', 'list', '-o', 'json', ...admin()])
+    expect(listed.code).toBe(0)
+    expect(JSON.parse(listed.stdout)).toEqual([
+      {user: 'admin', mechanism: 'SCRAM-SHA-256', iterations: 4096},
+      {user: 'admin', mechanism: 'SCRAM-SHA-512', iterations: 4096},
+      {user: 'alice', mechanism: 'SCRAM-SHA-256', iterations: 4096},
+      {user: 'alice', mechanism: 'SCRAM-SHA-512', iterations: 4096},
+    ])
+    for (const run of [created, listed]) expect(run.stdout + run.stderr).not.toMatch(/Al1ce-pw-xyz|Adm1n-s3cret/)
+  })
+
+  it('takes the password from KCTL_USER_PASSWORD, and without any source refuses with exit 2', async () => {
+    const fromEnv = await kctl(['users', 'create', 'carol', '--mechanism', 'SCRAM-SHA-256', ...admin()], {KCTL_USER_PASSWORD: 'c4rol-pw'})
+    expect(fromEnv.code).toBe(0)
+    expect(fromEnv.stdout).toContain('user carol has credentials for SCRAM-SHA-256')
+    const none = await kctl(['users', 'create', 'dave', ...admin()])
+    expect(none.code).toBe(2)
+    expect(none.stderr).toContain('pass --password-file FILE (- for stdin) or set KCTL_USER_PASSWORD')
+  })
+
+  it('exits 5 on a wrong password and on a mechanism the broker does not enable', async () => {
+    const wrong = await kctl(['users', 'list', '-b', secure().address('SASL_PLAINTEXT'), '--command-config', commandConfig('SCRAM-SHA-256', 'admin', 'nope')])
+    expect(wrong.code).toBe(5)
+    expect(wrong.stderr).toContain('unable to list users: SASL_AUTHENTICATION_FAILED')
+    const plain = await kctl(['users', 'list', '-b', secure().address('SASL_PLAINTEXT'), '--command-config', commandConfig('PLAIN', 'admin', 'Adm1n-s3cret')])
+    expect(plain.code).toBe(5)
+    expect(plain.stderr).toContain('UNSUPPORTED_SASL_MECHANISM')
+    const aclsWrong = await kctl(['acls', 'list', '-b', secure().address('SASL_PLAINTEXT'), '--command-config', commandConfig('SCRAM-SHA-256', 'admin', 'nope')])
+    expect(aclsWrong.code).toBe(5)
+    expect(aclsWrong.stderr).not.toContain('nope')
+  })
+
+  it('creates ACLs with --producer and --consumer, lists them, and exits 5 for a principal without cluster rights', async () => {
+    const producer = await kctl(['acls', 'create', '--allow-principal', 'User:alice', '--producer', '--topic', 'orders', '-o', 'json', ...admin()])
+    expect(producer.code).toBe(0)
+    expect(JSON.parse(producer.stdout).map((row: {operation: string}) => row.operation)).toEqual(['WRITE', 'DESCRIBE', 'CREATE'])
+    const consumer = await kctl(['acls', 'create', '--allow-principal', 'User:alice', '--consumer', '--topic', 'orders', '--group', 'etl', ...admin()])
+    expect(consumer.code).toBe(0)
+    const listed = await kctl(['acls', 'list', '--principal', 'User:alice', '-o', 'json', ...admin()])
+    expect(JSON.parse(listed.stdout)).toEqual([
+      {resourceType: 'GROUP', resourceName: 'etl', patternType: 'LITERAL', principal: 'User:alice', host: '*', operation: 'READ', permission: 'ALLOW'},
+      ...['CREATE', 'DESCRIBE', 'READ', 'WRITE'].map((operation) => ({
+        resourceType: 'TOPIC', resourceName: 'orders', patternType: 'LITERAL', principal: 'User:alice', host: '*', operation, permission: 'ALLOW',
+      })),
+    ])
+    const asAlice = ['-b', secure().address('SASL_PLAINTEXT'), '--command-config', commandConfig('SCRAM-SHA-256', 'alice', alicePassword)]
+    const denied = await kctl(['acls', 'create', '--allow-principal', 'User:alice', '--operation', 'All', '--topic', '*', ...asAlice])
+    expect(denied.code).toBe(5)
+    expect(denied.stderr).toContain('CLUSTER_AUTHORIZATION_FAILED')
+    const usersDenied = await kctl(['users', 'list', ...asAlice])
+    expect(usersDenied.code).toBe(5)
+  })
+
+  it('refuses bad ACL flags with exit 2', async () => {
+    const badOperation = await kctl(['acls', 'create', '--allow-principal', 'User:alice', '--operation', 'Write', '--group', 'g', ...admin()])
+    expect(badOperation.code).toBe(2)
+    expect(badOperation.stderr).toContain('unable to use operation WRITE on group g')
+    const badPrincipal = await kctl(['acls', 'create', '--allow-principal', 'alice', '--topic', 't', ...admin()])
+    expect(badPrincipal.code).toBe(2)
+    expect(badPrincipal.stderr).toContain('expected TYPE:NAME')
+  })
+
+  it('deletes ACLs only with --yes when there is no terminal', async () => {
+    const refused = await kctl(['acls', 'delete', '--topic', 'orders', '--allow-principal', 'User:alice', '--operation', 'Create', ...admin()])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('pass --yes to confirm')
+    const deleted = await kctl(['acls', 'delete', '--topic', 'orders', '--allow-principal', 'User:alice', '--operation', 'Create', '--yes', '-o', 'json', ...admin()])
+    expect(deleted.code).toBe(0)
+    expect(JSON.parse(deleted.stdout)).toEqual([
+      {resourceType: 'TOPIC', resourceName: 'orders', patternType: 'LITERAL', principal: 'User:alice', host: '*', operation: 'CREATE', permission: 'ALLOW'},
+    ])
+    const none = await kctl(['acls', 'delete', '--topic', 'nothing-here', '--yes', ...admin()])
+    expect(none.code).toBe(4)
+  })
+
+  it('deletes a user, after which listing it exits 4', async () => {
+    const deleted = await kctl(['users', 'delete', 'carol', '--yes', ...admin()])
+    expect(deleted.code).toBe(0)
+    const listed = await kctl(['users', 'list', 'carol', ...admin()])
+    expect(listed.code).toBe(4)
+    expect(listed.stderr).toContain('user carol has no SCRAM credentials')
+  })
+})
