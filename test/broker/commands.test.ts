@@ -1,7 +1,7 @@
 // `kctl broker start|status|logs|stop` as an operator runs them: real processes (node
 // bin/run.js after `npm run build`), a temp --data-dir and a free port.
 import {execFile} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -66,6 +66,22 @@ describe('kctl broker commands', () => {
     expect(after.stderr).toMatch(/^error: no bundled broker is running on .*\nhint: start one with `kctl broker start --detach`\n$/)
   })
 
+  it('reads --config-file server.properties and warns about the Kafka settings it ignores', async () => {
+    const file = path.join(tmp, 'server.properties')
+    writeFileSync(file, '# from a real cluster\nnum.partitions=3\nzookeeper.connect=zk:2181\nlog.retention.hours = 24\n')
+    const other = path.join(tmp, 'from-file')
+    const started = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', other, '--config-file', file, '--metrics-port', '0'])
+    try {
+      expect(started.code).toBe(0)
+      expect(started.stderr).toBe('warning: ignoring zookeeper.connect=zk:2181: ZooKeeper is gone in Kafka 4 and the bundled broker has no quorum\n')
+      expect(started.stdout).toMatch(/metrics: http:\/\/127\.0\.0\.1:\d+\/metrics/)
+      const status = JSON.parse((await kctl(['broker', 'status', '--data-dir', other, '-o', 'json'])).stdout)
+      expect(status.metricsPort).toBeGreaterThan(0)
+    } finally {
+      expect((await kctl(['broker', 'stop', '--data-dir', other])).code).toBe(0)
+    }
+  })
+
   it('refuses a second instance on the same data dir and a port already in use, in one line each', async () => {
     const port = await freePort()
     expect((await kctl(['broker', 'start', '--detach', '--port', String(port), '--data-dir', dataDir])).code).toBe(0)
@@ -93,6 +109,12 @@ describe('kctl broker commands', () => {
     const unknown = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', path.join(tmp, 'x'), '--config', 'num.partition=3'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toMatch(/unknown setting "num.partition"\nhint: did you mean num.partitions\?/)
+
+    const badFile = path.join(tmp, 'bad.properties')
+    writeFileSync(badFile, 'num.partitions=2\nlog.retention.hourz=1\n')
+    const fromFile = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', path.join(tmp, 'y'), '--config-file', badFile])
+    expect(fromFile.code).toBe(2)
+    expect(fromFile.stderr).toMatch(/unknown setting "log.retention.hourz"\nhint: did you mean log.retention.hours\?/)
 
     const stop = await kctl(['broker', 'stop', '--data-dir', path.join(tmp, 'never-started')])
     expect(stop.code).toBe(1)
