@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, describe, expect, it} from 'vitest'
+import {useBroker} from '../helpers/broker.js'
 import {authorizerClass, useSecureBroker} from '../broker/auth/secure-broker.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -151,5 +152,26 @@ describe('kctl users and kctl acls on a secured bundled broker', () => {
     const listed = await kctl(['users', 'list', 'carol', ...admin()])
     expect(listed.code).toBe(4)
     expect(listed.stderr).toContain('user carol has no SCRAM credentials')
+  })
+})
+
+describe('kctl acls and kctl users on a broker without security', () => {
+  const broker = useBroker()
+
+  it('says the cluster has no authorizer (SECURITY_DISABLED) and how to enable one', async () => {
+    const listed = await kctl(['acls', 'list', '-b', broker().bootstrap])
+    expect(listed.code).toBe(1)
+    expect(listed.stderr).toContain('unable to list ACLs: the cluster has no authorizer (SECURITY_DISABLED)')
+    expect(listed.stderr).toContain('authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer')
+  })
+
+  it('still manages SCRAM users (no authorizer means no ACL check, as in Kafka)', async () => {
+    const created = await kctl(['users', 'create', 'erin', '-b', broker().bootstrap, '-m', 'SCRAM-SHA-512', '--iterations', '8192', '-o', 'json'], {
+      KCTL_USER_PASSWORD: 'erin-pw',
+    })
+    expect(JSON.parse(created.stdout)).toEqual([{user: 'erin', mechanism: 'SCRAM-SHA-512', iterations: 8192}])
+    const tooFew = await kctl(['users', 'create', 'erin', '-b', broker().bootstrap, '--iterations', '1000'], {KCTL_USER_PASSWORD: 'erin-pw'})
+    expect(tooFew.code).toBe(2)
+    expect(tooFew.stderr).toContain('--iterations 1000 is outside 4096..16384')
   })
 })
