@@ -113,10 +113,11 @@ export class BrokerServer {
     this.connections.add(connection)
   }
 
-  /** Stops accepting, then closes every connection once its queued responses are written. */
+  /** Stops accepting, then closes every connection once its queued responses are written
+   *  (call state.close() first so that long-polling fetches answer now). */
   async close(): Promise<void> {
     const closed = this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))
-    for (const connection of this.connections) connection.close('broker shutting down')
+    for (const connection of this.connections) connection.close('broker shutting down', true)
     await Promise.all(closed)
   }
 }
@@ -139,6 +140,7 @@ class Connection implements ConnectionInfo {
   private readonly queue: Pending[] = []
   private closed = false
   private finished = false
+  private endWhenFlushed = false
   private paused = false
   private waitingForDrain = false
 
@@ -168,13 +170,19 @@ class Connection implements ConnectionInfo {
     }
   }
 
-  close(reason: string): void {
+  /** Stops reading; with `afterPending`, ends the socket once the queued responses are
+   *  written (shutdown), else at once (a malformed frame: Kafka drops the connection). */
+  close(reason: string, afterPending = false): void {
     if (this.closed) return
     this.closed = true
     this.state.logger.debug(`connection ${this.id} from ${this.remoteAddress}:${this.remotePort} closed: ${reason}`)
-    this.socket.end()
     // A peer that never reads would keep the socket half-open; give it a moment, then drop it.
-    setTimeout(() => this.socket.destroy(), 1000).unref()
+    setTimeout(() => this.socket.destroy(), afterPending ? 3000 : 1000).unref()
+    if (afterPending && this.queue.length > 0) {
+      this.endWhenFlushed = true
+      return
+    }
+    this.socket.end()
   }
 
   private finish(): void {
@@ -361,6 +369,10 @@ class Connection implements ConnectionInfo {
       }
     }
     if (wrote) this.socket.uncork()
+    if (this.endWhenFlushed && this.queue.length === 0) {
+      this.endWhenFlushed = false
+      this.socket.end()
+    }
     if (this.paused && this.queue.length <= RESUME_QUEUED_REQUESTS && !this.closed) {
       this.paused = false
       this.socket.resume()

@@ -51,6 +51,33 @@ describe('broker restart', () => {
     }
   })
 
+  it('answers a waiting long-poll fetch before closing its connection on shutdown', async () => {
+    const broker = await startBroker({port: 0, dataDir})
+    const client = await RawClient.connect(broker.bootstrap)
+    try {
+      const fetched = client.request(1, 11, {
+        replicaId: -1,
+        maxWaitMs: 120_000,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{topic: 'durable', partitions: [{partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20}]}],
+        forgottenTopicsData: [],
+        rackId: '',
+      })
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      await broker.close()
+      const response = await fetched
+      expect(response.responses[0].partitions[0]).toMatchObject({errorCode: ErrorCode.NONE, highWatermark: 0})
+      expect(await client.closedByPeer()).toBe(true)
+    } finally {
+      client.close()
+      await broker.close()
+    }
+  })
+
   it('refuses a second broker on the same data dir while the first runs', async () => {
     const running = await startBroker({port: 0, dataDir})
     try {

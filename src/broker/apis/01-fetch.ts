@@ -20,8 +20,6 @@
 // Not implemented:
 // - Follower fetching, rack-aware reads (rackId ignored), diverging epochs, quotas (throttle 0),
 //   down-conversion (removed in Kafka 4.0 along with magic 0/1).
-// - With many partitions, a later partition's first batch may still be sent whole when it is
-//   larger than what remains of maxBytes (Kafka leaves it out).
 //
 // Version notes:
 // - v4: isolationLevel, lastStableOffset, abortedTransactions (KIP-98). v5: logStartOffset.
@@ -99,8 +97,14 @@ function readAll(request: Request, ctx: HandlerContext) {
       if (!read) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
       if ('ok' in read && !read.ok) return failed(ErrorCode.OFFSET_OUT_OF_RANGE, read.offsets)
       const offsets = 'ok' in read ? read.offsets : read
-      const records = 'ok' in read && read.ok ? read.records : []
-      const got = 'ok' in read && read.ok ? read.bytes : 0
+      let records = 'ok' in read && read.ok ? read.records : []
+      let got = 'ok' in read && read.ok ? read.bytes : 0
+      // KIP-74: only the response's first batch may exceed the limits; a later partition whose
+      // first batch does not fit is reported without records (the client fetches it next time).
+      if (bytes > 0 && got > limit) {
+        records = []
+        got = 0
+      }
       bytes += got
       if (got > 0) bytesByTopic.set(topic.name, (bytesByTopic.get(topic.name) ?? 0) + got)
       return {
