@@ -54,7 +54,7 @@ function commandConfig(mechanism: string, user: string, password: string): strin
 describe('kctl users and kctl acls on a secured bundled broker', () => {
   const secure = useSecureBroker({
     config: {
-      listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
+      listeners: 'SASL_PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0',
       'sasl.enabled.mechanisms': 'SCRAM-SHA-256,SCRAM-SHA-512',
       'authorizer.class.name': authorizerClass,
       'super.users': 'User:admin',
@@ -89,6 +89,19 @@ describe('kctl users and kctl acls on a secured bundled broker', () => {
     const none = await kctl(['users', 'create', 'dave', ...admin()])
     expect(none.code).toBe(2)
     expect(none.stderr).toContain('pass --password-file FILE (- for stdin) or set KCTL_USER_PASSWORD')
+  })
+
+  it('connects over SASL_SSL with the CA from ssl.truststore.location, and refuses without it', async () => {
+    const scram = 'sasl.mechanism=SCRAM-SHA-256\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="Adm1n-s3cret";\n'
+    const trusted = file(`security.protocol=SASL_SSL\nssl.truststore.type=PEM\nssl.truststore.location=${secure().caFile}\n${scram}`)
+    const listed = await kctl(['users', 'list', 'admin', '-o', 'json', '-b', secure().address('SASL_SSL'), '--command-config', trusted])
+    expect(listed.code).toBe(0)
+    expect(JSON.parse(listed.stdout).map((row: {user: string}) => row.user)).toEqual(['admin', 'admin'])
+    const untrusted = file(`security.protocol=SASL_SSL\n${scram}`)
+    const refused = await kctl(['users', 'list', '-b', secure().address('SASL_SSL'), '--command-config', untrusted])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/unable to list users: cannot connect to .*(self.signed|unable to verify)/)
+    expect(refused.stderr).toContain('check the TLS settings')
   })
 
   it('exits 5 on a wrong password and on a mechanism the broker does not enable', async () => {

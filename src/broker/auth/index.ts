@@ -115,7 +115,7 @@ export class Security {
     }
   }
 
-  /** The connection's SASL state; undefined on listeners without SASL. */
+  /** The connection's SASL state, made on first use (only SASL listeners ask for it). */
   session(connection: ConnectionInfo): SaslSession {
     let session = connection.security.sasl as SaslSession | undefined
     if (!session) {
