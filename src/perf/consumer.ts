@@ -249,7 +249,8 @@ export async function fetchUntilDone(
   }, 200)
   let lastRecordMs = clock.nowMs()
   let timedOut = false
-  let stopped = false
+  // Ctrl-C may have come while connecting.
+  let stopped = Boolean(hooks.signal?.aborted)
   const stop = (): void => {
     stopped = true
   }

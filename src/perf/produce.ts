@@ -204,7 +204,10 @@ export async function driveProducers(
   const producers: LoadProducer[] = []
   const timers: {timeout: NodeJS.Timeout | null; immediate: NodeJS.Immediate | null}[] = []
 
+  // Set once the run is over: late acks (or failures from closing sockets) schedule nothing.
+  let ended = false
   const loop = (index: number): void => {
+    if (ended) return
     const timer = timers[index]
     timer.immediate = null
     timer.timeout = null
@@ -228,6 +231,7 @@ export async function driveProducers(
     else if (Number.isFinite(waitMs)) timer.timeout = setTimeout(loop, Math.max(1, Math.floor(waitMs)), index)
   }
   const wake = (index: number): void => {
+    if (ended) return
     const timer = timers[index]
     if (timer.immediate !== null) return
     if (timer.timeout !== null) clearTimeout(timer.timeout)
@@ -280,6 +284,7 @@ export async function driveProducers(
     finish()
   }
   hooks.signal?.addEventListener('abort', onAbort, {once: true})
+  if (hooks.signal?.aborted) onAbort() // Ctrl-C while connecting
   for (let index = 0; index < count; index++) wake(index)
   try {
     await finished
@@ -293,6 +298,7 @@ export async function driveProducers(
       if (timer.immediate) clearImmediate(timer.immediate)
     }
     for (const producer of producers) producer.stop()
+    ended = true
   }
   if (failure) throw failure
   const endMs = clock.nowMs()
