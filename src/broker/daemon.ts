@@ -174,7 +174,9 @@ function detachedFailure(logFile: string, from: number, exitCode: number): KctlE
   const text = readFrom(logFile, from)
   const error = /^error: (.*)$/m.exec(text)?.[1]
   const hint = /^hint: (.*)$/m.exec(text)?.[1]
-  return new KctlError(error ?? `unable to start the broker: it exited with code ${exitCode}`, {
+  // A crash before main.ts could catch anything (a broken install) leaves only Node's own report.
+  const crash = /^(\w*Error: .*)$/m.exec(text)?.[1]
+  return new KctlError(error ?? `unable to start the broker: it exited with code ${exitCode}${crash ? `: ${crash}` : ''}`, {
     exitCode: exitCode === ExitCode.usage ? ExitCode.usage : ExitCode.error,
     hint: hint ?? `see ${logFile} (kctl broker logs)`,
   })
