@@ -57,7 +57,7 @@ export function generateInitFiles(plan: Plan, input: PlanInput, options: Cluster
     inputsTable: markdownTable(['INPUT', 'VALUE'], inputRows(input)),
     limitsTable: markdownTable(['LIMIT', 'NEED', 'HAVE', 'UNIT', 'UTILISATION', 'BUDGET', 'STATUS', 'TIER', 'MIN BROKERS'], plan.limits.map((row) => [
       row.id, formatNumber(row.need), formatNumber(row.have), row.unit, `${formatNumber(row.utilisation * 100)}%`, `${formatNumber(row.budget * 100)}%`,
-      row.status, row.tier ?? '-', String(row.minBrokers),
+      row.status, row.tier ?? '-', formatNumber(row.minBrokers),
     ])),
     hardwareTable: hardwareTable(plan),
     formulas: plan.limits.map((row) => `- **${row.id}**: ${row.formula}`).concat(formulaNotes).join('\n'),
@@ -222,6 +222,6 @@ function yamlString(value: string): string {
 /** The text table `kctl plan` prints: shared here so PLAN.md and the terminal agree. */
 export function limitsRows(plan: Plan): string[][] {
   return plan.limits.map((row) => [
-    row.id, formatNumber(row.need), formatNumber(row.have), row.unit, `${formatNumber(row.utilisation * 100)}%`, row.status, row.tier ?? '-', String(row.minBrokers),
+    row.id, formatNumber(row.need), formatNumber(row.have), row.unit, `${formatNumber(row.utilisation * 100)}%`, row.status, row.tier ?? '-', formatNumber(row.minBrokers),
   ])
 }

@@ -209,13 +209,19 @@ export function planCapacity(input: PlanInput): Plan {
   const partitions = input.partitions ?? derivePartitions(input.writeMiBps, input.producerPartitionMiBps, input.consumerPartitionMiBps)
   const specs = limitSpecs(input, partitions, position)
   const minBrokers = specs.map((spec) => brokersFor(spec.total, spec.have, spec.budget))
-  const capacityBrokers = Math.max(...minBrokers)
-  const trafficBrokers = Math.max(...specs.map((spec, index) => (spec.traffic ? minBrokers[index] : 1)))
   const warnings: string[] = []
+  // A limit with no capacity per broker (memory all heap) cannot be met by adding brokers: say
+  // so, and size the cluster by the limits that can.
+  specs.forEach((spec, index) => {
+    if (!Number.isFinite(minBrokers[index])) warnings.push(`${spec.id} cannot be met by adding brokers: each broker has 0 ${spec.unit} for it`)
+  })
+  const finite = (values: number[]) => Math.max(1, ...values.filter((value) => Number.isFinite(value)))
+  const capacityBrokers = finite(minBrokers)
+  const trafficBrokers = finite(specs.map((spec, index) => (spec.traffic ? minBrokers[index] : 1)))
 
   // brokers = max over limits, ≥ RF (and ≥ 3 for HA), rounded up to a multiple of the AZ count.
   const floor = Math.max(input.replicationFactor, input.ha ? 3 : 1)
-  let decidingLimit = specs[minBrokers.indexOf(capacityBrokers)].id
+  let decidingLimit = specs[Math.max(0, minBrokers.indexOf(capacityBrokers))].id
   let decidingReason = `${decidingLimit} needs ${capacityBrokers} broker(s)`
   let brokers = capacityBrokers
   if (floor > brokers) {
@@ -225,17 +231,13 @@ export function planCapacity(input: PlanInput): Plan {
       ? `replication factor ${input.replicationFactor} needs ${floor} brokers`
       : `high availability needs at least ${floor} brokers`
   }
-  if (!Number.isFinite(brokers)) {
-    brokers = floor
-    warnings.push(`${decidingLimit} cannot be met by adding brokers: each broker has no capacity for it`)
-  }
   const rounded = roundUpToMultiple(brokers, input.azs)
   if (rounded !== brokers) {
     decidingReason += `, rounded up from ${brokers} to a multiple of ${input.azs} AZs`
     brokers = rounded
   }
   // HA: grow by one broker per AZ until the traffic still fits after losing one broker and one AZ.
-  if (input.ha && Number.isFinite(trafficBrokers)) {
+  if (input.ha) {
     const afterAzLoss = (count: number) => count - count / input.azs
     const survives = (count: number) => count - 1 >= trafficBrokers && (input.azs === 1 || afterAzLoss(count) >= trafficBrokers)
     if (!survives(brokers)) {
@@ -266,7 +268,7 @@ export function planCapacity(input: PlanInput): Plan {
     }
   }
   for (const row of limits) {
-    if (row.utilisation > row.budget) warnings.push(`${row.id} is over budget: ${formatNumber(row.need)} of ${formatNumber(row.have)} ${row.unit} per broker`)
+    if (row.utilisation > row.budget && Number.isFinite(row.utilisation)) warnings.push(`${row.id} is over budget: ${formatNumber(row.need)} of ${formatNumber(row.have)} ${row.unit} per broker`)
   }
   if (input.replicationFactor > brokers) warnings.push(`replication factor ${input.replicationFactor} exceeds ${brokers} brokers`)
 

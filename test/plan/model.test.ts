@@ -185,6 +185,18 @@ describe('limit rows', () => {
     expect(plan.warnings.join('\n')).toMatch(/cores 2 cores is below the seed's ha minimum of 4 cores/)
   })
 
+  it('sizes by the other limits when one cannot be met at all', () => {
+    // 1 GiB RAM: heap = clamp(0.25, 1, 6) = 1 GiB, so the page cache has 0 GiB on any broker.
+    // storage still decides: 5 MiB/s · 168 h · 3600 / 1024 = 2953.1 GiB · 3 / 0.75 = 11,812.5 GiB
+    // over 1024 GiB disks → ceil(11.54) = 12 brokers (a multiple of 3 AZs).
+    const input = resolvePlanInput({ha: true, writeMbps: '5', memory: '1GiB'})
+    const plan = planCapacity(input)
+    expect(plan.brokers).toBe(12)
+    expect(plan.decidingLimit).toBe('storage')
+    expect(plan.limits.find((limit) => limit.id === 'page-cache')!.minBrokers).toBe(Number.POSITIVE_INFINITY)
+    expect(plan.warnings).toContain('page-cache cannot be met by adding brokers: each broker has 0 GiB for it')
+  })
+
   it('places hardware between the tiers', () => {
     // HA tiers: minimum 8 GiB, recommended 16 GiB; 12 GiB sits at "minimum"
     const plan = planCapacity({...base, hardware: {...base.hardware, memoryGiB: 12}})
