@@ -1,5 +1,6 @@
-// Produce (key 0), versions 0-12 (Kafka 4.0 accepts 3+ in practice: v0-2 carry magic 0/1
-// message sets, which Kafka 4.0 rejects, KIP-724/KIP-896; they get UNSUPPORTED_FOR_MESSAGE_FORMAT).
+// Produce (key 0), versions 0-12, as Kafka 4.0 advertises them. Old clients send magic 0/1
+// message sets with v0-2; those formats were removed in Kafka 4.0 (KIP-724), so the log
+// answers them UNSUPPORTED_FOR_MESSAGE_FORMAT, whatever the request version.
 //
 // Behavior:
 // - Record batches are stored as the client sent them: split by header, CRC-32C checked,
@@ -60,7 +61,6 @@ export default defineApi<RequestBody<0>, Response>({
         if (!mayWrite) return failed(index, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
         if (request.transactionalId !== null) return failed(index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'the bundled broker does not support transactions')
         if (!topic || index < 0 || index >= topic.partitions) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-        if (ctx.apiVersion < 3) return failed(index, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'magic 0 and 1 message sets were removed in Kafka 4.0')
         const records = partitionData.records
         if (!records || records.length === 0) return failed(index, ErrorCode.CORRUPT_MESSAGE, 'no records')
         const outcome = state.log.append(name, index, records)
