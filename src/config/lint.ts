@@ -2,7 +2,8 @@
 // Pure: takes file texts, returns findings with file:line, severity, rule id and a fix hint.
 // Rule ids (README and tests use them):
 //   parse-error, duplicate-key, inline-comment, broker-id-conflict, unknown-key, removed-key,
-//   invalid-value, missing-kraft-key, controller-listener-missing, controller-listener-on-broker,
+//   invalid-value, missing-kraft-key, listener-malformed, listener-duplicate,
+//   controller-listener-missing, controller-listener-on-broker, broker-listener-on-controller,
 //   advertised-listener-undeclared, advertised-listener-unroutable, security-map-gap,
 //   inter-broker-listener-not-advertised, voters-missing-node, voters-contain-broker,
 //   quorum-mismatch, node-id-duplicate, voter-count, internal-topic-rf, ha-replication-factor,
@@ -137,9 +138,28 @@ function lintOne(file: ParsedFile): LintFinding[] {
   const controllerNames = (values.get('controller.listener.names') ?? '').split(',').map((name) => name.trim().toUpperCase()).filter(Boolean)
   const map = parseSecurityMap(values.get('listener.security.protocol.map'))
   const listenersLine = lineOf('listeners')
+  // SocketServer refuses malformed endpoints and a name or port used twice.
+  const seenNames = new Set<string>()
+  const seenPorts = new Set<number>()
+  for (const listener of listeners) {
+    if (listener.port === 0 && listener.host === '') {
+      add(listenersLine, 'error', 'listener-malformed', `listener "${listener.name}" is not NAME://host:port`, 'write listeners as NAME://host:port, e.g. PLAINTEXT://:9092')
+      continue
+    }
+    if (seenNames.has(listener.name) || seenPorts.has(listener.port)) {
+      add(listenersLine, 'error', 'listener-duplicate', `listeners use ${seenNames.has(listener.name) ? `the name ${listener.name}` : `port ${listener.port}`} twice`, 'give every listener its own name and port')
+    }
+    seenNames.add(listener.name)
+    seenPorts.add(listener.port)
+  }
   if (isController) {
     for (const name of controllerNames.slice(0, 1)) {
       if (!listenerNames.has(name)) add(listenersLine, 'error', 'controller-listener-missing', `controller listener ${name} is not in listeners (${values.get('listeners') ?? 'unset'})`, `add ${name}://:9093 to listeners`)
+    }
+  }
+  if (isController && !isBroker) {
+    for (const listener of listeners) {
+      if (!controllerNames.includes(listener.name)) add(listenersLine, 'error', 'broker-listener-on-controller', `a controller-only node may listen only on controller listeners, not ${listener.name}`, `remove ${listener.name}://... from listeners`)
     }
   }
   if (isBroker && !isController) {
@@ -268,7 +288,7 @@ function lintCluster(files: ParsedFile[]): LintFinding[] {
 export function parseListeners(text: string): Listener[] {
   return text.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
     const match = /^([A-Za-z0-9_-]+):\/\/(\[[^\]]*\]|[^:]*):(\d+)$/.exec(item)
-    return match ? {name: match[1].toUpperCase(), host: match[2], port: Number(match[3])} : {name: item.split(':')[0].toUpperCase(), host: '', port: 0}
+    return match ? {name: match[1].toUpperCase(), host: match[2], port: Number(match[3])} : {name: item, host: '', port: 0}
   })
 }
 
