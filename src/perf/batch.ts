@@ -30,7 +30,11 @@ export class BatchBuilder {
   records = 0
   /** Record bytes as the Java tool counts them (the value only; keys and headers are extra). */
   valueBytes = 0
-  firstAppendMs = 0
+  /**
+   * When the batch's first record was due (its intended send time). Linger counts from
+   * here, so a generator that wakes late does not add its lateness on top of linger.ms.
+   */
+  firstDueMs = 0
   partition = 0
   private position = batchHeaderBytes
   private baseTimestamp = 0
@@ -75,7 +79,7 @@ export class BatchBuilder {
     if (this.records === 0) {
       this.baseTimestamp = timestampMs
       this.maxTimestamp = timestampMs
-      this.firstAppendMs = nowMs
+      this.firstDueMs = Math.min(intendedMs, nowMs)
     } else if (timestampMs > this.maxTimestamp) this.maxTimestamp = timestampMs
     const buf = this.buffer
     const offsetDelta = this.records

@@ -111,7 +111,7 @@ export class LoadProducer {
     }
     if (this.inFlight < this.options.maxInFlight) {
       for (const batch of this.open) {
-        if (batch !== null) wakeMs = Math.min(wakeMs, Math.max(0, batch.firstAppendMs + this.options.lingerMs - nowMs))
+        if (batch !== null) wakeMs = Math.min(wakeMs, Math.max(0, batch.firstDueMs + this.options.lingerMs - nowMs))
       }
       if (this.ready.some((queue) => queue.length > 0)) wakeMs = 0
     }
@@ -216,7 +216,7 @@ export class LoadProducer {
     for (let partition = 0; partition < this.open.length; partition++) {
       const batch = this.open[partition]
       if (batch === null) continue
-      if (this.generationDone || nowMs - batch.firstAppendMs >= this.options.lingerMs) this.seal(partition)
+      if (this.generationDone || nowMs - batch.firstDueMs >= this.options.lingerMs) this.seal(partition)
     }
   }
 
