@@ -157,7 +157,14 @@ class Connection implements ConnectionInfo {
     this.authenticated = !listener.securityProtocol.startsWith('SASL')
     state.metrics.connectionsAccepted.inc()
     state.metrics.openConnections++
-    socket.on('data', (data: Buffer) => this.onData(data))
+    socket.on('data', (data: Buffer) => {
+      // A bug in one request must not take the broker down: drop that connection instead.
+      try {
+        this.onData(data)
+      } catch (err) {
+        this.handlerFailed('request', err)
+      }
+    })
     socket.on('drain', () => {
       this.waitingForDrain = false
       this.flush()
