@@ -5,7 +5,7 @@
 //   invalid-value, missing-kraft-key, listener-malformed, listener-duplicate,
 //   controller-listener-missing, controller-listener-on-broker, broker-listener-on-controller,
 //   advertised-listener-undeclared, advertised-listener-unroutable, security-map-gap,
-//   inter-broker-listener-not-advertised, voters-missing-node, voters-contain-broker,
+//   inter-broker-listener-not-advertised, sasl-mechanism-not-enabled, voters-missing-node, voters-contain-broker,
 //   quorum-mismatch, node-id-duplicate, voter-count, internal-topic-rf, ha-replication-factor,
 //   ha-min-insync, ha-unclean-election, ha-auto-create, plaintext-listener, no-authorizer, log-dirs-tmp
 import {checkValue, lookupKey} from './catalogue.js'
@@ -189,6 +189,15 @@ function lintOne(file: ParsedFile): LintFinding[] {
       }
     }
     const interBroker = (values.get('inter.broker.listener.name') ?? securityProtocolListener(values.get('security.inter.broker.protocol'))).toUpperCase()
+    // KafkaConfig: with SASL between brokers, the inter-broker mechanism must be enabled on that listener.
+    if ((map.get(interBroker) ?? '').startsWith('SASL_')) {
+      const mechanism = (values.get('sasl.mechanism.inter.broker.protocol') ?? 'GSSAPI').trim()
+      const enabledKey = values.has(`listener.name.${interBroker.toLowerCase()}.sasl.enabled.mechanisms`) ? `listener.name.${interBroker.toLowerCase()}.sasl.enabled.mechanisms` : 'sasl.enabled.mechanisms'
+      const enabled = (values.get(enabledKey) ?? 'GSSAPI').split(',').map((item) => item.trim())
+      if (!enabled.includes(mechanism)) {
+        add(lineOf('sasl.mechanism.inter.broker.protocol') || lineOf(enabledKey), 'error', 'sasl-mechanism-not-enabled', `inter-broker SASL mechanism ${mechanism} is not in ${enabledKey} (${enabled.join(',')})`, `add ${mechanism} to ${enabledKey} or change sasl.mechanism.inter.broker.protocol`)
+      }
+    }
     if (!advertised.some((listener) => listener.name === interBroker)) {
       add(lineOf('inter.broker.listener.name') || lineOf('advertised.listeners') || listenersLine, 'error', 'inter-broker-listener-not-advertised', `inter-broker listener ${interBroker} is not among the advertised listeners`, 'set inter.broker.listener.name to one of the advertised listener names')
     }

@@ -61,6 +61,7 @@ describe('lint rules on one file', () => {
     ['advertised-listener-unroutable', withLines(good, {'advertised.listeners': 'SASL_SSL://0.0.0.0:9092'})],
     ['security-map-gap', withLines(good, {'listener.security.protocol.map': 'SASL_SSL:SASL_SSL'})],
     ['inter-broker-listener-not-advertised', withLines(good, {'inter.broker.listener.name': 'CONTROLLER'})],
+    ['sasl-mechanism-not-enabled', withLines(good, {'sasl.enabled.mechanisms': 'SCRAM-SHA-512', 'sasl.mechanism.inter.broker.protocol': 'PLAIN'})],
     ['voters-missing-node', withLines(good, {'controller.quorum.voters': '2@localhost:9093'})],
     ['voters-contain-broker', withLines(good, {'process.roles': 'broker', listeners: 'SASL_SSL://:9092'})],
     ['internal-topic-rf', withLines(good, {'offsets.topic.replication.factor': null})],
