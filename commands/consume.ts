@@ -9,7 +9,7 @@ import {connectionFlags, outputFlag} from './_flags.js'
 
 export default class Consume extends BaseCommand {
   static args = {
-    topic: Args.string({description: 'topic to read', required: true}),
+    topic: Args.string({description: 'topic to read', ignoreStdin: true, required: true}),
   }
 
   static description = `Prints records as they arrive until --max-messages, --timeout without records, or Ctrl-C.

@@ -1,9 +1,8 @@
 import {createReadStream, readFileSync} from 'node:fs'
-import readline from 'node:readline'
 import {Args, Flags} from '@oclif/core'
 import {connectionOptions, createSession} from '../src/admin/connection.js'
 import {parseKeyValues} from '../src/admin/key-values.js'
-import {compressionNames, jsonRecord, type LineOptions, lineRecord, parseJsonRecords, produce, producedLine, type ProduceRecord} from '../src/admin/produce.js'
+import {compressionNames, jsonRecord, type LineOptions, lineRecord, parseJsonRecords, produce, producedLine, type ProduceRecord, readLines} from '../src/admin/produce.js'
 import {streamItem} from '../src/admin/stream-output.js'
 import {usageError} from '../src/errors.js'
 import {BaseCommand} from './_base.js'
@@ -11,8 +10,8 @@ import {connectionFlags, outputFlag} from './_flags.js'
 
 export default class Produce extends BaseCommand {
   static args = {
-    topic: Args.string({description: 'topic to write to', required: true}),
-    value: Args.string({description: 'value of a single record; without it records come from --file or stdin'}),
+    topic: Args.string({description: 'topic to write to', ignoreStdin: true, required: true}),
+    value: Args.string({description: 'value of a single record; without it records come from --file or stdin', ignoreStdin: true}),
   }
 
   static description = `Writes records to a topic and prints, per record, the partition and offset Kafka assigned
@@ -71,10 +70,10 @@ tombstone. --key and -H apply to every record (a JSON record's own key wins). Re
     }
     if (file === undefined && process.stdin.isTTY) process.stderr.write('Type records, one per line; Ctrl-D to finish.\n')
     if (format === 'json') return parseJsonRecords(readFileSync(file ?? 0, 'utf8'), options)
-    return textRecords(readline.createInterface({input: file ? createReadStream(file) : process.stdin, crlfDelay: Number.POSITIVE_INFINITY}), options)
+    return textRecords(file ? createReadStream(file) : process.stdin, options)
   }
 }
 
-async function* textRecords(lines: AsyncIterable<string>, options: LineOptions): AsyncGenerator<ProduceRecord> {
-  for await (const line of lines) if (line !== '') yield lineRecord(line, options)
+async function* textRecords(input: NodeJS.ReadableStream, options: LineOptions): AsyncGenerator<ProduceRecord> {
+  for await (const line of readLines(input)) if (line !== '') yield lineRecord(line, options)
 }

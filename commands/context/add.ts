@@ -8,7 +8,7 @@ import {outputFlag} from '../_flags.js'
 
 export default class ContextAdd extends BaseCommand {
   static args = {
-    name: Args.string({description: 'context name', required: true}),
+    name: Args.string({description: 'context name', ignoreStdin: true, required: true}),
   }
 
   static description = `Saves a cluster connection in the kctl config file (config.yaml in $XDG_CONFIG_HOME/kctl).

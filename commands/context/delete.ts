@@ -8,7 +8,7 @@ import {outputFlag, yesFlag} from '../_flags.js'
 
 export default class ContextDelete extends BaseCommand {
   static args = {
-    name: Args.string({description: 'context name', required: true}),
+    name: Args.string({description: 'context name', ignoreStdin: true, required: true}),
   }
 
   static description = `Removes a saved context (the cluster is not touched). Asks for confirmation on a terminal;

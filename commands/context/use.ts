@@ -5,7 +5,7 @@ import {outputFlag} from '../_flags.js'
 
 export default class ContextUse extends BaseCommand {
   static args = {
-    name: Args.string({description: 'context name', required: true}),
+    name: Args.string({description: 'context name', ignoreStdin: true, required: true}),
   }
 
   static description = `Makes a saved context the current one: commands without -b or --context connect to it.

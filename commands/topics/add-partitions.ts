@@ -8,7 +8,7 @@ import {connectionFlags, outputFlag, yesFlag} from '../_flags.js'
 
 export default class TopicsAddPartitions extends BaseCommand {
   static args = {
-    topic: Args.string({description: 'topic name (several may be given)', required: true}),
+    topic: Args.string({description: 'topic name (several may be given)', ignoreStdin: true, required: true}),
   }
 
   static description = `Adds --num partitions to each topic, one status row each. Partitions can never be removed, and

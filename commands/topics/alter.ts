@@ -10,7 +10,7 @@ import {connectionFlags, outputFlag, yesFlag} from '../_flags.js'
 
 export default class TopicsAlter extends BaseCommand {
   static args = {
-    topic: Args.string({description: 'topic name', required: true}),
+    topic: Args.string({description: 'topic name', ignoreStdin: true, required: true}),
   }
 
   static description = `Sets (--config k=v) and removes (--delete-config k, back to the cluster default) topic-level

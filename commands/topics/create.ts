@@ -8,7 +8,7 @@ import {connectionFlags, outputFlag} from '../_flags.js'
 
 export default class TopicsCreate extends BaseCommand {
   static args = {
-    topic: Args.string({description: 'topic name (several may be given)', required: true}),
+    topic: Args.string({description: 'topic name (several may be given)', ignoreStdin: true, required: true}),
   }
 
   static description = `Creates one or more topics, one status row each. Before anything is sent, the replication factor

@@ -9,7 +9,7 @@ import {connectionFlags, outputFlag, yesFlag} from '../_flags.js'
 
 export default class TopicsDelete extends BaseCommand {
   static args = {
-    topic: Args.string({description: 'topic name or glob pattern (several may be given)', required: true}),
+    topic: Args.string({description: 'topic name or glob pattern (several may be given)', ignoreStdin: true, required: true}),
   }
 
   static description = `Deletes topics and their data, one status row each. Arguments with *, ? or [...] are glob

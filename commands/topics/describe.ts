@@ -7,7 +7,7 @@ import {connectionFlags, outputFlag} from '../_flags.js'
 
 export default class TopicsDescribe extends BaseCommand {
   static args = {
-    topic: Args.string({description: 'topic name', required: true}),
+    topic: Args.string({description: 'topic name', ignoreStdin: true, required: true}),
   }
 
   static description = `Shows each partition's leader, replicas, in-sync replicas (ISR), offline replicas, log start

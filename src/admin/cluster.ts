@@ -48,7 +48,7 @@ const kafkajsNameFixes: Record<string, string> = {GroupCoordinator: 'FindCoordin
 export function clusterDescriptionView(
   metadata: Pick<RawMetadata, 'brokers' | 'clusterId' | 'controllerId'>,
   brokerVersions: Record<string, {minVersion: number; maxVersion: number}>,
-  kctlVersions: Map<number, {name: string; maxVersion: number}>,
+  kctlVersions: Map<number, {name: string; maxVersion: number | null}>,
 ): ClusterDescription {
   const controller = metadata.controllerId >= 0 ? metadata.controllerId : null
   return {
@@ -61,9 +61,10 @@ export function clusterDescriptionView(
       .map(([key, range]) => {
         const apiKey = Number(key)
         const kctl = kctlVersions.get(apiKey)
-        const usable = kctl && kctl.maxVersion >= range.minVersion
+        const kctlMax = kctl?.maxVersion ?? null
         const name = kctl ? (kafkajsNameFixes[kctl.name] ?? kctl.name) : (laterApiNames[apiKey] ?? `ApiKey${apiKey}`)
-        return {apiKey, name, minVersion: range.minVersion, maxVersion: range.maxVersion, kctlVersion: usable ? Math.min(kctl.maxVersion, range.maxVersion) : null}
+        const kctlVersion = kctlMax !== null && kctlMax >= range.minVersion ? Math.min(kctlMax, range.maxVersion) : null
+        return {apiKey, name, minVersion: range.minVersion, maxVersion: range.maxVersion, kctlVersion}
       })
       .sort((a, b) => a.apiKey - b.apiKey),
   }

@@ -310,14 +310,14 @@ export async function rawMetadata(session: KafkaSession, topics: string[] = []):
 
 const require = createRequire(import.meta.url)
 
-/** The highest version kafkajs implements per Kafka API key (kctl talks through kafkajs). */
-export function kafkajsApiVersions(): Map<number, {name: string; maxVersion: number}> {
+/** Kafka API names by key as kafkajs knows them, with the highest version it implements (null: not implemented). */
+export function kafkajsApiVersions(): Map<number, {name: string; maxVersion: number | null}> {
   const apiKeys = require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>
-  const requests = require('kafkajs/src/protocol/requests/index.js') as Record<string, {versions: string[]}>
-  const versions = new Map<number, {name: string; maxVersion: number}>()
+  const {requests} = require('kafkajs/src/protocol/requests/index.js') as {requests: Record<string, {versions: string[]}>}
+  const versions = new Map<number, {name: string; maxVersion: number | null}>()
   for (const [name, key] of Object.entries(apiKeys)) {
     const implemented = (requests[name]?.versions ?? []).map(Number)
-    if (implemented.length > 0) versions.set(key, {name, maxVersion: Math.max(...implemented)})
+    versions.set(key, {name, maxVersion: implemented.length > 0 ? Math.max(...implemented) : null})
   }
   return versions
 }

@@ -88,7 +88,8 @@ export const defaultFormat = '%v\\n'
 // ---- start positions --------------------------------------------------------------------
 
 export type StartPosition =
-  | {kind: 'committed'}
+  /** The group's committed offsets; where it has none, `reset` (auto.offset.reset). */
+  | {kind: 'committed'; reset: 'earliest' | 'latest'}
   | {kind: 'earliest'}
   | {kind: 'latest'}
   /** N ≥ 0: that offset; N < 0: |N| records before the end (kcat -o -N). */
@@ -104,7 +105,7 @@ export function startPosition(flags: {offset?: string; fromTimestamp?: string; f
     return {kind: 'offset', offset: Number(flags.offset)}
   }
   if (flags.fromTimestamp !== undefined) return {kind: 'timestamp', timestampMs: parseTimestamp(flags.fromTimestamp, now)}
-  if (flags.group) return {kind: 'committed'}
+  if (flags.group) return {kind: 'committed', reset: flags.fromBeginning ? 'earliest' : 'latest'}
   return flags.fromBeginning ? {kind: 'earliest'} : {kind: 'latest'}
 }
 
@@ -258,7 +259,8 @@ async function run(
   }
   const commitTimer = options.group ? setInterval(() => commit().catch(() => undefined), options.commitIntervalMs ?? 1000) : undefined
 
-  await consumer.subscribe({topics: [options.topic], fromBeginning: options.start.kind === 'earliest'})
+  const fromBeginning = options.start.kind === 'earliest' || (options.start.kind === 'committed' && options.start.reset === 'earliest')
+  await consumer.subscribe({topics: [options.topic], fromBeginning})
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({partition, message}) => {

@@ -92,6 +92,26 @@ function asText(value: unknown): string | null {
 }
 
 /**
+ * Lines of a stream (LF or CRLF; a last line without a newline counts). Node's readline async
+ * iterator can miss its end when the loop awaits slow work between lines; a stream's own async
+ * iterator cannot.
+ */
+export async function* readLines(input: NodeJS.ReadableStream): AsyncGenerator<string> {
+  input.setEncoding('utf8')
+  let pending = ''
+  for await (const chunk of input) {
+    pending += chunk as string
+    let newline = pending.indexOf('\n')
+    while (newline >= 0) {
+      yield pending.slice(0, newline > 0 && pending[newline - 1] === '\r' ? newline - 1 : newline)
+      pending = pending.slice(newline + 1)
+      newline = pending.indexOf('\n')
+    }
+  }
+  if (pending !== '') yield pending
+}
+
+/**
  * Groups items into batches of at most `max`, yielding early whenever the source has nothing
  * more ready right now, so lines typed at a terminal are sent as they are entered while piped
  * input still travels in large batches.

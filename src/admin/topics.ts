@@ -1,10 +1,13 @@
 // Topic operations behind `kctl topics ...`. Each returns a plain view object (camelCase keys,
 // stable for scripts); src/admin/topics-render.ts draws the tables. Batch operations return
 // one row per topic with its own status, so one failure does not hide the others' results.
-import {type Admin, ConfigResourceTypes, ConfigSource} from 'kafkajs'
+import kafkajs, {type Admin} from 'kafkajs'
 import {ExitCode, KctlError, usageError} from '../errors.js'
 import type {RawMetadata, RawPartitionMetadata} from './connection.js'
 import {adviceFor, kafkaErrorName} from './errors.js'
+
+// kafkajs is CommonJS; Node's named-export detection misses these two enums.
+const {ConfigResourceTypes, ConfigSource} = kafkajs
 
 // ---- list -----------------------------------------------------------------------------------
 

@@ -1,0 +1,46 @@
+import kafkajs from 'kafkajs'
+import {describe, expect, it} from 'vitest'
+import {kafkaErrorName, toKctlError} from '../../src/admin/errors.js'
+import {KctlError} from '../../src/errors.js'
+
+const {KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSCreateTopicError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError} = kafkajs
+
+describe('toKctlError', () => {
+  it('names Kafka errors, with exit 4 for an unknown topic, through kafkajs wrappers', () => {
+    const protocol = new KafkaJSProtocolError({message: 'This server does not host this topic-partition', type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3})
+    const wrapped = new KafkaJSNumberOfRetriesExceeded(protocol, {retryCount: 3, retryTime: 100})
+    const error = toKctlError(wrapped, {action: 'describe topic x'})
+    expect(error.message).toBe('unable to describe topic x: UNKNOWN_TOPIC_OR_PARTITION (This server does not host this topic-partition)')
+    expect(error.exitCode).toBe(4)
+    expect(error.hint).toContain('kctl topics list')
+  })
+
+  it('finds errors inside aggregate errors', () => {
+    const inner = new KafkaJSCreateTopicError({message: 'Topic already exists', type: 'TOPIC_ALREADY_EXISTS', code: 36}, 't')
+    expect(kafkaErrorName(new KafkaJSAggregateError('x', [inner]))).toBe('TOPIC_ALREADY_EXISTS')
+  })
+
+  it('treats authorization and SASL failures as exit 5', () => {
+    const denied = new KafkaJSProtocolError({message: 'Not authorized', type: 'TOPIC_AUTHORIZATION_FAILED', code: 29})
+    expect(toKctlError(denied, {action: 'list topics'}).exitCode).toBe(5)
+    const sasl = new KafkaJSSASLAuthenticationError('SASL SCRAM SHA256 authentication failed: bad password')
+    const error = toKctlError(sasl, {action: 'list topics'})
+    expect(error.exitCode).toBe(5)
+    expect(error.message).toContain('SASL authentication failed')
+  })
+
+  it('reports unreachable brokers by address with what to check', () => {
+    const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:1', {broker: '127.0.0.1:1', code: 'ECONNREFUSED'})
+    const error = toKctlError(new KafkaJSNumberOfRetriesExceeded(refused, {retryCount: 4, retryTime: 1000}), {action: 'list topics', source: '--bootstrap-server'})
+    expect(error.message).toBe('unable to list topics: cannot connect to 127.0.0.1:1 (ECONNREFUSED 127.0.0.1:1)')
+    expect(error.exitCode).toBe(1)
+    expect(error.hint).toContain('--bootstrap-server')
+    const tls = new KafkaJSConnectionError('Connection error: self-signed certificate in certificate chain', {broker: 'h:9093'})
+    expect(toKctlError(tls, {action: 'list topics'}).hint).toMatch(/TLS settings/)
+  })
+
+  it('passes KctlErrors through', () => {
+    const original = new KctlError('unable to x: y')
+    expect(toKctlError(original, {action: 'z'})).toBe(original)
+  })
+})
