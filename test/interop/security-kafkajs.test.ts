@@ -2,6 +2,7 @@
 // it), SASL_SSL with SCRAM-SHA-512, and ssl.client.auth=required, where the client
 // certificate's subject becomes the principal the authorizer sees.
 import {readFileSync} from 'node:fs'
+import path from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
 import {describe, expect, it} from 'vitest'
 import {kafkaErrorName} from '../../src/admin/errors.js'
@@ -117,5 +118,52 @@ describe('kafkajs with ssl.client.auth=required', () => {
   it('refuses a client without a certificate', async () => {
     const anonymous = client(undefined).admin()
     await expect(anonymous.connect()).rejects.toThrow()
+  })
+})
+
+describe('kafkajs with ssl.client.auth=requested', () => {
+  const secure = useSecureBroker({
+    config: {
+      listeners: 'SSL://127.0.0.1:0',
+      'ssl.client.auth': 'requested',
+      'authorizer.class.name': authorizerClass,
+      'super.users': 'User:CN=admin,O=kctl',
+      'allow.everyone.if.no.acl.found': 'true',
+    },
+  })
+
+  it('names the principal only from a certificate the CA signed', async () => {
+    const ca = readFileSync(secure().caFile, 'utf8')
+    const connect = async (identity?: {cert: string; key: string}) => {
+      const ssl = {ca: [ca], cert: identity?.cert, key: identity?.key}
+      const admin = new Kafka({brokers: [secure().address('SSL')], ssl, retry: {retries: 0}, logLevel: logLevel.NOTHING}).admin()
+      await admin.connect()
+      try {
+        // Only a super user may list ACLs: a DENY of DESCRIBE on the cluster for User:* (set up
+        // below) overrides allow.everyone.if.no.acl.found for everyone else.
+        return await admin
+          .describeAcls({resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1} as never)
+          .then(() => 'allowed', (error) => kafkaErrorName(error) ?? String(error))
+      } finally {
+        await admin.disconnect()
+      }
+    }
+    const realAdmin = issueCertificate(brokerCa(secure().dataDir), 'admin', {client: true})
+    const setup = new Kafka({brokers: [secure().address('SSL')], ssl: {ca: [ca], cert: realAdmin.cert, key: realAdmin.key}, logLevel: logLevel.NOTHING}).admin()
+    await setup.connect()
+    await setup.createAcls({
+      acl: [{resourceType: 4, resourceName: 'kafka-cluster', resourcePatternType: 3, principal: 'User:*', host: '*', operation: 8, permissionType: 2}] as never,
+    })
+    await setup.disconnect()
+    // A certificate from another CA claiming CN=admin: the handshake passes (requested), the
+    // name does not count. (Each generated CA has a name of its own; a certificate naming this
+    // broker's CA as issuer with a bad signature makes OpenSSL fail the socket instead.)
+    const {ensureBrokerCertificates} = await import('../../src/broker/auth/certs.js')
+    const otherDir = path.join(secure().dataDir, 'other')
+    ensureBrokerCertificates(otherDir)
+    const forged = issueCertificate(brokerCa(otherDir), 'admin', {client: true})
+    expect(await connect(realAdmin)).toBe('allowed')
+    expect(await connect(forged)).toBe('CLUSTER_AUTHORIZATION_FAILED')
+    expect(await connect()).toBe('CLUSTER_AUTHORIZATION_FAILED')
   })
 })

@@ -52,7 +52,9 @@ function sign(cert: forge.pki.Certificate, signerPrivatePem: string): string {
 
 function createCa(): TlsMaterial {
   const keys = rsaKeyPair()
-  const cert = newCertificate(keys.publicPem, 'kctl bundled broker CA', caValidityDays)
+  // A name of its own per data dir: clients that trust several brokers' CAs (and OpenSSL, which
+  // finds an issuer by name) never mix them up.
+  const cert = newCertificate(keys.publicPem, `kctl bundled broker CA ${randomBytes(4).toString('hex')}`, caValidityDays)
   cert.setIssuer(cert.subject.attributes)
   cert.setExtensions([
     {name: 'basicConstraints', cA: true, critical: true},

@@ -109,7 +109,10 @@ export class Security {
     }
     if (connection.securityProtocol === 'SSL' && connection.security.certificateChecked === undefined) {
       connection.security.certificateChecked = true
-      const subject = (connection.socket as tls.TLSSocket).getPeerCertificate?.()?.subject
+      // With ssl.client.auth=requested a certificate the CA did not sign still gets through
+      // the handshake; only a verified one may name the principal.
+      const socket = connection.socket as tls.TLSSocket
+      const subject = socket.authorized ? socket.getPeerCertificate().subject : undefined
       const dn = subject ? distinguishedName(subject as unknown as Record<string, string | string[]>) : ''
       if (dn !== '') connection.principal = `User:${dn}`
     }
