@@ -11,25 +11,75 @@ import type {LogFile, LogStorage} from './storage.js'
 // (common in containers, where the broker is often pid 1 on every start).
 const lockedHere = new Set<string>()
 
+// Open descriptors are bounded: a partition with thousands of segments (small segment.bytes,
+// long retention) would otherwise hold three per segment and run into EMFILE. Files used least
+// recently give up their descriptor and reopen by path on their next use; the active segments,
+// used on every append and fetch, stay open.
+class DescriptorPool {
+  private readonly open = new Map<DiskFile, true>()
+
+  constructor(private readonly maxOpen: number) {}
+
+  touch(file: DiskFile): void {
+    this.open.delete(file)
+    this.open.set(file, true)
+    if (this.open.size > this.maxOpen) {
+      const oldest = this.open.keys().next().value!
+      this.open.delete(oldest)
+      oldest.releaseDescriptor()
+    }
+  }
+
+  forget(file: DiskFile): void {
+    this.open.delete(file)
+  }
+}
+
 class DiskFile implements LogFile {
-  constructor(private readonly fd: number) {}
+  private descriptor: number | undefined
+
+  constructor(
+    private readonly filePath: string,
+    private readonly pool: DescriptorPool,
+  ) {
+    try {
+      this.descriptor = fs.openSync(filePath, 'r+')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      this.descriptor = fs.openSync(filePath, 'w+')
+    }
+    pool.touch(this)
+  }
+
+  private fd(): number {
+    if (this.descriptor === undefined) this.descriptor = fs.openSync(this.filePath, 'r+')
+    this.pool.touch(this)
+    return this.descriptor
+  }
+
+  releaseDescriptor(): void {
+    if (this.descriptor !== undefined) fs.closeSync(this.descriptor)
+    this.descriptor = undefined
+  }
 
   size(): number {
-    return fs.fstatSync(this.fd).size
+    return fs.fstatSync(this.fd()).size
   }
 
   write(data: Uint8Array, position: number): void {
+    const fd = this.fd()
     let written = 0
     while (written < data.length) {
-      written += fs.writeSync(this.fd, data, written, data.length - written, position + written)
+      written += fs.writeSync(fd, data, written, data.length - written, position + written)
     }
   }
 
   read(position: number, length: number): Buffer {
+    const fd = this.fd()
     const buf = Buffer.allocUnsafe(length)
     let filled = 0
     while (filled < length) {
-      const n = fs.readSync(this.fd, buf, filled, length - filled, position + filled)
+      const n = fs.readSync(fd, buf, filled, length - filled, position + filled)
       if (n === 0) break
       filled += n
     }
@@ -37,15 +87,17 @@ class DiskFile implements LogFile {
   }
 
   truncate(sizeBytes: number): void {
-    fs.ftruncateSync(this.fd, sizeBytes)
+    fs.ftruncateSync(this.fd(), sizeBytes)
   }
 
   sync(): void {
-    fs.fdatasyncSync(this.fd)
+    // fsync works on the file, not the descriptor: a reopened one also flushes what an evicted one wrote.
+    fs.fdatasyncSync(this.fd())
   }
 
   close(): void {
-    fs.closeSync(this.fd)
+    this.pool.forget(this)
+    this.releaseDescriptor()
   }
 }
 
@@ -60,6 +112,12 @@ function isProcessAlive(pid: number): boolean {
 
 export class DiskStorage implements LogStorage {
   readonly kind = 'disk' as const
+  private readonly pool: DescriptorPool
+
+  /** `maxOpenFiles` bounds the descriptors held by log files (default 512). */
+  constructor(options: {maxOpenFiles?: number} = {}) {
+    this.pool = new DescriptorPool(options.maxOpenFiles ?? 512)
+  }
 
   mkdir(dir: string): void {
     fs.mkdirSync(dir, {recursive: true})
@@ -79,14 +137,7 @@ export class DiskStorage implements LogStorage {
   }
 
   open(filePath: string): LogFile {
-    let fd: number
-    try {
-      fd = fs.openSync(filePath, 'r+')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      fd = fs.openSync(filePath, 'w+')
-    }
-    return new DiskFile(fd)
+    return new DiskFile(filePath, this.pool)
   }
 
   readText(filePath: string): string | undefined {

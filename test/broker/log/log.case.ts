@@ -46,7 +46,7 @@ function concat(chunks: Buffer[]): Buffer {
 }
 
 /** Every record readable from `from`, decoded, with batch CRCs checked. */
-function readAll(log: PartitionLog, from = log.logStartOffset): {offset: number; value: string}[] {
+export function readAll(log: PartitionLog, from = log.logStartOffset): {offset: number; value: string}[] {
   const out: {offset: number; value: string}[] = []
   let next = from
   while (next < log.logEndOffset) {
