@@ -224,6 +224,12 @@ export class Security {
     const key = settings.get('ssl.keystore.key')
     const location = settings.get('ssl.keystore.location')
     const trustLocation = settings.get('ssl.truststore.location')
+    if (trustLocation && (settings.get('ssl.truststore.type') ?? '').toUpperCase() !== 'PEM') {
+      throw usageError(
+        `unable to open the TLS listener: ssl.truststore.type must be PEM for ${trustLocation}`,
+        'give a PEM file of the CA certificates that sign client certificates, with ssl.truststore.type=PEM',
+      )
+    }
     const truststore = settings.get('ssl.truststore.certificates') ?? (trustLocation ? readPem(trustLocation, 'ssl.truststore.location') : undefined)
     if (chain && key) return {cert: chain, key, ca: truststore ?? chain}
     if (location) {
