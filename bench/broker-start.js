@@ -47,9 +47,18 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024
 }
 
+/** A bare `node -e 0`: the floor of any start time on this machine right now (it is shared and noisy). */
+async function nodeBaselineMs() {
+  const began = process.hrtime.bigint()
+  await new Promise((resolve) => spawn(process.execPath, ['-e', '0'], {stdio: 'ignore'}).once('exit', resolve))
+  return Number(process.hrtime.bigint() - began) / 1e6
+}
+
 const startMs = []
+const baselineMs = []
 let idleRssMb = 0
 for (let run = 0; run < RUNS; run++) {
+  baselineMs.push(await nodeBaselineMs())
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-start-'))
   const port = await freePort()
   const began = process.hrtime.bigint()
@@ -67,9 +76,13 @@ for (let run = 0; run < RUNS; run++) {
   rmSync(dataDir, {recursive: true, force: true})
 }
 startMs.sort((a, b) => a - b)
+baselineMs.sort((a, b) => a - b)
+const median = (values) => values[Math.floor(values.length / 2)]
 console.log(
   JSON.stringify({
-    startToFirstResponseMsMedian: Math.round(startMs[Math.floor(RUNS / 2)]),
+    startToFirstResponseMsMedian: Math.round(median(startMs)),
+    bareNodeStartMsMedian: Math.round(median(baselineMs)),
+    startOverBareNodeMsMedian: Math.round(median(startMs) - median(baselineMs)),
     startToFirstResponseMsMax: Math.round(startMs[RUNS - 1]),
     idleRssMb: Math.round(idleRssMb * 10) / 10,
     targets: {startMs: 500, idleRssMb: 80},

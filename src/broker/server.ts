@@ -52,7 +52,8 @@ export interface ConnectionInfo {
   rawFrameHandler: ((frame: Buffer) => Buffer[] | null | Promise<Buffer[] | null>) | null
   /** The underlying socket (a tls.TLSSocket on SSL listeners). */
   readonly socket: net.Socket
-  close(reason: string): void
+  /** Stops reading; with `afterPending`, ends once the responses already queued are written. */
+  close(reason: string, afterPending?: boolean): void
 }
 
 /**

@@ -48,6 +48,14 @@ describe('broker request pipeline', () => {
     expect(offsets.topics[0].partitions[0].offset).toBe(1)
   })
 
+  it('closes the connection when an acks=0 produce fails, after answering what came before', async () => {
+    const client = await connect()
+    const metadataId = client.send(3, 12, {topics: null})
+    client.send(0, 9, {acks: 0, timeoutMs: 1000, topicData: [{name: 'no-such-topic', partitionData: [{index: 0, records: buildRecordBatch({records: [{value: 'x'}]})}]}]})
+    expect((await client.nextFrame())!.readInt32BE(0)).toBe(metadataId)
+    expect(await client.closedByPeer()).toBe(true)
+  })
+
   it('answers an ApiVersions version it does not know with UNSUPPORTED_VERSION, its ranges and a v0 header', async () => {
     const client = await connect()
     // Version 99: the body cannot be parsed, only the header; the answer must be readable as v0.

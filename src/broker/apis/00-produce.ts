@@ -6,7 +6,8 @@
 // - Record batches are stored as the client sent them: split by header, CRC-32C checked,
 //   offsets assigned by patching baseOffset in place, one write (see log/partition-log.ts).
 // - acks 1 and -1 are the same on one node (the only replica is the leader); acks=0 gets no
-//   response at all; any other acks value is INVALID_REQUIRED_ACKS. Writes are immediate, so
+//   response at all, and a failed acks=0 produce closes the connection as Kafka does; any
+//   other acks value is INVALID_REQUIRED_ACKS. Writes are immediate, so
 //   timeoutMs is not used.
 // - Idempotent producers: per-partition sequence checks in the log; a retry of one of the
 //   producer's last five batches is acknowledged with its original offset (nothing written),
@@ -85,7 +86,13 @@ export default defineApi<RequestBody<0>, Response>({
       })
       return {name, partitionResponses}
     })
-    if (acks === 0) return null
+    if (acks === 0) {
+      // No response to carry an error: Kafka closes the connection instead, so the client
+      // notices, refreshes its metadata and reconnects (KafkaApis.handleProduceRequest).
+      const failure = responses.flatMap((r) => r.partitionResponses).find((p) => p.errorCode !== ErrorCode.NONE)
+      if (failure) ctx.connection.close(`acks=0 produce failed with error ${failure.errorCode}`, true)
+      return null
+    }
     return {responses, throttleTimeMs: 0}
   },
 })
