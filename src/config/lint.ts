@@ -323,7 +323,8 @@ export function parseVoters(text: string): {id: string; host: string; port: stri
 
 function describeValid(definition: {type: string; min?: number; max?: number; values?: (string | number)[]}): string {
   if (definition.values) return `use one of: ${definition.values.join(', ')}`
-  if (definition.min !== undefined && definition.max !== undefined) return `use a ${definition.type} between ${definition.min} and ${definition.max}`
-  if (definition.min !== undefined) return `use a ${definition.type} ≥ ${definition.min}`
-  return `use a ${definition.type} value`
+  const kind = {int: 'a whole number', short: 'a whole number', long: 'a whole number', double: 'a number', boolean: 'true or false'}[definition.type] ?? `a ${definition.type} value`
+  if (definition.min !== undefined && definition.max !== undefined) return `use ${kind} from ${definition.min} to ${definition.max}`
+  if (definition.min !== undefined) return `use ${kind} ≥ ${definition.min}`
+  return `use ${kind}`
 }
