@@ -46,7 +46,7 @@ describe('ACLs on the bundled broker', () => {
   beforeAll(async () => {
     admin = kafka('admin').admin()
     await admin.connect()
-    await admin.createTopics({topics: ['orders', 'payments', 'logs.app', 'logsx', 'secret'].map((topic) => ({topic}))})
+    await admin.createTopics({topics: ['orders', 'payments', 'logs.app', 'logsx', 'secret', 'hosts'].map((topic) => ({topic}))})
     await admin.createAcls({
       acl: [
         {resourceType: TOPIC, resourceName: 'orders', resourcePatternType: LITERAL, principal: 'User:alice', host: '*', operation: WRITE, permissionType: ALLOW},
@@ -55,6 +55,8 @@ describe('ACLs on the bundled broker', () => {
         {resourceType: TOPIC, resourceName: 'payments', resourcePatternType: LITERAL, principal: 'User:alice', host: '*', operation: ALL, permissionType: ALLOW},
         {resourceType: TOPIC, resourceName: 'payments', resourcePatternType: LITERAL, principal: 'User:alice', host: '*', operation: WRITE, permissionType: DENY},
         {resourceType: TOPIC, resourceName: 'logs.', resourcePatternType: PREFIXED, principal: 'User:bob', host: '*', operation: WRITE, permissionType: ALLOW},
+        {resourceType: TOPIC, resourceName: 'hosts', resourcePatternType: LITERAL, principal: 'User:alice', host: '127.0.0.1', operation: WRITE, permissionType: ALLOW},
+        {resourceType: TOPIC, resourceName: 'hosts', resourcePatternType: LITERAL, principal: 'User:bob', host: '10.0.0.1', operation: WRITE, permissionType: ALLOW},
       ] as never,
     })
   })
@@ -100,15 +102,22 @@ describe('ACLs on the bundled broker', () => {
     expect(await produce('bob', 'logsx')).toBe('TOPIC_AUTHORIZATION_FAILED')
   })
 
+  it('matches an ACL host against the client address', async () => {
+    // The clients connect from 127.0.0.1: alice's ACL names it, bob's names another host.
+    expect(await produce('alice', 'hosts')).toBe('ok')
+    expect(await produce('bob', 'hosts')).toBe('TOPIC_AUTHORIZATION_FAILED')
+  })
+
   it('implies DESCRIBE from READ/WRITE/ALL: Metadata shows only describable topics', async () => {
-    // alice: orders (READ, WRITE), payments (ALL; the DENY WRITE leaves DESCRIBE). bob: logs.app (prefixed WRITE).
-    expect(await visibleTopics('alice')).toEqual(['orders', 'payments'])
+    // alice: orders (READ, WRITE), payments (ALL; the DENY WRITE leaves DESCRIBE), hosts (WRITE
+    // from 127.0.0.1). bob: logs.app (prefixed WRITE); his hosts ACL is for another address.
+    expect(await visibleTopics('alice')).toEqual(['hosts', 'orders', 'payments'])
     expect(await visibleTopics('bob')).toEqual(['logs.app'])
   })
 
   it('lets a super user do anything without ACLs', async () => {
     expect(await produce('admin', 'secret')).toBe('ok')
-    expect(await visibleTopics('admin')).toEqual(['logs.app', 'logsx', 'orders', 'payments', 'secret'])
+    expect(await visibleTopics('admin')).toEqual(['hosts', 'logs.app', 'logsx', 'orders', 'payments', 'secret'])
   })
 
   it('refuses a consumer group without READ on it with GROUP_AUTHORIZATION_FAILED', async () => {
@@ -178,7 +187,7 @@ describe('ACLs on the bundled broker', () => {
       const after = (await again.describeAcls({resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1} as never)).resources
       await again.disconnect()
       expect(after).toEqual(before)
-      expect(after.flatMap((resource) => resource.acls)).toHaveLength(5)
+      expect(after.flatMap((resource) => resource.acls)).toHaveLength(7)
     } finally {
       await restarted.close()
     }
