@@ -33,6 +33,27 @@ function startBrokerProcess(dataDir) {
   })
 }
 
+/**
+ * An idle Node process measuring its own timer lateness (monitorEventLoopDelay) while the
+ * fixed-rate run goes on: the scheduling noise of this shared machine, a floor under any
+ * latency a Node client can report here.
+ */
+function startNoiseProbe(durationMs) {
+  const script = `
+    import {monitorEventLoopDelay} from 'node:perf_hooks'
+    const histogram = monitorEventLoopDelay({resolution: 1})
+    histogram.enable()
+    setTimeout(() => {
+      histogram.disable()
+      const ms = (ns) => Math.round(ns / 1e4) / 100
+      process.stdout.write(JSON.stringify({p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max)}))
+    }, ${durationMs})`
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']})
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  return new Promise((resolve) => child.once('exit', () => resolve(JSON.parse(output || '{}'))))
+}
+
 function perfProduce(bootstrap, topic, extra) {
   const args = [path.join(root, 'bin/run.js'), 'perf', 'produce', '-b', bootstrap, '--topic', topic, '--partitions', '1', '--record-size', '100', '--duration', `${seconds}s`, '-o', 'json', ...extra]
   const run = spawnSync(process.execPath, args, {encoding: 'utf8', timeout: (seconds + 60) * 1000})
@@ -44,7 +65,9 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-perf-'))
 const broker = await startBrokerProcess(dataDir)
 try {
   const unlimited = perfProduce(broker.bootstrap, 'bench-unlimited', ['--throughput', '-1', '--acks', '1'])
+  const probe = startNoiseProbe(seconds * 1000)
   const fixed = perfProduce(broker.bootstrap, 'bench-fixed', ['--throughput', '50000', '--acks', '1', '--warmup', '2s'])
+  const noise = await probe
   const steady = fixed.steadyState ?? fixed
   const figures = {
     unlimitedRecordsPerSec: unlimited.aggregatedPublishRate,
@@ -61,7 +84,12 @@ try {
       maxMs: steady.aggregatedPublishLatencyMax,
       generatorLagP99Ms: fixed.aggregatedPublishDelayLatency99pct,
       toolCpuPercent: fixed.tool.cpuPercent,
+      toolTimerDelayP99Ms: fixed.tool.eventLoopDelayP99Ms,
+      toolTimerDelayMaxMs: fixed.tool.eventLoopDelayMaxMs,
     },
+    // Timer lateness of an idle Node process during the fixed-rate run (machine noise).
+    idleProcessTimerDelay: noise,
+    loadAverage1m: Math.round(os.loadavg()[0] * 10) / 10,
     targets: {unlimitedRecordsPerSec: 500_000, fixedRateP99Ms: 10},
     seconds,
     cpus: os.cpus().length,

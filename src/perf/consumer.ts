@@ -3,7 +3,6 @@
 // consumer group, so there is no rebalance and rebalance.time.ms is 0. Records are scanned
 // in place (no per-record objects): key and value bytes are counted as the Java tool counts
 // them, and the e2e send-time header is read when asked for.
-import {performance} from 'node:perf_hooks'
 import {gunzipSync} from 'node:zlib'
 import {errorByCode, readVarint, readVarlong, type Cursor} from '../broker/protocol/index.js'
 import {KctlError} from '../errors.js'
@@ -12,7 +11,7 @@ import {Cluster, type KafkaConnection, type TopicLayout} from './client.js'
 import type {Clock} from './producer.js'
 import {systemClock} from './producer.js'
 import {rateSample, type RateSample, type LatencyRecorder} from './stats.js'
-import type {ToolOverhead} from './produce.js'
+import {measureOverhead, type ToolOverhead} from './produce.js'
 
 export interface ConsumeSettings {
   topic: string
@@ -229,8 +228,7 @@ export async function fetchUntilDone(
   sharedScanner?: RecordScanner,
 ): Promise<ConsumeOutcome> {
   const scanner = sharedScanner ?? new RecordScanner(clock, hooks.endToEnd)
-  const cpuStart = process.cpuUsage()
-  const eluStart = performance.eventLoopUtilization()
+  const meter = measureOverhead()
   const samples: RateSample[] = []
   let sampledRecords = 0
   let sampledBytes = 0
@@ -319,8 +317,6 @@ export async function fetchUntilDone(
   }
   const endMs = clock.nowMs()
   if (!sharedScanner && (endMs - sampledAtMs >= 100 || samples.length === 0)) takeSample(endMs)
-  const elapsedMs = Math.max(1, endMs - startMs)
-  const cpu = process.cpuUsage(cpuStart)
   return {
     settings,
     layout,
@@ -332,6 +328,6 @@ export async function fetchUntilDone(
     samples,
     timedOut,
     interrupted: Boolean(hooks.signal?.aborted),
-    overhead: {cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100, eventLoopUtilization: performance.eventLoopUtilization(eluStart).utilization},
+    overhead: meter.stop(),
   }
 }

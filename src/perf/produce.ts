@@ -1,7 +1,7 @@
 // `kctl perf produce`: runs the load producers against a cluster on real timers, prints
 // progress windows, samples the time series and measures the tool's own CPU and event-loop
 // use, so a reader can tell a slow broker from a saturated generator.
-import {performance} from 'node:perf_hooks'
+import {monitorEventLoopDelay, performance} from 'node:perf_hooks'
 import type {Histogram} from 'hdr-histogram-js'
 import {errorByCode} from '../broker/protocol/index.js'
 import {KctlError} from '../errors.js'
@@ -60,6 +60,34 @@ export interface ToolOverhead {
   cpuPercent: number
   /** Share of wall time the event loop was busy (1 = saturated generator). */
   eventLoopUtilization: number
+  /**
+   * How late the tool's own timers fired (monitorEventLoopDelay): high values with low CPU
+   * mean the load generator's host is starved, and latencies include that wait.
+   */
+  eventLoopDelayP99Ms: number
+  eventLoopDelayMaxMs: number
+}
+
+/** Starts measuring the tool's own CPU, event-loop use and timer lateness. */
+export function measureOverhead(): {stop: () => ToolOverhead} {
+  const startMs = performance.now()
+  const cpuStart = process.cpuUsage()
+  const eluStart = performance.eventLoopUtilization()
+  const delay = monitorEventLoopDelay({resolution: 1})
+  delay.enable()
+  return {
+    stop() {
+      delay.disable()
+      const elapsedMs = Math.max(1, performance.now() - startMs)
+      const cpu = process.cpuUsage(cpuStart)
+      return {
+        cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
+        eventLoopUtilization: performance.eventLoopUtilization(eluStart).utilization,
+        eventLoopDelayP99Ms: delay.count > 0 ? delay.percentile(99) / 1e6 : 0,
+        eventLoopDelayMaxMs: delay.count > 0 ? delay.max / 1e6 : 0,
+      }
+    },
+  }
 }
 
 export interface ProduceOutcome {
@@ -195,8 +223,7 @@ export async function driveProducers(
     recorder ??
     new LatencyRecorder(startMs, startMs + settings.warmupMs, hooks.histogramLog && ((histogram, from, to) => hooks.histogramLog!.add(histogram, from, to, 'publish')))
   const keys = keyPool(settings.keyPattern, layout.leaders.length)
-  const cpuStart = process.cpuUsage()
-  const eluStart = performance.eventLoopUtilization()
+  const meter = measureOverhead()
   const count = transports.length
   let finish: () => void = () => {}
   const finished = new Promise<void>((resolve) => (finish = resolve))
@@ -316,12 +343,7 @@ export async function driveProducers(
       errorNames[name] = (errorNames[name] ?? 0) + records
     }
   }
-  const elapsedMs = Math.max(1, endMs - startMs)
-  const cpu = process.cpuUsage(cpuStart)
-  const overhead = {
-    cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
-    eventLoopUtilization: performance.eventLoopUtilization(eluStart).utilization,
-  }
+  const overhead = meter.stop()
   if (publish.records === 0 && errors > 0 && !interrupted) {
     throw new KctlError(`unable to produce to topic ${settings.topic}: ${Object.keys(errorNames).join(', ')}`, {
       hint: 'check the topic and the broker log',

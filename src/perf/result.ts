@@ -5,7 +5,7 @@
 // Series hold one value per sample period (`samplePeriodMs`).
 import type {ConsumeOutcome} from './consumer.js'
 import {consumerHeader, formatConsumerTotal, formatProducerTotal, javaFixed} from './format.js'
-import {produceDefaults, type ProduceOutcome} from './produce.js'
+import {produceDefaults, type ProduceOutcome, type ToolOverhead} from './produce.js'
 import type {Chart, Report, ReportSection} from './report.js'
 import {type LatencyPercentiles, percentilesOf, type RateSample, type Sample, type Totals} from './stats.js'
 import type {WorkloadOutcome} from './workload.js'
@@ -91,8 +91,25 @@ export interface ProduceResult
   errors: number
   errorsByCode: Record<string, number>
   steadyState: SteadyState | null
-  tool: {cpuPercent: number; eventLoopUtilization: number}
+  tool: ToolView
   interrupted: boolean
+}
+
+/** The load generator's own cost, so a saturated or starved client is not mistaken for a slow broker. */
+export interface ToolView {
+  cpuPercent: number
+  eventLoopUtilization: number
+  eventLoopDelayP99Ms: number
+  eventLoopDelayMaxMs: number
+}
+
+function toolView(overhead: ToolOverhead): ToolView {
+  return {
+    cpuPercent: Math.round(overhead.cpuPercent * 10) / 10,
+    eventLoopUtilization: round3(overhead.eventLoopUtilization),
+    eventLoopDelayP99Ms: round3(overhead.eventLoopDelayP99Ms),
+    eventLoopDelayMaxMs: round3(overhead.eventLoopDelayMaxMs),
+  }
 }
 
 function rate(records: number, elapsedMs: number): number {
@@ -137,7 +154,7 @@ export function produceResult(outcome: ProduceOutcome, workload = 'perf produce'
       aggregatedPublishRate: rate(steady.records, steady.elapsedMs),
       ...latencyAggregate('publishLatency', steady),
     },
-    tool: {cpuPercent: Math.round(outcome.overhead.cpuPercent * 10) / 10, eventLoopUtilization: round3(outcome.overhead.eventLoopUtilization)},
+    tool: toolView(outcome.overhead),
     interrupted: outcome.interrupted,
   }
 }
@@ -227,6 +244,7 @@ export function produceReport(result: ProduceResult, outcome: ProduceOutcome): R
         rows: [
           ['CPU (one core = 100%)', `${result.tool.cpuPercent.toFixed(1)} %`],
           ['event loop busy', `${(result.tool.eventLoopUtilization * 100).toFixed(1)} %`],
+          ['timer lateness p99 / max', `${ms(result.tool.eventLoopDelayP99Ms)} / ${ms(result.tool.eventLoopDelayMaxMs)}`],
           ['generator lag p99 / max', `${ms(result.aggregatedPublishDelayLatency99pct)} / ${ms(result.aggregatedPublishDelayLatencyMax)}`],
         ],
       },
@@ -259,7 +277,7 @@ export interface ConsumeResult {
   fetchRecordsPerSec: number
   timedOut: boolean
   interrupted: boolean
-  tool: {cpuPercent: number; eventLoopUtilization: number}
+  tool: ToolView
 }
 
 export function consumeResult(outcome: ConsumeOutcome): ConsumeResult {
@@ -288,7 +306,7 @@ export function consumeResult(outcome: ConsumeOutcome): ConsumeResult {
     fetchRecordsPerSec: rate(outcome.records, fetchTimeMs),
     timedOut: outcome.timedOut,
     interrupted: outcome.interrupted,
-    tool: {cpuPercent: Math.round(outcome.overhead.cpuPercent * 10) / 10, eventLoopUtilization: round3(outcome.overhead.eventLoopUtilization)},
+    tool: toolView(outcome.overhead),
   }
 }
 
@@ -351,7 +369,7 @@ export interface WorkloadResult
   errors: number
   errorsByCode: Record<string, number>
   steadyState: (LatencyAggregate<'publishLatency'> & LatencyAggregate<'endToEndLatency'> & {recordsSent: number; recordsConsumed: number}) | null
-  tool: {cpuPercent: number; eventLoopUtilization: number}
+  tool: ToolView
   interrupted: boolean
 }
 
@@ -403,7 +421,7 @@ export function workloadResult(outcome: WorkloadOutcome): WorkloadResult {
             ...latencyAggregate('endToEndLatency', steadyEndToEnd),
           }
         : null,
-    tool: {cpuPercent: Math.round(outcome.overhead.cpuPercent * 10) / 10, eventLoopUtilization: round3(outcome.overhead.eventLoopUtilization)},
+    tool: toolView(outcome.overhead),
     interrupted: outcome.interrupted,
   }
 }

@@ -5,7 +5,6 @@
 // record's intended send time in a header; consumers read from the end of each topic and
 // record end-to-end latency from that stamp, so neither side hides a stall.
 import {readFileSync} from 'node:fs'
-import {performance} from 'node:perf_hooks'
 import yaml from 'js-yaml'
 import {parseBytes, parseDurationMs} from '../config/units.js'
 import {KctlError, usageError} from '../errors.js'
@@ -15,7 +14,7 @@ import {connectConsumer, consumeDefaults, type ConsumeSettings, fetchUntilDone, 
 import {javaFixed} from './format.js'
 import type {HistogramLog} from './histogram-log.js'
 import {type KeyPattern, parseKeyPattern, payloadsFromFile, randomPayloads} from './payloads.js'
-import {connectProducers, driveProducers, produceDefaults, type ProduceOutcome, type ProduceSettings, type ToolOverhead} from './produce.js'
+import {connectProducers, driveProducers, measureOverhead, produceDefaults, type ProduceOutcome, type ProduceSettings, type ToolOverhead} from './produce.js'
 import {type Clock, systemClock} from './producer.js'
 import {LatencyRecorder, type RateSample, rateSample} from './stats.js'
 
@@ -237,8 +236,7 @@ async function drive(
     const fraction = Number.isFinite(workload.numRecords) ? publish.records / workload.numRecords : Number.isFinite(workload.durationMs) ? elapsedMs / workload.durationMs : null
     hooks.onProgress?.({records: publish.records, elapsedMs, fraction: fraction === null ? null : Math.min(1, fraction)})
   }, 200)
-  const cpuStart = process.cpuUsage()
-  const eluStart = performance.eventLoopUtilization()
+  const meter = measureOverhead()
 
   let producersDone = false
   const consumeSettings: ConsumeSettings = {
@@ -301,8 +299,6 @@ async function drive(
   }
   const endMs = clock.nowMs()
   if (endMs - sampledAtMs >= 100 || publish.samples.length === 0) sample(endMs)
-  const elapsedMs = Math.max(1, endMs - startMs)
-  const cpu = process.cpuUsage(cpuStart)
   return {
     workload,
     layouts,
@@ -316,6 +312,6 @@ async function drive(
     consumedRecords: scanner.records,
     consumedBytes: scanner.bytes,
     interrupted: Boolean(hooks.signal?.aborted),
-    overhead: {cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100, eventLoopUtilization: performance.eventLoopUtilization(eluStart).utilization},
+    overhead: meter.stop(),
   }
 }

@@ -49,7 +49,7 @@ function syntheticRun(histogramLog?: HistogramLog): ProduceOutcome {
     startMs,
     endMs: startMs + 3000,
     interrupted: false,
-    overhead: {cpuPercent: 12.5, eventLoopUtilization: 0.2},
+    overhead: {cpuPercent: 12.5, eventLoopUtilization: 0.2, eventLoopDelayP99Ms: 1.5, eventLoopDelayMaxMs: 3},
   }
 }
 
