@@ -30,6 +30,7 @@
 import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi, type HandlerContext} from './define-api.js'
+import type {PartitionOffsets} from '../log-adapter.js'
 
 type Request = RequestBody<1>
 type Response = ResponseInput<1>
@@ -89,25 +90,7 @@ function readAll(request: Request, ctx: HandlerContext) {
       keys.push(`${topic.name}:${partitionIndex}`)
       const remaining = request.maxBytes - bytes
       const limit = Math.min(fetchPartition.partitionMaxBytes, remaining)
-      // Once the response holds data, a partition with no budget left is only reported, not read.
-      const read =
-        bytes > 0 && limit <= 0
-          ? state.log.offsets(topic.name, partitionIndex)
-          : state.log.read(topic.name, partitionIndex, fetchPartition.fetchOffset, Math.max(0, limit))
-      if (!read) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-      if ('ok' in read && !read.ok) return failed(ErrorCode.OFFSET_OUT_OF_RANGE, read.offsets)
-      const offsets = 'ok' in read ? read.offsets : read
-      let records = 'ok' in read && read.ok ? read.records : []
-      let got = 'ok' in read && read.ok ? read.bytes : 0
-      // KIP-74: only the response's first batch may exceed the limits; a later partition whose
-      // first batch does not fit is reported without records (the client fetches it next time).
-      if (bytes > 0 && got > limit) {
-        records = []
-        got = 0
-      }
-      bytes += got
-      if (got > 0) bytesByTopic.set(topic.name, (bytesByTopic.get(topic.name) ?? 0) + got)
-      return {
+      const ok = (offsets: PartitionOffsets, records: Buffer[]): PartitionData => ({
         partitionIndex,
         errorCode: ErrorCode.NONE,
         highWatermark: offsets.highWatermark,
@@ -116,7 +99,18 @@ function readAll(request: Request, ctx: HandlerContext) {
         abortedTransactions,
         preferredReadReplica: -1,
         records: records.length === 0 ? EMPTY : records,
-      }
+      })
+      // Once the response holds data, a partition with no budget left is only reported, not read.
+      if (bytes > 0 && limit <= 0) return ok(state.log.offsets(topic.name, partitionIndex)!, [])
+      const read = state.log.read(topic.name, partitionIndex, fetchPartition.fetchOffset, Math.max(0, limit))
+      if (!read.ok) return failed(ErrorCode.OFFSET_OUT_OF_RANGE, read.offsets)
+      // KIP-74: only the response's first batch may exceed the limits; a later partition whose
+      // first batch does not fit is reported without records (the client fetches it next time).
+      if (bytes > 0 && read.bytes > limit) return ok(read.offsets, [])
+      const got = read.bytes
+      bytes += got
+      if (got > 0) bytesByTopic.set(topic.name, (bytesByTopic.get(topic.name) ?? 0) + got)
+      return ok(read.offsets, read.records)
     })
     return {topic: topic?.name ?? fetchTopic.topic, topicId: fetchTopic.topicId, partitions}
   })
