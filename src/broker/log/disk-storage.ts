@@ -180,7 +180,7 @@ export class DiskStorage implements LogStorage {
       if (Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
         throw new KctlError(`unable to open data dir ${dir}: it is locked by another broker (pid ${holder})`, {
           exitCode: ExitCode.error,
-          hint,
+          hint: `${hint}; if pid ${holder} is not a kctl broker, delete ${lockPath}`,
         })
       }
       // Stale: its process is gone (kill -9, crash). Take it over.
