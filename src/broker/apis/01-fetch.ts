@@ -71,28 +71,9 @@ function readAll(request: Request, ctx: HandlerContext) {
     const mayRead = topic !== undefined && allowed(ctx, 'READ', 'TOPIC', topic.name)
     const partitions = fetchTopic.partitions.map((fetchPartition): PartitionData => {
       const partitionIndex = fetchPartition.partition
-      const failed = (errorCode: number, offsets = {highWatermark: -1, logStartOffset: -1}): PartitionData => {
-        hasError = true
-        return {
-          partitionIndex,
-          errorCode,
-          highWatermark: offsets.highWatermark,
-          lastStableOffset: offsets.highWatermark,
-          logStartOffset: offsets.logStartOffset,
-          abortedTransactions,
-          preferredReadReplica: -1,
-          records: EMPTY,
-        }
-      }
-      if (!topic) return failed(unknownError)
-      if (!mayRead) return failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED)
-      if (partitionIndex < 0 || partitionIndex >= topic.partitions) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-      keys.push(`${topic.name}:${partitionIndex}`)
-      const remaining = request.maxBytes - bytes
-      const limit = Math.min(fetchPartition.partitionMaxBytes, remaining)
-      const ok = (offsets: PartitionOffsets, records: Buffer[]): PartitionData => ({
+      const answer = (errorCode: number, offsets: PartitionOffsets, records: Buffer[] = []): PartitionData => ({
         partitionIndex,
-        errorCode: ErrorCode.NONE,
+        errorCode,
         highWatermark: offsets.highWatermark,
         lastStableOffset: offsets.highWatermark,
         logStartOffset: offsets.logStartOffset,
@@ -100,17 +81,27 @@ function readAll(request: Request, ctx: HandlerContext) {
         preferredReadReplica: -1,
         records: records.length === 0 ? EMPTY : records,
       })
+      const failed = (errorCode: number, offsets = {highWatermark: -1, logStartOffset: -1}): PartitionData => {
+        hasError = true
+        return answer(errorCode, offsets)
+      }
+      if (!topic) return failed(unknownError)
+      if (!mayRead) return failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+      if (partitionIndex < 0 || partitionIndex >= topic.partitions) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      keys.push(`${topic.name}:${partitionIndex}`)
+      const remaining = request.maxBytes - bytes
+      const limit = Math.min(fetchPartition.partitionMaxBytes, remaining)
       // Once the response holds data, a partition with no budget left is only reported, not read.
-      if (bytes > 0 && limit <= 0) return ok(state.log.offsets(topic.name, partitionIndex)!, [])
+      if (bytes > 0 && limit <= 0) return answer(ErrorCode.NONE, state.log.offsets(topic.name, partitionIndex)!)
       const read = state.log.read(topic.name, partitionIndex, fetchPartition.fetchOffset, Math.max(0, limit))
       if (!read.ok) return failed(ErrorCode.OFFSET_OUT_OF_RANGE, read.offsets)
       // KIP-74: only the response's first batch may exceed the limits; a later partition whose
       // first batch does not fit is reported without records (the client fetches it next time).
-      if (bytes > 0 && read.bytes > limit) return ok(read.offsets, [])
+      if (bytes > 0 && read.bytes > limit) return answer(ErrorCode.NONE, read.offsets)
       const got = read.bytes
       bytes += got
       if (got > 0) bytesByTopic.set(topic.name, (bytesByTopic.get(topic.name) ?? 0) + got)
-      return ok(read.offsets, read.records)
+      return answer(ErrorCode.NONE, read.offsets, read.records)
     })
     return {topic: topic?.name ?? fetchTopic.topic, topicId: fetchTopic.topicId, partitions}
   })
