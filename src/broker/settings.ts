@@ -74,7 +74,9 @@ export const brokerSettings: readonly SettingDef[] = [
   {name: 'socket.request.max.bytes', type: 'int', defaultValue: '104857600', min: 1, doc: 'largest request frame; larger closes the connection'},
   {name: 'connections.max.idle.ms', type: 'long', defaultValue: '600000', doc: 'close connections idle this long'},
   {name: 'producer.id.expiration.ms', type: 'int', defaultValue: '86400000', min: 1, doc: 'forget idle producer ids after this long'},
-  {name: 'group.initial.rebalance.delay.ms', type: 'int', defaultValue: '3000', min: 0, doc: 'wait for more members of a new group'},
+  // 0 as in Kafka's own quickstart server.properties (the 3000 ms default is for production
+  // clusters): a lone local consumer should not wait three seconds to join.
+  {name: 'group.initial.rebalance.delay.ms', type: 'int', defaultValue: '0', min: 0, doc: 'wait for more members of a new group'},
   {name: 'group.min.session.timeout.ms', type: 'int', defaultValue: '6000', doc: 'lowest session timeout a member may ask for'},
   {name: 'group.max.session.timeout.ms', type: 'int', defaultValue: '1800000', doc: 'highest session timeout a member may ask for'},
   {name: 'group.max.size', type: 'int', defaultValue: '2147483647', min: 1, doc: 'members per classic group'},
