@@ -316,7 +316,7 @@ export async function fetchUntilDone(
     clearInterval(progress)
   }
   const endMs = clock.nowMs()
-  if (!sharedScanner && (endMs - sampledAtMs >= 100 || samples.length === 0)) takeSample(endMs)
+  if (!sharedScanner && (scanner.records > sampledRecords || samples.length === 0)) takeSample(endMs)
   return {
     settings,
     layout,

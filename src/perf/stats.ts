@@ -100,6 +100,11 @@ export class LatencyRecorder {
     return this.totalRecords
   }
 
+  /** Records in the open sample interval. */
+  get unsampledRecords(): number {
+    return this.intervalRecords
+  }
+
   get hasWarmup(): boolean {
     return this.warmupUntilMs > this.startMs
   }

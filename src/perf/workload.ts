@@ -298,7 +298,7 @@ async function drive(
     clearInterval(progress)
   }
   const endMs = clock.nowMs()
-  if (endMs - sampledAtMs >= 100 || publish.samples.length === 0) sample(endMs)
+  if (publish.unsampledRecords > 0 || endToEnd.unsampledRecords > 0 || scanner.records > consumedRecordsAtSample || publish.samples.length === 0) sample(endMs)
   return {
     workload,
     layouts,

@@ -136,14 +136,24 @@ describe('perf against the bundled broker', () => {
   })
 
   it('Ctrl-C prints the summary so far and exits 130', async () => {
-    const child = spawn(process.execPath, [kctl, 'perf', 'produce', '-b', broker.bootstrap, '--topic', 'interrupted', '--partitions', '1', '--duration', '1m', '--record-size', '100', '--throughput', '1000'], {cwd: workDir})
+    const args = ['perf', 'produce', '-b', broker.bootstrap, '--topic', 'interrupted', '--partitions', '1', '--duration', '1m', '--record-size', '100', '--throughput', '1000', '--warmup', '1s']
+    const child = spawn(process.execPath, [kctl, ...args], {cwd: workDir})
     let stdout = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    await new Promise((resolve) => setTimeout(resolve, 2500))
+    // The warm-up notice is printed once Ctrl-C is handled; send it a second after that.
+    const started = new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk
+        if (stdout.includes('Warmup first')) resolve()
+      }),
+    )
+    await started
+    await new Promise((resolve) => setTimeout(resolve, 1500))
     child.kill('SIGINT')
     const code = await new Promise((resolve) => child.once('exit', resolve))
     expect(code).toBe(130)
-    expect(stdout.trim().split('\n').at(-1)).toMatch(/^\d+ records sent, .* 99\.9th\.$/)
+    const lines = stdout.trim().split('\n')
+    expect(lines.at(-2)).toMatch(/^[1-9]\d* records sent, .* 99\.9th\.$/)
+    expect(lines.at(-1)).toMatch(/^\d+ steady state records sent, .* 99\.9th\.$/)
   })
 })
 
