@@ -8,9 +8,7 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {generateInitFiles, templateFiles} from '../dist/src/plan/generate.js'
-import {resolvePlanInput} from '../dist/src/plan/input.js'
-import {planCapacity} from '../dist/src/plan/model.js'
+import {generateInitFiles, planCapacity, resolvePlanInput, templateFiles} from '../dist/src/plan/index.js'
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const runs = 7
