@@ -3,7 +3,7 @@
 // `<dataDir>/broker.json`, stopped with SIGTERM. The detached process runs ./main.js, which
 // loads only the broker, never oclif.
 import {spawn} from 'node:child_process'
-import {closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -138,7 +138,6 @@ export async function startDetached(options: Omit<DaemonOptions, 'logFile'>, tim
   const dataDir = path.resolve(options.dataDir)
   refuseSecondInstance(dataDir)
   try {
-    const {mkdirSync} = await import('node:fs')
     mkdirSync(dataDir, {recursive: true})
   } catch (err) {
     throw new KctlError(`unable to start the broker: data dir ${dataDir} is not writable (${(err as NodeJS.ErrnoException).code})`, {

@@ -62,16 +62,22 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
 
   const log = openLogManager(dataDir, settings, logger)
   let state: BrokerState
+  try {
+    state = new BrokerState(settings, dataDir, log, logger)
+  } catch (err) {
+    log.close()
+    throw err
+  }
   let server: BrokerServer | undefined
   let metricsServer: http.Server | undefined
   try {
-    state = new BrokerState(settings, dataDir, log, logger)
     installSecurity(state, options.advertisedHost ? [options.advertisedHost] : [])
     server = new BrokerServer(state)
     state.listeners = await bindListeners(server, listeners)
     state.advertised = advertisedListeners(settings, state.listeners, options.advertisedHost)
     if (options.metricsPort !== undefined) metricsServer = await bindMetrics(state, host, options.metricsPort)
   } catch (err) {
+    state.close()
     await server?.close()
     log.close()
     throw err
