@@ -44,6 +44,14 @@ export function adviceFor(name: string | undefined): string {
   return (name && adviceByErrorName[name]?.hint) || 'see the Kafka protocol error codes; run with --debug for details'
 }
 
+/** "<NAME>: <broker message>" for a batch row: the innermost cause that carries the Kafka error name. */
+export function kafkaErrorSummary(error: unknown): string {
+  const named = causeChain(error).filter((cause) => typeof (cause as {type?: unknown}).type === 'string' && (cause as {type: string}).type !== 'UNKNOWN')
+  const innermost = named[named.length - 1] as (Error & {type: string}) | undefined
+  if (innermost) return `${innermost.type}: ${innermost.message}`
+  return describeCause(causeChain(error)) || String(error)
+}
+
 /** Walks kafkajs's wrapping (retries exceeded, non-retriable, aggregate) to the first cause with a Kafka error name. */
 export function kafkaErrorName(error: unknown): string | undefined {
   for (const cause of causeChain(error)) {

@@ -4,7 +4,7 @@
 import kafkajs, {type Admin} from 'kafkajs'
 import {ExitCode, KctlError, usageError} from '../errors.js'
 import type {RawMetadata, RawPartitionMetadata} from './connection.js'
-import {adviceFor, kafkaErrorName} from './errors.js'
+import {adviceFor, kafkaErrorName, kafkaErrorSummary} from './errors.js'
 
 // kafkajs is CommonJS; Node's named-export detection misses these two enums.
 const {ConfigResourceTypes, ConfigSource} = kafkajs
@@ -266,11 +266,13 @@ export async function createTopics(admin: Admin, request: CreateTopicsRequest): 
       continue
     }
     try {
-      await admin.createTopics({
+      const created = await admin.createTopics({
         topics: [{topic, numPartitions: partitions, replicationFactor, configEntries}],
         validateOnly: request.dryRun,
         waitForLeaders: !request.dryRun,
       })
+      // kafkajs resolves false instead of throwing when the only error is TOPIC_ALREADY_EXISTS.
+      if (!created) Object.assign(row, request.ifNotExists ? {status: 'exists'} : {status: 'failed', error: `TOPIC_ALREADY_EXISTS: topic ${topic} already exists`})
     } catch (error) {
       const name = kafkaErrorName(error)
       if (name === 'TOPIC_ALREADY_EXISTS' && request.ifNotExists) row.status = 'exists'
@@ -282,9 +284,7 @@ export async function createTopics(admin: Admin, request: CreateTopicsRequest): 
 }
 
 function failure(error: unknown): {status: 'failed'; error: string} {
-  const name = kafkaErrorName(error)
-  const message = (error as Error).message ?? String(error)
-  return {status: 'failed', error: name ? `${name}: ${message}` : message}
+  return {status: 'failed', error: kafkaErrorSummary(error)}
 }
 
 // ---- delete ---------------------------------------------------------------------------------
@@ -444,7 +444,8 @@ export function batchError(rows: TopicStatusRow[], verb: string): KctlError | un
   const notFound = failed.every((row) => row.error?.startsWith('UNKNOWN_TOPIC_OR_PARTITION'))
   const distinct = new Set(rows.map((row) => row.topic)).size
   const failedTopics = new Set(failed.map((row) => row.topic)).size
-  return new KctlError(`unable to ${verb} ${failedTopics} of ${distinct} topic${distinct === 1 ? '' : 's'}: ${failed[0].error}`, {
+  const subject = distinct === 1 ? `topic ${failed[0].topic}` : `${failedTopics} of ${distinct} topics`
+  return new KctlError(`unable to ${verb} ${subject}: ${failed[0].error}`, {
     exitCode: notFound ? ExitCode.notFound : ExitCode.error,
     hint: adviceFor(failed[0].error?.split(':')[0]),
   })

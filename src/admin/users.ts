@@ -222,8 +222,8 @@ export interface UserCredentialRow {
 }
 
 /** Every user's SCRAM credentials (or only the named users'), one row per mechanism. */
-export async function listUsers(options: ConnectionOptions, users: string[] = []): Promise<UserCredentialRow[]> {
-  return withWireClient(options, 'list users', async (client) => {
+export async function listUsers(options: ConnectionOptions, users: string[] = [], action = 'list users'): Promise<UserCredentialRow[]> {
+  return withWireClient(options, action, async (client) => {
     const response = await client.request(50, 0, {users: users.length === 0 ? null : users.map((name) => ({name}))})
     if (response.errorCode !== 0) throw kafkaError(response.errorCode, response.errorMessage)
     const rows: UserCredentialRow[] = []
@@ -231,7 +231,7 @@ export async function listUsers(options: ConnectionOptions, users: string[] = []
       if (result.errorCode !== 0) {
         const error = kafkaError(result.errorCode, result.errorMessage)
         if (errorByCode(result.errorCode).name === 'RESOURCE_NOT_FOUND') {
-          throw new KctlError(`unable to list users: user ${result.user} has no SCRAM credentials`, {
+          throw new KctlError(`unable to ${action}: user ${result.user} has no SCRAM credentials`, {
             exitCode: ExitCode.notFound,
             hint: 'see every user with `kctl users list`',
           })
@@ -279,7 +279,7 @@ export async function createUser(options: ConnectionOptions, request: CreateUser
 
 /** Deletes the user's credentials for the given mechanisms (all the user has when none are given). */
 export async function deleteUser(options: ConnectionOptions, user: string, mechanisms: ScramMechanism[] = []): Promise<UserCredentialRow[]> {
-  const existing = await listUsers(options, [user])
+  const existing = await listUsers(options, [user], `delete user ${user}`)
   const doomed = mechanisms.length === 0 ? existing : existing.filter((row) => mechanisms.includes(row.mechanism as ScramMechanism))
   const missing = mechanisms.filter((mechanism) => !existing.some((row) => row.mechanism === mechanism))
   if (missing.length > 0) {

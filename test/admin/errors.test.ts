@@ -3,7 +3,10 @@ import {describe, expect, it} from 'vitest'
 import {kafkaErrorName, toKctlError} from '../../src/admin/errors.js'
 import {KctlError} from '../../src/errors.js'
 
-const {KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSCreateTopicError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError} = kafkajs
+// kafkajs's real error classes; its typings declare fewer constructor shapes than it has.
+type AnyErrorClass = new (...args: unknown[]) => Error
+const {KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSCreateTopicError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError} =
+  kafkajs as unknown as Record<string, AnyErrorClass>
 
 describe('toKctlError', () => {
   it('names Kafka errors, with exit 4 for an unknown topic, through kafkajs wrappers', () => {
