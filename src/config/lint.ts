@@ -136,7 +136,7 @@ function lintOne(file: ParsedFile): LintFinding[] {
   const listeners = parseListeners(values.get('listeners') ?? 'PLAINTEXT://:9092')
   const listenerNames = new Set(listeners.map((listener) => listener.name))
   const controllerNames = (values.get('controller.listener.names') ?? '').split(',').map((name) => name.trim().toUpperCase()).filter(Boolean)
-  const map = parseSecurityMap(values.get('listener.security.protocol.map'))
+  const map = parseSecurityMap(values.get('listener.security.protocol.map'), listeners, controllerNames)
   const listenersLine = lineOf('listeners')
   // SocketServer refuses malformed endpoints and a name or port used twice.
   const seenNames = new Set<string>()
@@ -301,8 +301,18 @@ export function parseListeners(text: string): Listener[] {
   })
 }
 
-function parseSecurityMap(text: string | undefined): Map<string, string> {
-  if (text === undefined) return new Map(defaultSecurityProtocols.map((protocol) => [protocol, protocol]))
+// KafkaConfig.effectiveListenerSecurityProtocolMap: without an explicit map, the default one
+// applies, plus PLAINTEXT for the controller listeners unless any listener or controller
+// listener name is SSL or SASL_*.
+function parseSecurityMap(text: string | undefined, listeners: Listener[], controllerNames: string[]): Map<string, string> {
+  if (text === undefined) {
+    const map = new Map(defaultSecurityProtocols.map((protocol) => [protocol, protocol]))
+    const secure = (name: string) => ['SSL', 'SASL_SSL', 'SASL_PLAINTEXT'].includes(name)
+    if (!controllerNames.some(secure) && !listeners.some((listener) => secure(listener.name))) {
+      for (const name of controllerNames) if (!map.has(name)) map.set(name, 'PLAINTEXT')
+    }
+    return map
+  }
   return new Map(text.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => {
     const [name, protocol = ''] = pair.split(':')
     return [name.trim().toUpperCase(), protocol.trim().toUpperCase()]

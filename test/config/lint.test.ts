@@ -60,6 +60,8 @@ describe('lint rules on one file', () => {
     ['advertised-listener-undeclared', withLines(good, {'advertised.listeners': 'SASL_SSL://localhost:9092,EXTERNAL://example.com:19092'})],
     ['advertised-listener-unroutable', withLines(good, {'advertised.listeners': 'SASL_SSL://0.0.0.0:9092'})],
     ['security-map-gap', withLines(good, {'listener.security.protocol.map': 'SASL_SSL:SASL_SSL'})],
+    // Without an explicit map Kafka adds CONTROLLER:PLAINTEXT only when nothing uses SSL or SASL.
+    ['security-map-gap', withLines(good, {'listener.security.protocol.map': null})],
     ['inter-broker-listener-not-advertised', withLines(good, {'inter.broker.listener.name': 'CONTROLLER'})],
     ['sasl-mechanism-not-enabled', withLines(good, {'sasl.enabled.mechanisms': 'SCRAM-SHA-512', 'sasl.mechanism.inter.broker.protocol': 'PLAIN'})],
     ['voters-missing-node', withLines(good, {'controller.quorum.voters': '2@localhost:9093'})],
@@ -90,6 +92,14 @@ describe('lint rules on one file', () => {
   it('reads values exactly as Java does: continuation lines, escapes and ":" separators', () => {
     const text = withLines(good, {listeners: null}).concat('\nlisteners : SASL_SSL://:9092,\\\n    CONTROLLER://:9093\n# a comment = not a key\n! another')
     expect(lintOne(text)).toEqual([])
+  })
+
+  it('without an explicit map, a PLAINTEXT-only node gets CONTROLLER:PLAINTEXT as Kafka does', () => {
+    const plaintext = withLines(good, {
+      listeners: 'PLAINTEXT://:9092,CONTROLLER://:9093', 'advertised.listeners': 'PLAINTEXT://localhost:9092',
+      'inter.broker.listener.name': 'PLAINTEXT', 'listener.security.protocol.map': null,
+    })
+    expect(lintOne(plaintext)).not.toContain('security-map-gap')
   })
 
   it('reports an unparseable escape as parse-error', () => {
@@ -137,14 +147,15 @@ describe("the seed's example configs", () => {
     expect(report.findings.map((finding) => finding.rule)).toContain('internal-topic-rf')
   })
 
-  it('HA: duplicate listeners, the inline comment in broker.id, and the unmapped CONTROLLER listener', () => {
+  it('HA: duplicate listeners and the inline comment that makes broker.id no integer', () => {
     const report = lintFiles([{path: 'seed-ha.properties', text: fixture('seed-ha.properties')}])
     const at = (rule: string) => report.findings.filter((finding) => finding.rule === rule).map((finding) => finding.line)
     expect(at('duplicate-key')).toEqual([28])
     expect(at('inline-comment')).toEqual([2])
     expect(at('invalid-value')).toEqual([2])
-    expect(at('security-map-gap')).toEqual([28])
-    expect(report.errors).toBeGreaterThanOrEqual(4)
+    // No explicit map and no SSL/SASL listener: Kafka maps CONTROLLER to PLAINTEXT itself.
+    expect(at('security-map-gap')).toEqual([])
+    expect(report.errors).toBe(3)
   })
 })
 
