@@ -95,8 +95,10 @@ Takes every \`kctl plan\` flag; without --write-mbps it sizes for 0.5 MiB/s. Sin
       await chmod(target, file.secret ? (file.executable ? 0o700 : 0o600) : file.executable ? 0o755 : 0o644)
     }
     const layout = buildNodes(plan, input, options)
+    const warnings = [...plan.warnings]
+    if (brokerNodes < plan.brokers) warnings.push(`only ${brokerNodes} broker(s) written, the plan needs ${plan.brokers}: add hosts (--hosts) or nodes (--nodes)`)
     this.render(
-      {out: outDir, clusterId: options.clusterId, brokers: plan.brokers, decidingLimit: plan.decidingLimit, nodes: layout.map(({nodeId, host, roles, rack}) => ({nodeId, host, roles, rack})), files: files.map((file) => file.path), warnings: plan.warnings},
+      {out: outDir, clusterId: options.clusterId, brokers: plan.brokers, decidingLimit: plan.decidingLimit, nodes: layout.map(({nodeId, host, roles, rack}) => ({nodeId, host, roles, rack})), files: files.map((file) => file.path), warnings},
       flags.output,
       (view) => [
         `Wrote ${view.files.length} files to ${view.out} (cluster id ${view.clusterId}; plan: ${view.brokers} broker(s), deciding limit ${view.decidingLimit}).`,

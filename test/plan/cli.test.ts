@@ -144,6 +144,13 @@ describe('kctl init → kctl config lint', () => {
     expect((await kctl('init', '--out', out, '--force')).code).toBe(0)
   })
 
+  it('warns when fewer nodes are written than the plan needs', async () => {
+    const {code, stdout} = await kctl('init', '--ha', '--nodes', '3', '--write-mbps', '50', '--out', path.join(tmp, 'small'), '-o', 'json')
+    expect(code).toBe(0)
+    // 50 MiB/s for 7 days at RF 3 needs 116 brokers of 1 TiB (rounded to 117), so 3 is short
+    expect(JSON.parse(stdout).warnings).toContain('only 3 broker(s) written, the plan needs 117: add hosts (--hosts) or nodes (--nodes)')
+  })
+
   it.each([
     [['--nodes', '3'], /3 nodes need --ha/],
     [['--ha', '--nodes', '2'], /at least 3 broker nodes/],
