@@ -74,6 +74,8 @@ try {
     unlimitedMiBPerSec: unlimited.aggregatedPublishThroughputMiBps,
     unlimitedP99Ms: unlimited.aggregatedPublishLatency99pct,
     unlimitedToolCpuPercent: unlimited.tool.cpuPercent,
+    // What the generator itself spends per record: its headroom over the broker.
+    unlimitedToolCpuMicrosPerRecord: Math.round(((unlimited.tool.cpuPercent / 100) * 1e6 * 1000) / unlimited.aggregatedPublishRate) / 1000,
     fixedRate: {
       targetRecordsPerSec: 50_000,
       achievedRecordsPerSec: steady.aggregatedPublishRate,

@@ -258,6 +258,9 @@ export async function fetchUntilDone(
 
   const fetchLoop = async (loopIndex: number, loop: FetchLoop): Promise<void> => {
     while (!stopped) {
+      // Only a fetch sent after the producers finished can prove the consumer caught up
+      // with everything they sent (an older response may predate the last acks).
+      const producerWasDone = hooks.producerDone?.() ?? false
       const response = await loop.connection.request(1, {
         replicaId: -1,
         maxWaitMs: settings.maxWaitMs,
@@ -297,10 +300,10 @@ export async function fetchUntilDone(
       }
       const nowMs = clock.nowMs()
       if (scanner.records > before) lastRecordMs = nowMs
-      if (behind) caughtUp.delete(loopIndex)
+      if (behind || !producerWasDone) caughtUp.delete(loopIndex)
       else caughtUp.add(loopIndex)
       if (scanner.records >= settings.maxRecords || nowMs - startMs >= settings.durationMs) stop()
-      else if (hooks.producerDone?.() && caughtUp.size === loops.length) stop()
+      else if (caughtUp.size === loops.length) stop()
       else if (nowMs - lastRecordMs > settings.idleTimeoutMs) {
         timedOut = true
         stop()

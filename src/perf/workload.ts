@@ -76,22 +76,22 @@ export function readWorkload(file: string): Workload {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) return bad(key, `an integer ≥ ${min}`)
     return value
   }
-  const text_ = (key: string, fallback?: string): string => {
+  const stringValue = (key: string, fallback?: string): string => {
     const value = spec[key] ?? fallback
     if (typeof value !== 'string' && typeof value !== 'number') return bad(key, 'a string')
     return String(value)
   }
-  const name = text_('name', 'workload')
+  const name = stringValue('name', 'workload')
   const topics = integer('topics', 1, 1)
-  const prefix = text_('topicPrefix', 'kctl-perf')
+  const prefix = stringValue('topicPrefix', 'kctl-perf')
   const producerRate = integer('producerRate', undefined, -1)
   if (producerRate === 0) bad('producerRate', 'records per second, or -1 for as fast as possible')
-  const compression = text_('compression', 'none')
+  const compression = stringValue('compression', 'none')
   if ((unavailableCodecs as readonly string[]).includes(compression)) {
     throw usageError(`unable to read workload ${file}: compression ${compression} is not available in this build`, 'use none or gzip')
   }
   if (compression !== 'none' && compression !== 'gzip') bad('compression', 'none or gzip')
-  const acks = text_('acks', 'all')
+  const acks = stringValue('acks', 'all')
   if (!['all', '-1', '0', '1'].includes(acks)) bad('acks', 'all, 1 or 0')
   if (spec.messageSize !== undefined && spec.payloadFile !== undefined) {
     throw usageError(`unable to read workload ${file}: messageSize and payloadFile exclude each other`, 'keep one of them')
@@ -101,16 +101,16 @@ export function readWorkload(file: string): Workload {
     topicNames: Array.from({length: topics}, (_, index) => `${prefix}-${name}-${index}`),
     partitionsPerTopic: integer('partitionsPerTopic', 1, 1),
     createTopics: true,
-    payloads: spec.payloadFile !== undefined ? payloadsFromFile(text_('payloadFile')) : randomPayloads(Math.floor(parseBytes(text_('messageSize', '1KiB'), 'messageSize'))),
-    keyPattern: parseKeyPattern(text_('keyPattern', 'none')),
+    payloads: spec.payloadFile !== undefined ? payloadsFromFile(stringValue('payloadFile')) : randomPayloads(Math.floor(parseBytes(stringValue('messageSize', '1KiB'), 'messageSize'))),
+    keyPattern: parseKeyPattern(stringValue('keyPattern', 'none')),
     producersPerTopic: integer('producersPerTopic', 1, 1),
     consumersPerTopic: integer('consumersPerTopic', 1, 0),
     producerRate,
     numRecords: Number.POSITIVE_INFINITY,
-    durationMs: parseDurationMs(text_('duration', '1m'), 'duration'),
-    warmupMs: parseDurationMs(text_('warmup', '0s'), 'warmup'),
+    durationMs: parseDurationMs(stringValue('duration', '1m'), 'duration'),
+    warmupMs: parseDurationMs(stringValue('warmup', '0s'), 'warmup'),
     acks: acks === 'all' ? -1 : Number(acks),
-    batchBytes: Math.floor(parseBytes(text_('batchSize', '1MiB'), 'batchSize')),
+    batchBytes: Math.floor(parseBytes(stringValue('batchSize', '1MiB'), 'batchSize')),
     lingerMs: integer('lingerMs', produceDefaults.lingerMs, 0),
     compression: compression as CompressionName,
   }
