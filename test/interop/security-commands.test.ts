@@ -164,7 +164,10 @@ describe('kctl users and kctl acls on a secured bundled broker', () => {
     expect(deleted.code).toBe(0)
     const listed = await kctl(['users', 'list', 'carol', ...admin()])
     expect(listed.code).toBe(4)
-    expect(listed.stderr).toContain('user carol has no SCRAM credentials')
+    expect(listed.stderr).toContain('unable to list users: user carol has no SCRAM credentials')
+    const again = await kctl(['users', 'delete', 'carol', '--yes', ...admin()])
+    expect(again.code).toBe(4)
+    expect(again.stderr).toContain('unable to delete user carol: user carol has no SCRAM credentials')
   })
 })
 
