@@ -73,7 +73,9 @@ interface Pending {
   chunks: Buffer[] | null
 }
 
-/** Pause reading when this many responses are waiting to be written (Kafka mutes a busy channel). */
+/** Pause reading when this many responses are waiting to be written (Kafka mutes a busy channel).
+ *  Reading also pauses while the peer is not taking what was written (the socket wants a
+ *  drain), so a slow reader that pipelines Fetches holds at most this many responses here. */
 const MAX_QUEUED_REQUESTS = 100
 const RESUME_QUEUED_REQUESTS = 20
 /** The smallest request header: apiKey int16, apiVersion int16, correlationId int32. */
@@ -207,8 +209,13 @@ class Connection implements ConnectionInfo {
     if (this.closed) return
     this.chunks.push(data)
     this.bufferedBytes += data.length
+    this.handleFrames()
+  }
+
+  /** Handles the complete frames buffered so far; frames left while paused wait for the resume. */
+  private handleFrames(): void {
     const maxBytes = this.state.settings.int('socket.request.max.bytes')
-    while (this.bufferedBytes >= 4 && !this.closed) {
+    while (this.bufferedBytes >= 4 && !this.closed && !this.paused) {
       const size = this.peekSize()
       if (size < MIN_FRAME_BYTES || size > maxBytes) {
         this.close(`frame of ${size} bytes is outside 8..socket.request.max.bytes (${maxBytes})`)
@@ -348,10 +355,7 @@ class Connection implements ConnectionInfo {
       pending.done = true
       pending.chunks = result
     }
-    if (this.queue.length >= MAX_QUEUED_REQUESTS && !this.paused) {
-      this.paused = true
-      this.socket.pause()
-    }
+    if (this.queue.length >= MAX_QUEUED_REQUESTS) this.pauseReading()
     this.flush()
   }
 
@@ -373,6 +377,7 @@ class Connection implements ConnectionInfo {
       for (const chunk of pending.chunks) ok = this.socket.write(chunk)
       if (!ok) {
         this.waitingForDrain = true
+        this.pauseReading()
         break
       }
     }
@@ -381,9 +386,16 @@ class Connection implements ConnectionInfo {
       this.endWhenFlushed = false
       this.socket.end()
     }
-    if (this.paused && this.queue.length <= RESUME_QUEUED_REQUESTS && !this.closed) {
+    if (this.paused && !this.waitingForDrain && this.queue.length <= RESUME_QUEUED_REQUESTS && !this.closed) {
       this.paused = false
       this.socket.resume()
+      this.handleFrames()
     }
+  }
+
+  private pauseReading(): void {
+    if (this.paused) return
+    this.paused = true
+    this.socket.pause()
   }
 }
