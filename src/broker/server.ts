@@ -217,7 +217,8 @@ class Connection implements ConnectionInfo {
     const maxBytes = this.state.settings.int('socket.request.max.bytes')
     while (this.bufferedBytes >= 4 && !this.closed && !this.paused) {
       const size = this.peekSize()
-      if (size < MIN_FRAME_BYTES || size > maxBytes) {
+      // A raw SASL token (after SaslHandshake v0) has no request header: PLAIN "\0a\0b" is 4 bytes.
+      if (size < (this.rawFrameHandler ? 1 : MIN_FRAME_BYTES) || size > maxBytes) {
         this.close(`frame of ${size} bytes is outside 8..socket.request.max.bytes (${maxBytes})`)
         return
       }

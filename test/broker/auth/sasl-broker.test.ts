@@ -75,7 +75,7 @@ function connection(address: string, sasl?: {mechanism: 'PLAIN' | 'SCRAM-SHA-256
 }
 
 describe('SASL on the bundled broker', () => {
-  const secure = useSecureBroker({config, users: {admin: 'admin-secret', alice: 'alice-secret'}})
+  const secure = useSecureBroker({config, users: {admin: 'admin-secret', alice: 'alice-secret', a: 'b'}})
 
   for (const mechanism of ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const) {
     it(`authenticates ${mechanism} with SaslHandshake v1 + SaslAuthenticate and then serves requests`, async () => {
@@ -146,6 +146,15 @@ describe('SASL on the bundled broker', () => {
     plain.socket.destroy()
   })
 
+  it('takes a raw PLAIN token shorter than any request header (user a, password b: 4 bytes)', async () => {
+    const raw = await RawConnection.open(secure().address('SASL_PLAINTEXT'))
+    await call(raw, 17, 0, {mechanism: 'PLAIN'})
+    raw.sendRaw(plainMessage('a', 'b'))
+    expect(await raw.frame()).toEqual(Buffer.alloc(0))
+    expect((await call(raw, 3, 1, {topics: null}, 2)).brokers).toHaveLength(1)
+    raw.socket.destroy()
+  })
+
   it('closes the connection on a wrong raw token', async () => {
     const raw = await RawConnection.open(secure().address('SASL_PLAINTEXT'))
     await call(raw, 17, 0, {mechanism: 'PLAIN'})
@@ -182,7 +191,7 @@ describe('SASL on the bundled broker', () => {
         {user: 'ghost', errorCode: ErrorCode.RESOURCE_NOT_FOUND, errorMessage: 'Attempt to describe a user credential that does not exist', credentialInfos: []},
       ])
       const all = await admin.request(50, 0, {users: null})
-      expect(all.results.map((result) => result.user)).toEqual(['admin', 'alice', 'bob'])
+      expect(all.results.map((result) => result.user)).toEqual(['a', 'admin', 'alice', 'bob'])
 
       const bob = await KafkaWireClient.connect(connection(secure().address('SASL_PLAINTEXT'), {mechanism: 'SCRAM-SHA-256', username: 'bob', password: 'bob-secret'}))
       bob.close()
