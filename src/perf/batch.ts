@@ -51,10 +51,6 @@ export class BatchBuilder {
     this.intendedMs = new Float64Array(maxRecords)
   }
 
-  get sizeBytes(): number {
-    return this.position
-  }
-
   reset(partition: number): void {
     this.records = 0
     this.valueBytes = 0

@@ -24,8 +24,6 @@ const versionCaps: Partial<Record<number, number>> = {1: 12, 3: 12}
 const apiVersionsKey = 18
 
 interface Pending {
-  apiKey: ApiKey
-  version: number
   sentMs: number
   resolve: (frame: Buffer) => void
   reject: (error: Error) => void
@@ -107,17 +105,12 @@ export class KafkaConnection {
 
   /** Sends a request; resolves with the decoded response. */
   async request<K extends ApiKey>(apiKey: K, body: RequestInput<K>, version = this.version(apiKey)): Promise<ResponseBody<K>> {
-    const frame = await this.requestFrame(apiKey, body, version)
-    return decodeResponse(apiKey, version, frame).body
-  }
-
-  /** Sends a request whose response is left undecoded (the caller decodes what it needs). */
-  requestFrame<K extends ApiKey>(apiKey: K, body: RequestInput<K>, version = this.version(apiKey)): Promise<Buffer> {
-    if (this.closedError) return Promise.reject(this.closedError)
-    return new Promise((resolve, reject) => {
-      this.pending.push({apiKey, version, sentMs: performance.now(), resolve, reject})
+    if (this.closedError) throw this.closedError
+    const frame = await new Promise<Buffer>((resolve, reject) => {
+      this.pending.push({sentMs: performance.now(), resolve, reject})
       this.write(encodeRequest(apiKey, version, this.nextCorrelationId(), this.clientId, body))
     })
+    return decodeResponse(apiKey, version, frame).body
   }
 
   /** Sends a request that gets no response (Produce with acks=0). */

@@ -84,11 +84,6 @@ export class LoadProducer {
     this.intervalMs = options.recordsPerSec > 0 ? 1000 / options.recordsPerSec : 0
   }
 
-  /** Records scheduled so far (sent or waiting in the buffer). */
-  get generated(): number {
-    return this.nextIndex
-  }
-
   /** True once every scheduled record was sent and acknowledged (or failed). */
   get finished(): boolean {
     return this.generationDone && this.inFlight === 0 && this.bytesInUse === 0
