@@ -3,7 +3,7 @@
 // in -o json, authentication and authorization failures exiting 5, confirmation rules, and
 // no password ever printed.
 import {execFile} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -189,5 +189,34 @@ describe('kctl acls and kctl users on a broker without security', () => {
     const tooFew = await kctl(['users', 'create', 'erin', '-b', broker().bootstrap, '--iterations', '1000'], {KCTL_USER_PASSWORD: 'erin-pw'})
     expect(tooFew.code).toBe(2)
     expect(tooFew.stderr).toContain('--iterations 1000 is outside 4096..16384')
+  })
+})
+
+describe('kctl broker start --tls --sasl-user', () => {
+  it('starts a SASL_SSL broker whose admin password never reaches the broker process arguments', async () => {
+    const dataDir = path.join(home, 'secured-broker')
+    const password = 'b00tstrap-Pw'
+    const started = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', dataDir, '--tls', '--sasl-user', 'admin', '-o', 'json'], {
+      KCTL_BROKER_ADMIN_PASSWORD: password,
+    })
+    expect(started.code).toBe(0)
+    const {pid, bootstrap} = JSON.parse(started.stdout) as {pid: number; bootstrap: string}
+    try {
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(password)
+      expect(readFileSync(path.join(dataDir, 'security', 'scram-credentials.json'), 'utf8')).not.toContain(password)
+      const config = file(
+        `security.protocol=SASL_SSL\nssl.truststore.type=PEM\nssl.truststore.location=${path.join(dataDir, 'tls', 'ca.pem')}\n` +
+          `sasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${password}";\n`,
+      )
+      const listed = await kctl(['users', 'list', '-o', 'json', '-b', bootstrap, '--command-config', config])
+      expect(listed.code).toBe(0)
+      expect(JSON.parse(listed.stdout)).toEqual([
+        {user: 'admin', mechanism: 'SCRAM-SHA-256', iterations: 4096},
+        {user: 'admin', mechanism: 'SCRAM-SHA-512', iterations: 4096},
+      ])
+    } finally {
+      const stopped = await kctl(['broker', 'stop', '--data-dir', dataDir])
+      expect(stopped.code).toBe(0)
+    }
   })
 })
