@@ -82,6 +82,7 @@ export class Security {
     }
   }
 
+  /** Nothing to release: the stores write through on every change. */
   close(): void {}
 
   allowed(connection: ConnectionInfo, operation: AclOperation, resourceType: AclResourceType, resourceName: string): boolean {
