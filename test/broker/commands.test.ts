@@ -1,6 +1,6 @@
 // `kctl broker start|status|logs|stop` as an operator runs them: real processes (node
 // bin/run.js after `npm run build`), a temp --data-dir and a free port.
-import {execFile} from 'node:child_process'
+import {execFile, spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -80,6 +80,21 @@ describe('kctl broker commands', () => {
     } finally {
       expect((await kctl(['broker', 'stop', '--data-dir', other])).code).toBe(0)
     }
+  })
+
+  it('runs in the foreground until Ctrl-C, then stops gracefully with exit code 0', async () => {
+    const foreground = path.join(tmp, 'foreground')
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), 'broker', 'start', '--port', '0', '--data-dir', foreground], {cwd: root})
+    let stdout = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    while (!existsSync(path.join(foreground, 'broker.json'))) await new Promise((resolve) => setTimeout(resolve, 50))
+    const status = JSON.parse((await kctl(['broker', 'status', '--data-dir', foreground, '-o', 'json'])).stdout)
+    expect(status).toMatchObject({running: true, pid: child.pid, logFile: null})
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+    expect(stdout).toMatch(/INFO SIGINT: stopping\n.*INFO broker stopped; logs flushed\n$/)
+    expect(existsSync(path.join(foreground, 'broker.json'))).toBe(false)
   })
 
   it('refuses a second instance on the same data dir and a port already in use, in one line each', async () => {
