@@ -2,7 +2,7 @@
 // the per-topic overrides the log honours, parsed from Kafka's topic config names.
 import type {TimestampType} from '../protocol/record-batch.js'
 
-/** 'always': fdatasync after every append; 'interval': every flushIntervalMs (and on roll and close). */
+/** 'always': fdatasync after every append; 'interval': in the background every flushIntervalMs, and on close. */
 export type FsyncPolicy = 'always' | 'interval'
 
 /** What one partition log obeys; every topic config below maps onto one field. */

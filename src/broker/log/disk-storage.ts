@@ -95,6 +95,23 @@ class DiskFile implements LogFile {
     fs.fdatasyncSync(this.fd())
   }
 
+  // Through a descriptor of its own, so eviction or close of the main one cannot pull it away
+  // mid-call; fdatasync flushes the file's pages whichever descriptor wrote them.
+  async syncInBackground(): Promise<void> {
+    let handle: fs.promises.FileHandle
+    try {
+      handle = await fs.promises.open(this.filePath, 'r+')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw error
+    }
+    try {
+      await handle.datasync()
+    } finally {
+      await handle.close()
+    }
+  }
+
   close(): void {
     this.pool.forget(this)
     this.releaseDescriptor()

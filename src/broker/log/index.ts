@@ -19,7 +19,7 @@
 //   .setTopicConfigs(name, overrides, {validateOnly?}): TopicOutcome   (replaces all overrides)
 //   .topics(): TopicInfo[]    .topic(name)    .topicById(topicId)    .topicConfig(name): LogConfig
 //   .partition(topic, p): PartitionLog | undefined    .partitions(topic): PartitionLog[]
-//   .enforceRetention(nowMs?): number    .flush()    .sizeBytes(): number    .close()
+//   .enforceRetention(nowMs?): number    .flush(): Promise<void>    .sizeBytes(): number    .close()
 //   .recoveredUncleanShutdown: boolean    .defaults: LogDefaults
 //   TopicOutcome = {ok: true, topic: TopicInfo} | {ok: false, error: TopicError, message}
 //   TopicError = 'TOPIC_ALREADY_EXISTS' | 'INVALID_TOPIC_EXCEPTION' | 'INVALID_PARTITIONS'
@@ -46,13 +46,14 @@
 //   .offsetForTimestamp(ms): {offset, timestampMs} | undefined      ListOffsets by time
 //   .maxTimestampOffset(): {offset, timestampMs} | undefined        ListOffsets -3
 //   .deleteRecordsBefore(offset | -1, nowMs?): {ok, lowWatermark} | {ok: false, 'OFFSET_OUT_OF_RANGE'}
-//   .enforceRetention(nowMs?): number   .setConfig(LogConfig)   .flush()   .close()
+//   .enforceRetention(nowMs?): number   .setConfig(LogConfig)   .flush(): Promise<void>   .close()
 //   .onAppend(listener: (logEndOffset) => void): unsubscribe   (synchronous, after each write)
 //   .sizeBytes  .segmentCount  .segmentBaseOffsets  .producerEntry(producerId)  .truncatedBytesOnOpen
 //
 // Durability: acks=1 is answered after write() returned (the bytes are in the OS, so a kill -9
 // loses nothing acknowledged). fsync 'always' adds fdatasync per append; the DEFAULT is
-// 'interval': fdatasync every flushIntervalMs = 1000 ms, on segment roll and on close.
+// 'interval': every flushIntervalMs = 1000 ms the segments written since the last flush
+// (rolled ones included) are fdatasync'ed off the event loop; close() flushes everything.
 // Recovery after an unclean shutdown checks every batch of each partition's last segment and
 // truncates a torn or CRC-failing tail; offsets already acknowledged are never reassigned.
 //

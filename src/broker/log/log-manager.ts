@@ -72,6 +72,7 @@ export class LogManager {
   readonly recoveredUncleanShutdown: boolean
   private readonly topicStates = new Map<string, TopicState>()
   private readonly timers: NodeJS.Timeout[] = []
+  private flushing = false
   private closed = false
 
   private constructor(
@@ -134,12 +135,19 @@ export class LogManager {
     }
   }
 
+  // An I/O error in either timer is left to surface as an uncaught error and end the process:
+  // Kafka halts when it can no longer write or flush its log, and recovery on the next start
+  // is the safe way back.
   private startTimers(): void {
     const retention = setInterval(() => this.enforceRetention(), this.defaults.retentionCheckIntervalMs)
     retention.unref()
     this.timers.push(retention)
     if (this.defaults.fsync === 'interval') {
-      const flush = setInterval(() => this.flush(), this.defaults.flushIntervalMs)
+      const flush = setInterval(() => {
+        if (this.flushing) return // the previous flush is still running on a slow disk
+        this.flushing = true
+        void this.flush().finally(() => (this.flushing = false))
+      }, this.defaults.flushIntervalMs)
       flush.unref()
       this.timers.push(flush)
     }
@@ -282,9 +290,10 @@ export class LogManager {
     return deleted
   }
 
-  /** Forces unflushed writes to disk (the timer does this every flushIntervalMs with fsync 'interval'). */
-  flush(): void {
-    for (const state of this.topicStates.values()) for (const log of state.logs) log.flush()
+  /** Forces unflushed writes to disk off the event loop (the timer does this every flushIntervalMs with fsync 'interval'). */
+  async flush(): Promise<void> {
+    const logs = [...this.topicStates.values()].flatMap((state) => state.logs)
+    await Promise.all(logs.map((log) => log.flush()))
   }
 
   /** Bytes of record batches stored, all topics. */

@@ -37,6 +37,8 @@ class MemoryFile implements LogFile {
 
   sync(): void {}
 
+  async syncInBackground(): Promise<void> {}
+
   close(): void {}
 }
 

@@ -80,6 +80,8 @@ export class PartitionLog {
   private producers: ProducerState
   private readonly listeners = new Set<(logEndOffset: number) => void>()
   private unflushed = false
+  /** Rolled segments written since the last flush (fsync 'interval'); flushed with the active one. */
+  private rolledUnflushed: Segment[] = []
   private config: LogConfig
   private readonly fsync: FsyncPolicy
   private readonly leaderEpoch: number
@@ -303,7 +305,12 @@ export class PartitionLog {
 
   private roll(nowMs: number): void {
     const baseOffset = this.logEndOffset
-    this.active.deactivate()
+    const previous = this.active
+    previous.deactivate()
+    // Kafka flushes a rolled segment too, in the background; with 'always' it is already synced
+    // but for its indexes.
+    if (this.fsync === 'always') previous.flush()
+    else this.rolledUnflushed.push(previous)
     this.writeProducerSnapshot(baseOffset)
     this.segments.push(Segment.create(this.storage, this.dir, baseOffset, nowMs))
   }
@@ -447,15 +454,21 @@ export class PartitionLog {
     return count
   }
 
-  /** Forces written data to disk when some is unflushed (the owner's fsync interval timer). */
-  flush(): void {
-    if (!this.unflushed) return
-    this.active.flush()
+  /**
+   * Forces what was written since the last call to disk, off the event loop (the owner's
+   * fsync interval timer). Appends may continue meanwhile; they are flushed next time.
+   */
+  async flush(): Promise<void> {
+    const segments = this.rolledUnflushed
+    if (this.unflushed) segments.push(this.active)
+    this.rolledUnflushed = []
     this.unflushed = false
+    await Promise.all(segments.map((segment) => segment.flushInBackground()))
   }
 
-  /** Flushes, snapshots producer state at the log end and closes the files. */
+  /** Flushes (blocking), snapshots producer state at the log end and closes the files. */
   close(): void {
+    for (const segment of this.rolledUnflushed) if (this.segments.includes(segment)) segment.flush()
     this.active.flush()
     this.writeProducerSnapshot(this.logEndOffset)
     for (const segment of this.segments) segment.close()

@@ -223,17 +223,20 @@ export class Segment {
     this.sizeBytes += records.length
   }
 
-  /** Called when a newer segment takes over: final time index entry (as Kafka), drop the cached index, flush. */
+  /** Called when a newer segment takes over: final time index entry (as Kafka), drop the cached index. */
   deactivate(): void {
     if (this.maxTimestampMs >= 0) this.timeIndex.maybeAppend(this.maxTimestampMs, this.offsetOfMaxTimestamp)
     this.offsetIndex.setCached(false)
-    this.flush()
   }
 
   flush(): void {
     this.log.sync()
     this.offsetIndex.file.sync()
     this.timeIndex.file.sync()
+  }
+
+  async flushInBackground(): Promise<void> {
+    await Promise.all([this.log.syncInBackground(), this.offsetIndex.file.syncInBackground(), this.timeIndex.file.syncInBackground()])
   }
 
   close(): void {

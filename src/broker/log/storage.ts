@@ -14,8 +14,13 @@ export interface LogFile {
   /** Up to `length` bytes at `position`; shorter only at the end of the file. */
   read(position: number, length: number): Buffer
   truncate(sizeBytes: number): void
-  /** Forces written data to stable storage (fdatasync on disk). */
+  /** Forces written data to stable storage (fdatasync on disk), blocking until done. */
   sync(): void
+  /**
+   * The same off the event loop, for the periodic flush: a slow disk must not stall every
+   * connection. Resolves quietly when the file was deleted meanwhile.
+   */
+  syncInBackground(): Promise<void>
   close(): void
 }
 

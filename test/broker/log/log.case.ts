@@ -170,6 +170,17 @@ export function runLogConformance(kind: string, makeFixture: () => StorageFixtur
         expect(verifyRecordBatchCrc(stored)).toBe(true)
       })
 
+      it('flushes rolled and active segments in the background while appends go on', async () => {
+        const log = open()
+        for (let i = 0; i < 8; i++) log.append(makeBatch({records: 3, valueBytes: 50}))
+        expect(log.segmentCount).toBeGreaterThan(1)
+        const flushing = log.flush()
+        expect(log.append(makeBatch({records: 1})).ok).toBe(true) // the event loop is not held
+        await flushing
+        await log.flush() // the append made during the flush
+        expect(readAll(log)).toHaveLength(25)
+      })
+
       it('notifies onAppend listeners with the new log end, and stops after unsubscribe', () => {
         const log = open()
         const seen: number[] = []
