@@ -218,6 +218,12 @@ export class LogManager {
     if (this.topicStates.has(request.name)) {
       return {ok: false, error: 'TOPIC_ALREADY_EXISTS', message: `topic ${request.name} already exists`}
     }
+    // Kafka refuses names that differ only in '.' versus '_': they map to the same metric names.
+    const metricName = request.name.replaceAll('.', '_')
+    const collision = [...this.topicStates.keys()].find((name) => name.replaceAll('.', '_') === metricName)
+    if (collision) {
+      return {ok: false, error: 'INVALID_TOPIC_EXCEPTION', message: `topic ${request.name} collides with existing topic ${collision} ('.' and '_' are interchangeable in metric names)`}
+    }
     if (!Number.isInteger(request.partitions) || request.partitions < 1) {
       return {ok: false, error: 'INVALID_PARTITIONS', message: `partitions must be at least 1, got ${request.partitions}`}
     }

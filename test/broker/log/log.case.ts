@@ -488,6 +488,8 @@ export function runLogConformance(kind: string, makeFixture: () => StorageFixtur
         expect(manager.createTopic({name: 'a', partitions: 1})).toMatchObject({ok: false, error: 'TOPIC_ALREADY_EXISTS'})
         expect(manager.createTopic({name: 'bad name', partitions: 1})).toMatchObject({ok: false, error: 'INVALID_TOPIC_EXCEPTION'})
         expect(manager.createTopic({name: '..', partitions: 1})).toMatchObject({ok: false, error: 'INVALID_TOPIC_EXCEPTION'})
+        manager.createTopic({name: 'metrics.in', partitions: 1})
+        expect(manager.createTopic({name: 'metrics_in', partitions: 1})).toMatchObject({ok: false, error: 'INVALID_TOPIC_EXCEPTION'})
         expect(manager.createTopic({name: 'b', partitions: 0})).toMatchObject({ok: false, error: 'INVALID_PARTITIONS'})
         expect(manager.createTopic({name: 'b', partitions: 1, configs: {'cleanup.policy': 'compact'}})).toMatchObject({
           ok: false,
