@@ -1,7 +1,7 @@
 // Tables for `kctl lag`: the per-partition rows, totals per group and per group+topic, and the
 // --watch view (one line per group with its Burrow-style status and trends).
 import {formatDurationMs} from '../../config/units.js'
-import {colour, renderTable} from '../../ui/output.js'
+import {colour, renderLongTable, renderTable} from '../../ui/output.js'
 import type {LagReport, ThresholdBreach} from './compute.js'
 import type {GroupTrend, LagStatus} from './watch.js'
 
@@ -13,7 +13,7 @@ export function renderLagReport(report: LagReport): string {
   if (report.groups.length === 0) return colour.dim('no consumer groups')
   const parts: string[] = []
   if (report.rows.length > 0) {
-    parts.push(renderTable(
+    parts.push(renderLongTable(
       ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'TIME-LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'],
       report.rows.map((row) => [row.group, row.topic, row.partition, row.currentOffset, row.logEndOffset, row.lag, timeLag(row.timeLagMs), row.consumerId, row.host, row.clientId]),
       {alignRight: [2, 3, 4, 5, 6]},
@@ -25,7 +25,7 @@ export function renderLagReport(report: LagReport): string {
     {alignRight: [2, 3, 4, 5]},
   ))
   if (report.topics.length > 0) {
-    parts.push(renderTable(
+    parts.push(renderLongTable(
       ['GROUP', 'TOPIC', 'PARTITIONS', 'TOTAL-LAG', 'MAX-TIME-LAG'],
       report.topics.map((total) => [total.group, total.topic, total.partitions, total.lag, timeLag(total.maxTimeLagMs)]),
       {alignRight: [2, 3, 4]},
