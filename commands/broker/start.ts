@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {usageError} from '../../src/errors.js'
 import {addBrokerUser, startSecurityConfig} from '../../src/broker/auth/index.js'
 import {readPassword} from '../../src/ui/password.js'
-import {lineLogger, runBroker, startDetached} from '../../src/broker/daemon.js'
+import {runForeground, startDetached} from '../../src/broker/daemon.js'
 import {brokerSettings, parseSettingArgument, resolveSettings} from '../../src/broker/settings.js'
 import {parseProperties} from '../../src/config/properties.js'
 import {defaultBrokerDataDir} from '../../src/paths.js'
@@ -99,8 +99,8 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
       return view
     }
     if (flags.output !== 'table') throw usageError('unable to start the broker: -o json/yaml needs --detach', 'add --detach, or drop -o')
-    const code = await runBroker({...options, logFile: null}, lineLogger((line) => process.stdout.write(line)))
-    if (code !== 0) this.exit(code)
+    // The broker process has already printed its own error line; only its exit code is left.
+    process.exitCode = await runForeground(options)
     return undefined
   }
 }

@@ -127,9 +127,30 @@ export async function runBroker(options: DaemonOptions, logger: Logger): Promise
           resolve(code)
         })
     }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    // `on`, not `once`: Ctrl-C reaches this process twice in the foreground (from the terminal
+    // and forwarded by the parent), and a second default SIGINT would kill it mid-shutdown.
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
   })
+}
+
+/**
+ * Runs the broker in the foreground as a child process with this terminal's stdio, so the
+ * broker process stays lean (no oclif in its heap); signals are passed on and its exit code
+ * returned. Ctrl-C reaches both processes; the broker stops once either way.
+ */
+export async function runForeground(options: Omit<DaemonOptions, 'logFile'>): Promise<number> {
+  const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js')
+  const child = spawn(process.execPath, [main, JSON.stringify({...options, logFile: null})], {stdio: 'inherit'})
+  const forward = (signal: NodeJS.Signals) => child.kill(signal)
+  process.on('SIGINT', forward)
+  process.on('SIGTERM', forward)
+  try {
+    return await new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1))))
+  } finally {
+    process.off('SIGINT', forward)
+    process.off('SIGTERM', forward)
+  }
 }
 
 /** Starts the broker as a detached process logging to `<dataDir>/broker.log`; resolves when it

@@ -1,6 +1,7 @@
-// Entry of the detached broker process (`kctl broker start --detach`): options as one JSON
-// argument, log lines to stdout/stderr (redirected to <dataDir>/broker.log by the parent).
-// It imports only the broker, so it starts fast and stays small.
+// Entry of the broker process that `kctl broker start` runs (detached, or in the foreground
+// with the terminal's stdio): options as one JSON argument, log lines to stdout, a failure as
+// `error:`/`hint:` lines on stderr (both go to <dataDir>/broker.log when detached). It imports
+// only the broker, so it starts fast and stays small.
 import {KctlError} from '../errors.js'
 import {type DaemonOptions, lineLogger, runBroker} from './daemon.js'
 
@@ -13,8 +14,8 @@ try {
 } catch (err) {
   // The parent looks for these two lines to report the failure on one line.
   const message = err instanceof Error ? err.message : String(err)
-  process.stdout.write(`error: ${message}\n`)
-  if (err instanceof KctlError && err.hint) process.stdout.write(`hint: ${err.hint}\n`)
-  if (!(err instanceof KctlError)) process.stdout.write(`${(err as Error).stack ?? ''}\n`)
+  process.stderr.write(`error: ${message}\n`)
+  if (err instanceof KctlError && err.hint) process.stderr.write(`hint: ${err.hint}\n`)
+  if (!(err instanceof KctlError)) process.stderr.write(`${(err as Error).stack ?? ''}\n`)
   process.exitCode = err instanceof KctlError ? err.exitCode : 1
 }
