@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {useBroker} from '../helpers/broker.js'
 import {isolatedEnv, kctl, kctlJson} from './kctl.js'
 
-describe('kctl cluster describe', () => {
+describe('kctl cluster describe', {timeout: 120_000}, () => {
   const broker = useBroker()
   const env = isolatedEnv()
 
@@ -58,7 +58,7 @@ describe('kctl cluster describe', () => {
   })
 })
 
-describe('kctl context', () => {
+describe('kctl context', {timeout: 120_000}, () => {
   const broker = useBroker()
   const env = isolatedEnv()
 

@@ -11,7 +11,7 @@ import {isolatedEnv, kctl, startKctl} from './kctl.js'
 
 const jsonLines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
 
-describe('kctl produce and consume', () => {
+describe('kctl produce and consume', {timeout: 120_000}, () => {
   const broker = useBroker({'group.initial.rebalance.delay.ms': '0'})
   const env = isolatedEnv()
   const b = () => ['-b', broker().bootstrap]

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 import {useBroker} from '../helpers/broker.js'
 import {isolatedEnv, kctl, kctlJson} from './kctl.js'
 
-describe('kctl topics', () => {
+describe('kctl topics', {timeout: 120_000}, () => {
   const broker = useBroker({'group.initial.rebalance.delay.ms': '0'})
   const env = isolatedEnv()
   const b = () => ['-b', broker().bootstrap]
