@@ -76,7 +76,8 @@ const definitions: ApiDefinition[] = [
 
 export const apiRegistry: ReadonlyMap<number, ApiDefinition> = buildRegistry(definitions)
 
-function buildRegistry(list: ApiDefinition[]): Map<number, ApiDefinition> {
+/** Keyed by API key, sorted; a key defined twice is an error. */
+export function buildRegistry(list: ApiDefinition[]): Map<number, ApiDefinition> {
   const registry = new Map<number, ApiDefinition>()
   for (const definition of list) {
     const existing = registry.get(definition.key)
