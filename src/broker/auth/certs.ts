@@ -5,9 +5,18 @@
 // which node:crypto cannot do.
 import {generateKeyPairSync, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {isIP} from 'node:net'
 import path from 'node:path'
-import forge from 'node-forge'
+import type Forge from 'node-forge'
+
+// node-forge is some 40 CommonJS files, about a third of the broker's start-up when imported
+// up front: it is required on first use, so a broker that generates no certificate never loads it.
+let loadedForge: typeof Forge | undefined
+function loadForge(): typeof Forge {
+  loadedForge ??= createRequire(import.meta.url)('node-forge') as typeof Forge
+  return loadedForge
+}
 
 export interface TlsFiles {
   caFile: string
@@ -32,7 +41,8 @@ function rsaKeyPair(): {privatePem: string; publicPem: string} {
   }
 }
 
-function newCertificate(publicPem: string, commonName: string, validityDays: number): forge.pki.Certificate {
+function newCertificate(publicPem: string, commonName: string, validityDays: number): Forge.pki.Certificate {
+  const forge = loadForge()
   const cert = forge.pki.createCertificate()
   cert.publicKey = forge.pki.publicKeyFromPem(publicPem)
   // A positive 16-byte serial: the leading byte's top bit cleared keeps the DER integer positive.
@@ -45,7 +55,8 @@ function newCertificate(publicPem: string, commonName: string, validityDays: num
   return cert
 }
 
-function sign(cert: forge.pki.Certificate, signerPrivatePem: string): string {
+function sign(cert: Forge.pki.Certificate, signerPrivatePem: string): string {
+  const forge = loadForge()
   cert.sign(forge.pki.privateKeyFromPem(signerPrivatePem), forge.md.sha256.create())
   return forge.pki.certificateToPem(cert)
 }
@@ -72,7 +83,7 @@ export function issueCertificate(
   options: {hosts?: string[]; client?: boolean} = {},
 ): TlsMaterial {
   const keys = rsaKeyPair()
-  const caCert = forge.pki.certificateFromPem(ca.cert)
+  const caCert = loadForge().pki.certificateFromPem(ca.cert)
   const cert = newCertificate(keys.publicPem, commonName, leafValidityDays)
   cert.setIssuer(caCert.subject.attributes)
   const altNames = (options.hosts ?? []).map((host) =>
