@@ -4,11 +4,13 @@
 //   stable offset, which stops at the first open transaction and would hide lag.
 // - A partition with no committed offset counts its whole backlog (log end - log start),
 //   which is what a new consumer with auto.offset.reset=earliest has to read.
-// - Records below the log start were deleted by retention and can never be consumed, so a
-//   committed offset below the log start counts from the log start. Lag is never negative
-//   (a commit past the high watermark, e.g. after a truncation, is 0).
+// - The lag rule itself (log start, never negative) lives in broker/groups/lag.ts, shared with
+//   the broker's /metrics.
 // - Time lag = now - timestamp of the first unconsumed record; 0 when caught up, null when
 //   that record could not be read.
+import {firstUnconsumedOffset, partitionLag} from '../../broker/groups/lag.js'
+
+export {firstUnconsumedOffset, partitionLag} from '../../broker/groups/lag.js'
 
 export interface PartitionOffsets {
   readonly topic: string
@@ -74,15 +76,6 @@ export interface LagReport {
   rows: LagRow[]
   groups: GroupTotal[]
   topics: TopicTotal[]
-}
-
-/** Where the first unconsumed record of a partition is, for the time-lag read. */
-export function firstUnconsumedOffset(committed: number | null, offsets: PartitionOffsets): number {
-  return committed === null ? offsets.logStartOffset : Math.max(committed, offsets.logStartOffset)
-}
-
-export function partitionLag(committed: number | null, offsets: PartitionOffsets): number {
-  return Math.max(0, offsets.logEndOffset - firstUnconsumedOffset(committed, offsets))
 }
 
 export function timestampKey(topic: string, partition: number, offset: number): string {

@@ -3,6 +3,8 @@
 // Behavior:
 // - This broker is the coordinator of every group and transactional id: the answer is always
 //   its own node id and the advertised endpoint of the listener the request came in on.
+// - ACLs: DESCRIBE on the group (GROUP_AUTHORIZATION_FAILED) or transactional id
+//   (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), per key.
 //
 // Not implemented:
 // - Share group coordinators (key type 2, KIP-932): answered with INVALID_REQUEST.
@@ -26,19 +28,21 @@ export default defineApi<Decoded<typeof FindCoordinatorRequest>, Input<typeof Fi
   handle(request, ctx) {
     const {host, port} = ctx.state.advertisedFor(ctx.connection.listenerName)
     const nodeId = ctx.state.nodeId
-    const known = request.keyType === KEY_TYPE_GROUP || request.keyType === KEY_TYPE_TRANSACTION
-    const errorCode = known ? ErrorCode.NONE : ErrorCode.INVALID_REQUEST
-    const errorMessage = known ? null : `key type ${request.keyType} is not supported by this broker`
+    const answer = (key: string) => {
+      if (request.keyType !== KEY_TYPE_GROUP && request.keyType !== KEY_TYPE_TRANSACTION) {
+        return {key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `key type ${request.keyType} is not supported by this broker`}
+      }
+      const group = request.keyType === KEY_TYPE_GROUP
+      if (!ctx.state.allowed(ctx.connection, 'DESCRIBE', group ? 'GROUP' : 'TRANSACTIONAL_ID', key)) {
+        const errorCode = group ? ErrorCode.GROUP_AUTHORIZATION_FAILED : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+        return {key, nodeId: -1, host: '', port: -1, errorCode, errorMessage: null}
+      }
+      return {key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null}
+    }
     if (ctx.apiVersion < 4) {
-      return known
-        ? {throttleTimeMs: 0, errorCode, errorMessage, nodeId, host, port}
-        : {throttleTimeMs: 0, errorCode, errorMessage, nodeId: -1, host: '', port: -1}
+      const {key: _key, ...single} = answer(request.key)
+      return {throttleTimeMs: 0, ...single}
     }
-    return {
-      throttleTimeMs: 0,
-      coordinators: request.coordinatorKeys.map((key) =>
-        known ? {key, nodeId, host, port, errorCode, errorMessage} : {key, nodeId: -1, host: '', port: -1, errorCode, errorMessage},
-      ),
-    }
+    return {throttleTimeMs: 0, coordinators: request.coordinatorKeys.map(answer)}
   },
 })

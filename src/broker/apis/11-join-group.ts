@@ -5,6 +5,8 @@
 //   rendezvous (every member rejoined, or the rebalance timeout), so this handler is async.
 // - Member ids are made by the coordinator: clientId (or group.instance.id) plus a UUID.
 // - The client host is the connection's address with Kafka's leading slash ("/127.0.0.1").
+// - ACLs: READ on the group (GROUP_AUTHORIZATION_FAILED), as for SyncGroup, Heartbeat,
+//   LeaveGroup and OffsetCommit.
 //
 // Not implemented:
 // - The join reason (v8+) is accepted and dropped (Kafka only logs it).
@@ -24,6 +26,9 @@ export default defineApi<Decoded<typeof JoinGroupRequest>, Input<typeof JoinGrou
   name: 'JoinGroup',
   versions: [2, 9],
   async handle(request, ctx) {
+    if (!ctx.state.allowed(ctx.connection, 'READ', 'GROUP', request.groupId)) {
+      return {throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolName: ctx.apiVersion >= 7 ? null : '', leader: '', memberId: request.memberId, members: []}
+    }
     const result = await groupCoordinator(ctx.state).joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,

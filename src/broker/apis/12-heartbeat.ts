@@ -17,6 +17,7 @@ export default defineApi<Decoded<typeof HeartbeatRequest>, Input<typeof Heartbea
   name: 'Heartbeat',
   versions: [0, 4],
   handle(request, ctx) {
+    if (!ctx.state.allowed(ctx.connection, 'READ', 'GROUP', request.groupId)) return {throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED}
     const error = groupCoordinator(ctx.state).heartbeat(request.groupId, request.generationId, request.memberId, request.groupInstanceId)
     return {throttleTimeMs: 0, errorCode: ErrorCode[error]}
   },

@@ -19,6 +19,9 @@ export default defineApi<Decoded<typeof LeaveGroupRequest>, Input<typeof LeaveGr
   name: 'LeaveGroup',
   versions: [0, 5],
   handle(request, ctx) {
+    if (!ctx.state.allowed(ctx.connection, 'READ', 'GROUP', request.groupId)) {
+      return {throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: []}
+    }
     const leaving = ctx.apiVersion >= 3
       ? request.members.map(({memberId, groupInstanceId}) => ({memberId, groupInstanceId}))
       : [{memberId: request.memberId, groupInstanceId: null}]

@@ -18,6 +18,9 @@ export default defineApi<Decoded<typeof SyncGroupRequest>, Input<typeof SyncGrou
   name: 'SyncGroup',
   versions: [0, 5],
   async handle(request, ctx) {
+    if (!ctx.state.allowed(ctx.connection, 'READ', 'GROUP', request.groupId)) {
+      return {throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, assignment: Buffer.alloc(0)}
+    }
     const result = await groupCoordinator(ctx.state).syncGroup({
       groupId: request.groupId,
       generationId: request.generationId,
