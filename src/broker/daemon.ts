@@ -3,7 +3,7 @@
 // `<dataDir>/broker.json`, stopped with SIGTERM. The detached process runs ./main.js, which
 // loads only the broker, never oclif.
 import {spawn} from 'node:child_process'
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -249,28 +249,28 @@ export interface BrokerStatus {
   startedAt: string
   uptimeMs: number
   version: string
-  topics: number
-  partitions: number
+  /** null when the broker cannot be asked (a SASL-only listener needs credentials). */
+  topics: number | null
+  partitions: number | null
+  /** Every file under the data dir: segments, indexes, snapshots, offsets. */
   bytesOnDisk: number
   logFile: string | null
 }
 
-/** Status of the running broker; topics, partitions and sizes come from its DescribeLogDirs. */
+/** Status of the running broker: topics and partitions from its DescribeLogDirs, bytes from the data dir. */
 export async function brokerStatus(dataDir = defaultBrokerDataDir()): Promise<BrokerStatus> {
   const info = readRunningBroker(dataDir)
   if (!info) throw notRunningError(dataDir)
-  const logDirs = await describeLogDirs(info.host, info.port)
-  let partitions = 0
-  let bytes = 0
-  const topics = new Set<string>()
-  for (const dir of logDirs.results)
-    for (const topic of dir.topics) {
-      topics.add(topic.name)
-      for (const partition of topic.partitions) {
-        partitions++
-        bytes += partition.partitionSize
-      }
-    }
+  let topics: number | null = null
+  let partitions: number | null = null
+  try {
+    const logDirs = await describeLogDirs(info.host, info.port)
+    const names = new Set(logDirs.results.flatMap((dir) => dir.topics.map((t) => t.name)))
+    topics = names.size
+    partitions = logDirs.results.reduce((sum, dir) => sum + dir.topics.reduce((n, t) => n + t.partitions.length, 0), 0)
+  } catch {
+    // A SASL listener closes an unauthenticated connection; the rest of the status stands.
+  }
   return {
     running: true,
     pid: info.pid,
@@ -280,11 +280,25 @@ export async function brokerStatus(dataDir = defaultBrokerDataDir()): Promise<Br
     startedAt: info.startedAt,
     uptimeMs: Date.now() - Date.parse(info.startedAt),
     version: info.version,
-    topics: topics.size,
+    topics,
     partitions,
-    bytesOnDisk: bytes,
+    bytesOnDisk: directoryBytes(info.dataDir),
     logFile: info.logFile,
   }
+}
+
+function directoryBytes(dir: string): number {
+  let total = 0
+  for (const entry of readdirSync(dir, {withFileTypes: true})) {
+    const full = path.join(dir, entry.name)
+    try {
+      if (entry.isDirectory()) total += directoryBytes(full)
+      else if (entry.isFile()) total += statSync(full).size
+    } catch {
+      // A segment deleted by retention while we walk: it no longer counts.
+    }
+  }
+  return total
 }
 
 /** One DescribeLogDirs v1 (all topics) over a short-lived connection, with the project's codec. */
@@ -311,6 +325,10 @@ async function describeLogDirs(host: string, port: number, timeoutMs = 5000) {
     socket.on('error', (err) => {
       clearTimeout(timer)
       reject(new KctlError(`unable to query the broker at ${host}:${port}: ${err.message}`, {hint: 'see kctl broker logs'}))
+    })
+    socket.on('close', () => {
+      clearTimeout(timer)
+      reject(new KctlError(`unable to query the broker at ${host}:${port}: it closed the connection`))
     })
   })
   return decodeResponse(35, version, frame).body
