@@ -60,27 +60,32 @@ describe('librdkafka consumer groups (kcat -G)', () => {
     expect(after.groups[0]).toMatchObject({lag: 7, state: 'Empty'})
   })
 
-  it('splits partitions between two members and evicts one killed without leaving', async () => {
-    const start = () => {
-      const child = spawn('kcat', ['-b', broker().bootstrap, '-G', 'rd-split-group', '-q', '-X', 'session.timeout.ms=3000', '-X', 'heartbeat.interval.ms=500', '-X', 'partition.assignment.strategy=range', 'rd-split'], {stdio: 'ignore'})
-      children.push(child)
-      return child
-    }
-    const assignments = async () => (await cluster((c) => describeGroup(c, 'rd-split-group'))).members.map((member) => member.assignment?.flatMap((each) => each.partitions) ?? [])
-    const first = start()
-    const second = start()
-    await until(async () => {
-      const view = await cluster((c) => describeGroup(c, 'rd-split-group')).catch(() => undefined)
-      return view?.state === 'Stable' && view.members.length === 2 && view.members.every((member) => (member.assignment?.[0]?.partitions.length ?? 0) === 2)
-    }, 'two librdkafka members with 2 partitions each')
-    expect((await assignments()).flat().sort()).toEqual([0, 1, 2, 3])
-    first.kill('SIGKILL') // no LeaveGroup: only the session timeout can remove it
-    await until(async () => {
-      const view = await cluster((c) => describeGroup(c, 'rd-split-group')).catch(() => undefined)
-      return view?.state === 'Stable' && view.members.length === 1 && (view.members[0].assignment?.[0]?.partitions.length ?? 0) === 4
-    }, 'the survivor to own all 4 partitions')
-    second.kill('SIGKILL')
-  })
+  for (const strategy of ['range', 'cooperative-sticky']) {
+    it(`splits partitions between two members (${strategy}) and evicts one killed without leaving`, async () => {
+      const group = `rd-split-${strategy}`
+      const start = () => {
+        const child = spawn('kcat', ['-b', broker().bootstrap, '-G', group, '-q', '-X', 'session.timeout.ms=3000', '-X', 'heartbeat.interval.ms=500', '-X', `partition.assignment.strategy=${strategy}`, 'rd-split'], {stdio: 'ignore'})
+        children.push(child)
+        return child
+      }
+      const owned = (view: Awaited<ReturnType<typeof describeGroup>> | undefined) => view?.members.map((member) => member.assignment?.flatMap((each) => each.partitions) ?? []) ?? []
+      const first = start()
+      const second = start()
+      let view: Awaited<ReturnType<typeof describeGroup>> | undefined
+      await until(async () => {
+        view = await cluster((c) => describeGroup(c, group)).catch(() => undefined)
+        return view?.state === 'Stable' && view.members.length === 2 && owned(view).every((partitions) => partitions.length === 2)
+      }, 'two librdkafka members with 2 partitions each')
+      expect(owned(view).flat().sort()).toEqual([0, 1, 2, 3])
+      expect(view!.protocol).toBe(strategy)
+      first.kill('SIGKILL') // no LeaveGroup: only the session timeout can remove it
+      await until(async () => {
+        view = await cluster((c) => describeGroup(c, group)).catch(() => undefined)
+        return view?.state === 'Stable' && view.members.length === 1 && owned(view)[0].length === 4
+      }, 'the survivor to own all 4 partitions')
+      second.kill('SIGKILL')
+    })
+  }
 })
 
 describe('kafka-python consumer groups', () => {

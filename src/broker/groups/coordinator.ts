@@ -312,8 +312,8 @@ export class GroupCoordinator {
   private supportsProtocols(group: Group, request: JoinRequest): boolean {
     if (request.protocolType === '' || request.protocols.length === 0) return false
     if (group.members.size === 0) return true
-    // A static member replacing itself is checked against the others only; simpler to accept
-    // whenever the type matches and one protocol is shared.
+    // GroupMetadata.supportsProtocols: same protocol type, and one protocol every member and
+    // the joiner support.
     return group.protocolType === request.protocolType && group.commonProtocols(request.protocols).length > 0
   }
 
