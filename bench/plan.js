@@ -48,7 +48,7 @@ try {
   const generateMs = Number(process.hrtime.bigint() - start) / 1e6 / 100
   console.log(JSON.stringify({
     startupVersion: startup, planCommand: plan, initCommand: init,
-    planOverStartup: round(plan.medianMs / startup.medianMs * 100) / 100, initOverStartup: round(init.medianMs / startup.medianMs * 100) / 100,
+    planOverStartup: Math.round((plan.medianMs / startup.medianMs) * 100) / 100, initOverStartup: Math.round((init.medianMs / startup.medianMs) * 100) / 100,
     planModelUs: round(modelUs), initGenerateMs: round(generateMs),
     targetMs: 1000, withinTarget: plan.medianMs < 1000 && init.medianMs < 1000,
   }))
