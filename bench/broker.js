@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+// The bundled broker under librdkafka load, against issue 4's targets: ingest and fetch
+// >= 1,000,000 records/s of 100 bytes (acks=1, linger.ms=5, one partition), RSS <= 200 MB
+// during the run, produce p50/p99 at half the peak rate, start to first answered request
+// <= 500 ms, idle RSS <= 80 MB.
+//
+// The broker runs as `kctl broker start` runs it (dist/src/broker/main.js, its own process,
+// so its RSS and CPU are its own: VmRSS and utime+stime from /proc/<pid> every 50 ms). The
+// load comes from a small C program against Debian's librdkafka (bench/rdkafka/*.c, compiled
+// here with cc into a temp dir): it is the client the targets name, and it costs far less CPU
+// per record than the broker, so the figure is the broker's. Each client reports its own CPU
+// share so that can be checked, and the broker's CPU share is reported beside it.
+//
+// Phases: start-up (5 spawns), ingest as fast as the producer goes, fetch of everything
+// ingested by one consumer, a fixed-rate produce at half the measured ingest rate, then a
+// slow reader: one connection pipelines SLOW_READER_FETCHES 1 MB fetches and reads nothing
+// for a few seconds, which must not grow the broker's RSS much beyond one run's.
+// Sizes: BROKER_BENCH_RECORDS (default 8,000,000), BROKER_BENCH_LATENCY_SECONDS (default 8).
+// Prints one JSON object.
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {encodeRequest} from '../dist/src/broker/protocol/index.js'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const brokerMain = path.join(here, '..', 'dist', 'src', 'broker', 'main.js')
+const RECORDS = Number(process.env.BROKER_BENCH_RECORDS ?? 8_000_000)
+const LATENCY_SECONDS = Number(process.env.BROKER_BENCH_LATENCY_SECONDS ?? 8)
+const RECORD_BYTES = 100
+const START_RUNS = 5
+const SAMPLE_MS = 50
+const CLOCK_TICKS_PER_SEC = 100
+const SLOW_READER_FETCHES = 1000
+const SLOW_READER_STALL_MS = 3000
+
+const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
+
+/** Compiles bench/rdkafka/{producer,consumer}.c; returns the binaries' paths. */
+function compileClients(dir) {
+  const out = {}
+  for (const name of ['producer', 'consumer']) {
+    out[name] = path.join(dir, name)
+    const cc = spawnSync('cc', ['-O2', '-o', out[name], path.join(here, 'rdkafka', `${name}.c`), '-lrdkafka'], {encoding: 'utf8'})
+    if (cc.error || cc.status !== 0) {
+      const cause = cc.error ? cc.error.message : cc.stderr.trim().split('\n')[0]
+      throw new Error(`unable to compile bench/rdkafka/${name}.c: ${cause} (install the headers: apt-get install -y librdkafka-dev)`)
+    }
+  }
+  return out
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const {port} = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Resolves once one ApiVersions request is answered, retrying the connection until then. */
+async function firstAnswer(port, deadlineMs) {
+  while (Date.now() < deadlineMs) {
+    const answered = await new Promise((resolve) => {
+      const socket = net.connect({host: '127.0.0.1', port}, () => {
+        for (const chunk of encodeRequest(18, 3, 1, 'bench', {clientSoftwareName: 'bench', clientSoftwareVersion: '1'})) socket.write(chunk)
+      })
+      socket.once('data', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (answered) return
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+  throw new Error('the broker did not answer ApiVersions within 10 s')
+}
+
+/** Spawns the broker process on a fresh data dir; resolves with it and its start time once it answers. */
+async function startBroker() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-broker-'))
+  const port = await freePort()
+  const began = process.hrtime.bigint()
+  const child = spawn(process.execPath, [brokerMain, JSON.stringify({port, host: '127.0.0.1', dataDir, config: {}, logFile: null})], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  await Promise.race([firstAnswer(port, Date.now() + 10_000), exited.then(() => Promise.reject(new Error('the broker exited during start-up')))])
+  const startMs = Number(process.hrtime.bigint() - began) / 1e6
+  return {
+    child,
+    startMs,
+    bootstrap: `127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGTERM')
+      await exited
+      rmSync(dataDir, {recursive: true, force: true})
+    },
+  }
+}
+
+function rssMB(pid) {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024
+}
+
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC // utime, stime
+}
+
+/** Samples the broker's RSS every SAMPLE_MS; `phase()` returns the peak since the last call. */
+function watchBroker(pid) {
+  let peak = 0
+  let phasePeak = 0
+  const timer = setInterval(() => {
+    const rss = rssMB(pid)
+    peak = Math.max(peak, rss)
+    phasePeak = Math.max(phasePeak, rss)
+  }, SAMPLE_MS)
+  return {
+    phase() {
+      const value = phasePeak
+      phasePeak = rssMB(pid)
+      return value
+    },
+    stop() {
+      clearInterval(timer)
+      return peak
+    },
+  }
+}
+
+/** Runs a client binary; resolves with its JSON line. */
+function runClient(binary, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, {stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.once('exit', (code) => {
+      try {
+        const result = JSON.parse(stdout)
+        if (code !== 0) reject(new Error(`${path.basename(binary)} exited ${code}: ${result.firstError || stderr.trim().split('\n').at(-1)}`))
+        else resolve(result)
+      } catch {
+        reject(new Error(`${path.basename(binary)} exited ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`))
+      }
+    })
+  })
+}
+
+/** Seconds the broker's main thread has spent runnable but waiting for a core (schedstat's run delay). */
+function waitingForCpuSeconds(pid) {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9
+}
+
+/** CPU seconds spent by the whole machine (all cores, every process) so far. */
+function machineBusySeconds() {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_SEC
+}
+
+/**
+ * Runs a client and reports, beside its result, the CPU it and the broker used (percent of
+ * one core) and what everything else on the machine used: the machine is shared, so a rate
+ * measured while other processes held the cores says so here (and in how long the broker's
+ * main thread sat runnable without a core).
+ */
+async function measured(pid, work) {
+  const brokerBefore = cpuSeconds(pid)
+  const waitingBefore = waitingForCpuSeconds(pid)
+  const machineBefore = machineBusySeconds()
+  const began = process.hrtime.bigint()
+  const result = await work()
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9
+  const brokerCpuSeconds = cpuSeconds(pid) - brokerBefore
+  const otherCpuSeconds = Math.max(0, machineBusySeconds() - machineBefore - brokerCpuSeconds - result.cpuSeconds)
+  return {
+    result,
+    usage: {
+      records: result.records,
+      seconds: result.seconds,
+      brokerCpuPercent: Math.round((100 * brokerCpuSeconds) / seconds),
+      brokerWaitingForCpuPercent: Math.round((100 * (waitingForCpuSeconds(pid) - waitingBefore)) / seconds),
+      clientCpuPercent: Math.round(result.cpuPercent),
+      otherProcessesCpuPercent: Math.round((100 * otherCpuSeconds) / seconds),
+      brokerCpuSecondsPerMillionRecords: round((brokerCpuSeconds * 1e6) / result.records, 3),
+      clientCpuSecondsPerMillionRecords: round((result.cpuSeconds * 1e6) / result.records, 3),
+    },
+  }
+}
+
+/** Pipelines fetches of `topic` on one connection without reading a byte of the answers for a while. */
+async function stalledReader(bootstrap, topic) {
+  const [host, port] = bootstrap.split(':')
+  const socket = net.connect({host, port: Number(port)})
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject))
+  socket.pause()
+  for (let i = 0; i < SLOW_READER_FETCHES; i++) {
+    const partitions = [{partition: 0, currentLeaderEpoch: -1, fetchOffset: (i * 4099) % RECORDS, logStartOffset: -1, partitionMaxBytes: 1 << 20}]
+    const body = {replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 50 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{topic, partitions}], forgottenTopicsData: [], rackId: ''}
+    for (const chunk of encodeRequest(1, 11, i, 'bench-slow-reader', body)) socket.write(chunk)
+  }
+  await new Promise((resolve) => setTimeout(resolve, SLOW_READER_STALL_MS))
+  socket.destroy()
+}
+
+const buildDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-rdkafka-'))
+try {
+  const clients = compileClients(buildDir)
+
+  // Start-up: spawn -> first ApiVersions answered; idle RSS of the last one after 2 s.
+  const startMs = []
+  let idleRssMB = 0
+  for (let run = 0; run < START_RUNS; run++) {
+    const broker = await startBroker()
+    startMs.push(broker.startMs)
+    if (run === START_RUNS - 1) {
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      idleRssMB = rssMB(broker.child.pid)
+    }
+    await broker.stop()
+  }
+  startMs.sort((a, b) => a - b)
+
+  const broker = await startBroker()
+  const pid = broker.child.pid
+  const watch = watchBroker(pid)
+  try {
+    // The producer's metadata request auto-creates each topic with one partition.
+    const ingest = await measured(pid, () => runClient(clients.producer, [broker.bootstrap, 'bench-ingest', String(RECORDS), String(RECORD_BYTES), '0']))
+    const ingestRssMB = watch.phase()
+    // +1: the producer's warm-up record.
+    const fetch = await measured(pid, () => runClient(clients.consumer, [broker.bootstrap, 'bench-ingest', String(RECORDS + 1), '120']))
+    const fetchRssMB = watch.phase()
+    const halfRate = Math.round(ingest.result.recordsPerSec / 2)
+    const half = await measured(pid, () =>
+      runClient(clients.producer, [broker.bootstrap, 'bench-latency', String(halfRate * LATENCY_SECONDS), String(RECORD_BYTES), String(halfRate)]),
+    )
+    watch.phase()
+    await stalledReader(broker.bootstrap, 'bench-ingest')
+    const slowReaderRssMB = watch.phase()
+    const peakRssMB = watch.stop()
+    const rssAfterRunMB = rssMB(pid)
+
+    const figures = {
+      ingestRecordsPerSec: ingest.result.recordsPerSec,
+      ingestMBps: round((ingest.result.recordsPerSec * RECORD_BYTES) / 1e6),
+      fetchRecordsPerSec: fetch.result.recordsPerSec,
+      fetchMBps: round(fetch.result.valueBytes / fetch.result.seconds / 1e6),
+      peakRssMB: round(peakRssMB),
+      slowReaderPeakRssMB: round(slowReaderRssMB),
+      idleRssMB: round(idleRssMB),
+      startMs: Math.round(startMs[Math.floor(START_RUNS / 2)]),
+      startMsMax: Math.round(startMs[START_RUNS - 1]),
+      halfPeakProduceLatency: {
+        ratePerSec: halfRate,
+        achievedPerSec: half.result.recordsPerSec,
+        p50Ms: half.result.p50Ms,
+        p99Ms: half.result.p99Ms,
+        p999Ms: half.result.p999Ms,
+        maxMs: half.result.maxMs,
+      },
+      // CPU in percent of one core (the machine has os.cpus().length); other processes = the
+      // rest of the machine's busy time over the phase, so a noisy run can be told apart.
+      phases: {
+        ingest: {...ingest.usage, peakRssMB: round(ingestRssMB)},
+        fetch: {...fetch.usage, peakRssMB: round(fetchRssMB)},
+        halfPeak: half.usage,
+      },
+      // Records per second of broker CPU: what the broker could do with a core to itself.
+      brokerRecordsPerCpuSecond: {
+        ingest: Math.round(1e6 / ingest.usage.brokerCpuSecondsPerMillionRecords),
+        fetch: Math.round(1e6 / fetch.usage.brokerCpuSecondsPerMillionRecords),
+      },
+      rssAfterRunMB: round(rssAfterRunMB),
+      client: 'bench/rdkafka producer.c/consumer.c on librdkafka ' + (spawnSync('pkg-config', ['--modversion', 'rdkafka'], {encoding: 'utf8'}).stdout?.trim() || '(version unknown)') + ' (acks=1, linger.ms=5, one partition, partition consumer with batch polls)',
+      recordBytes: RECORD_BYTES,
+      cpus: os.cpus().length,
+      targets: {ingestRecordsPerSec: 1_000_000, fetchRecordsPerSec: 1_000_000, peakRssMB: 200, startMs: 500, idleRssMB: 80},
+    }
+    // Other processes busy for more than a fifth of a core: the rates are the machine's as much as the broker's.
+    figures.machineWasShared = [ingest, fetch, half].some((phase) => phase.usage.otherProcessesCpuPercent > 20)
+    figures.meetsTargets = {
+      ingest: figures.ingestRecordsPerSec >= 1_000_000,
+      fetch: figures.fetchRecordsPerSec >= 1_000_000,
+      peakRss: figures.peakRssMB <= 200,
+      start: figures.startMs <= 500,
+      idleRss: figures.idleRssMB <= 80,
+    }
+    console.log(JSON.stringify(figures, null, 2))
+  } finally {
+    watch.stop()
+    await broker.stop()
+  }
+} finally {
+  rmSync(buildDir, {recursive: true, force: true})
+}
