@@ -4,13 +4,13 @@
 // - One broker, this node, which is also the controller; its endpoint is the advertised one of
 //   the listener the request came in on. endpointType 2 (controllers, KIP-919) returns the same
 //   node: the bundled broker is its own controller. Never fenced.
-// - Cluster authorized operations (KIP-430) when asked; ACL: DESCRIBE on the cluster, else
-//   CLUSTER_AUTHORIZATION_FAILED.
+// - Cluster authorized operations (KIP-430) when asked. Like Kafka, no ACL guards the request
+//   itself: any authenticated client may see the brokers (it could get them from Metadata).
 //
 // Version notes:
 // - v0: KIP-700. v1: endpointType (KIP-919). v2: includeFencedBrokers, isFenced (KIP-1073).
 import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
-import {OPERATIONS_NOT_REQUESTED, allowed, authorizedOperations} from './common.js'
+import {OPERATIONS_NOT_REQUESTED, authorizedOperations} from './common.js'
 import {defineApi} from './define-api.js'
 
 const BROKERS = 1
@@ -23,12 +23,12 @@ export default defineApi<RequestBody<60>, ResponseInput<60>>({
   handle(request, ctx) {
     const {state} = ctx
     const endpointType = request.endpointType === CONTROLLERS ? CONTROLLERS : BROKERS
-    const base = {throttleTimeMs: 0, endpointType, clusterId: state.clusterId, controllerId: state.nodeId}
-    if (!allowed(ctx, 'DESCRIBE', 'CLUSTER', 'kafka-cluster'))
-      return {...base, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null, brokers: [], clusterAuthorizedOperations: OPERATIONS_NOT_REQUESTED}
     const endpoint = state.advertisedFor(ctx.connection.listenerName)
     return {
-      ...base,
+      throttleTimeMs: 0,
+      endpointType,
+      clusterId: state.clusterId,
+      controllerId: state.nodeId,
       errorCode: ErrorCode.NONE,
       errorMessage: null,
       brokers: [{brokerId: state.nodeId, host: endpoint.host, port: endpoint.port, rack: null, isFenced: false}],
