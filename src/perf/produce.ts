@@ -255,7 +255,8 @@ export async function driveProducers(
     }
     const waitMs = producer.nextWakeMs(clock.nowMs())
     if (waitMs === 0) timer.immediate = setImmediate(loop, index)
-    else if (Number.isFinite(waitMs)) timer.timeout = setTimeout(loop, Math.max(1, Math.floor(waitMs)), index)
+    // Timers fire no earlier than asked: rounding up wakes once, just after the deadline.
+    else if (Number.isFinite(waitMs)) timer.timeout = setTimeout(loop, Math.max(1, Math.ceil(waitMs)), index)
   }
   const wake = (index: number): void => {
     if (ended) return
