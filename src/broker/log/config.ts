@@ -21,6 +21,10 @@ export interface LogConfig {
   timestampType: TimestampType
   /** index.interval.bytes / log.index.interval.bytes */
   indexIntervalBytes: number
+  /** message.timestamp.before.max.ms: how far in the past a CreateTime batch may be; default unlimited */
+  timestampBeforeMaxMs?: number
+  /** message.timestamp.after.max.ms: how far in the future; default 1 hour since Kafka 4.0 (KIP-1030) */
+  timestampAfterMaxMs?: number
 }
 
 /** Broker-level settings of the log, passed in by the caller (the server reads Kafka's properties). */
@@ -49,6 +53,8 @@ export const kafkaLogDefaults: LogDefaults = {
   maxMessageBytes: 1048588,
   timestampType: 'CreateTime',
   indexIntervalBytes: 4096,
+  timestampBeforeMaxMs: Number.MAX_SAFE_INTEGER,
+  timestampAfterMaxMs: 3_600_000,
   retentionCheckIntervalMs: 300_000,
   fsync: 'interval',
   flushIntervalMs: 1000,
@@ -60,6 +66,8 @@ export const honouredTopicConfigKeys = [
   'cleanup.policy',
   'index.interval.bytes',
   'max.message.bytes',
+  'message.timestamp.after.max.ms',
+  'message.timestamp.before.max.ms',
   'message.timestamp.type',
   'retention.bytes',
   'retention.ms',
@@ -87,6 +95,8 @@ export function resolveTopicConfig(defaults: LogConfig, overrides: Record<string
     ['retention.bytes', 'retentionBytes', Number.MIN_SAFE_INTEGER],
     ['max.message.bytes', 'maxMessageBytes', 0, 2147483647],
     ['index.interval.bytes', 'indexIntervalBytes', 0, 2147483647],
+    ['message.timestamp.before.max.ms', 'timestampBeforeMaxMs', 0],
+    ['message.timestamp.after.max.ms', 'timestampAfterMaxMs', 0],
   ]
   for (const [key, field, min, max] of integers) {
     const value = overrides[key]
@@ -121,6 +131,9 @@ export function topicConfigValues(config: LogConfig): Record<string, string> {
     'cleanup.policy': 'delete',
     'index.interval.bytes': String(config.indexIntervalBytes),
     'max.message.bytes': String(config.maxMessageBytes),
+    // Long.MAX_VALUE in Kafka's own listing; JS numbers stop at 2^53 - 1.
+    'message.timestamp.after.max.ms': String(config.timestampAfterMaxMs ?? kafkaLogDefaults.timestampAfterMaxMs),
+    'message.timestamp.before.max.ms': String(config.timestampBeforeMaxMs ?? kafkaLogDefaults.timestampBeforeMaxMs),
     'message.timestamp.type': config.timestampType,
     'retention.bytes': String(config.retentionBytes),
     'retention.ms': String(config.retentionMs),

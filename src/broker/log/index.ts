@@ -25,7 +25,8 @@
 //   TopicError = 'TOPIC_ALREADY_EXISTS' | 'INVALID_TOPIC_EXCEPTION' | 'INVALID_PARTITIONS'
 //              | 'INVALID_CONFIG' | 'UNKNOWN_TOPIC_OR_PARTITION'   (Kafka error names)
 //   Honoured topic configs: segment.bytes, segment.ms, retention.ms, retention.bytes,
-//   max.message.bytes, message.timestamp.type, index.interval.bytes, cleanup.policy=delete.
+//   max.message.bytes, message.timestamp.type, message.timestamp.before.max.ms,
+//   message.timestamp.after.max.ms (Kafka 4.0 default 1 h), index.interval.bytes, cleanup.policy=delete.
 //   cleanup.policy=compact is INVALID_CONFIG: log compaction is not implemented. Other keys
 //   are stored and returned as given; the caller decides which it accepts.
 //
@@ -35,7 +36,7 @@
 //      producer sequences; assigns offsets IN PLACE in `records`; one positional write.
 //      {ok: true, baseOffset, lastOffset, logAppendTimeMs (-1 unless LogAppendTime),
 //       logStartOffset, duplicate} | {ok: false, error: AppendError, message}
-//      AppendError = 'CORRUPT_MESSAGE' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'INVALID_RECORD'
+//      AppendError = 'CORRUPT_MESSAGE' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'INVALID_RECORD' | 'INVALID_TIMESTAMP'
 //        | 'MESSAGE_TOO_LARGE' | 'RECORD_BATCH_TOO_LARGE' | 'OUT_OF_ORDER_SEQUENCE_NUMBER'
 //        | 'INVALID_PRODUCER_EPOCH' | 'KAFKA_STORAGE_ERROR'
 //   .read(fetchOffset, maxBytes): ReadResult

@@ -28,6 +28,7 @@ const INT32_MAX = 2147483647
 export type AppendError =
   | RecordBatchError
   | 'INVALID_RECORD'
+  | 'INVALID_TIMESTAMP'
   | 'MESSAGE_TOO_LARGE'
   | 'RECORD_BATCH_TOO_LARGE'
   | 'OUT_OF_ORDER_SEQUENCE_NUMBER'
@@ -207,7 +208,19 @@ export class PartitionLog {
         message: `${records.length} bytes of records exceed segment.bytes=${this.config.segmentBytes}`,
       }
     }
+    const logAppendTime = this.config.timestampType === 'LogAppendTime'
+    const afterMaxMs = this.config.timestampAfterMaxMs ?? Number.MAX_SAFE_INTEGER
+    const beforeMaxMs = this.config.timestampBeforeMaxMs ?? Number.MAX_SAFE_INTEGER
     for (const batch of batches) {
+      // Kafka checks each record's CreateTime against [now - before.max, now + after.max]; the
+      // batch's base and max timestamps bound its records, so the header suffices. -1 means none.
+      if (!logAppendTime && batch.maxTimestamp >= 0 && (batch.maxTimestamp - nowMs > afterMaxMs || nowMs - batch.baseTimestamp > beforeMaxMs)) {
+        return {
+          ok: false,
+          error: 'INVALID_TIMESTAMP',
+          message: `record timestamps ${batch.baseTimestamp}..${batch.maxTimestamp} are outside [now - ${beforeMaxMs}, now + ${afterMaxMs}] ms (message.timestamp.before/after.max.ms)`,
+        }
+      }
       if (batch.sizeBytes > this.config.maxMessageBytes) {
         return {
           ok: false,
@@ -226,7 +239,6 @@ export class PartitionLog {
       }
     }
 
-    const logAppendTime = this.config.timestampType === 'LogAppendTime'
     const staged = new Map<number, ProducerEntry>()
     const appended: AppendedBatch[] = []
     const assignedBases: number[] = []

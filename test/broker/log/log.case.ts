@@ -160,6 +160,15 @@ export function runLogConformance(kind: string, makeFixture: () => StorageFixtur
         expect(log.sizeBytes).toBe(0)
       })
 
+      it('rejects CreateTime batches outside message.timestamp.before/after.max.ms with INVALID_TIMESTAMP', () => {
+        const log = open({config: {...smallConfig, timestampBeforeMaxMs: 60_000}})
+        expect(log.append(makeBatch({timestampMs: T0 + 3_600_001}), {nowMs: T0})).toMatchObject({ok: false, error: 'INVALID_TIMESTAMP'})
+        expect(log.append(makeBatch({timestampMs: T0 - 60_001}), {nowMs: T0})).toMatchObject({ok: false, error: 'INVALID_TIMESTAMP'})
+        expect(log.append(makeBatch({timestampMs: T0 + 3_599_000}), {nowMs: T0})).toMatchObject({ok: true})
+        expect(log.append(makeBatch({timestampMs: T0 - 59_000}), {nowMs: T0})).toMatchObject({ok: true})
+        expect(log.logEndOffset).toBe(6)
+      })
+
       it('stamps LogAppendTime topics with the broker time and a fresh CRC', () => {
         const log = open({config: {...smallConfig, timestampType: 'LogAppendTime'}})
         const result = log.append(makeBatch({timestampMs: 5}), {nowMs: T0 + 77})
@@ -472,7 +481,7 @@ export function runLogConformance(kind: string, makeFixture: () => StorageFixtur
         expect(created.topic.topicId).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/)
         expect(Buffer.from(created.topic.topicId, 'base64url')).toHaveLength(16)
         manager.partition('orders', 2)!.append(makeBatch({records: 5}))
-        expect(manager.topicConfig('orders')).toMatchObject({retentionMs: 60_000, segmentBytes: 1000})
+        expect(manager.topicConfig('orders')).toMatchObject({retentionMs: 60_000, segmentBytes: 1000, timestampAfterMaxMs: 3_600_000})
         expect(fixture.storage.readText(path.join(fixture.dataDir, 'orders-1', 'partition.metadata'))).toBe(`version: 0\ntopic_id: ${created.topic.topicId}\n`)
         manager.close()
         manager = openManager()
