@@ -38,7 +38,7 @@ export interface Authorizer {
   authorize(connection: ConnectionInfo, operation: AclOperation, resourceType: AclResourceType, resourceName: string): boolean
 }
 
-/** What the broker needs from a subsystem that another part fills in (groups, auth). */
+/** What the broker needs from the security layer, which fills `auth` (src/broker/auth). */
 export interface Subsystem {
   close(): void | Promise<void>
 }
@@ -59,7 +59,7 @@ export class BrokerState {
   gate: RequestGate | null = null
   listenerFactory: ListenerFactory | null = null
   authorizer: Authorizer | null = null
-  /** Filled by the group coordinator (src/broker/groups) and the security layer (src/broker/auth). */
+  /** Filled by the group coordinator (src/broker/groups, on first use) and the security layer (src/broker/auth). */
   groups: GroupCoordinator | null = null
   auth: Subsystem | null = null
 
