@@ -16,8 +16,11 @@ import {OffsetIndex, TimeIndex} from './sparse-index.js'
 import type {LogFile, LogStorage} from './storage.js'
 
 const MAGIC_AT = 16
-/** Read size when walking headers: many small batches per read, one read per large batch. */
-const WALK_WINDOW_BYTES = 64 * 1024
+// Read sizes when walking batches: many small batches per read, one read per large batch.
+// Header-only walks (locating an offset: within about index.interval.bytes of an index entry)
+// read less, so a fetch of 1 MB batches does not first read 64 KB to find one header.
+const HEADER_WALK_WINDOW_BYTES = 8 * 1024
+const BATCH_WALK_WINDOW_BYTES = 64 * 1024
 
 export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex' | '.snapshot'): string {
   return `${String(baseOffset).padStart(20, '0')}${suffix}`
@@ -45,13 +48,14 @@ export function walkBatches(
   wholeBatch: boolean,
   visit: (buf: Buffer, at: number, filePosition: number, sizeBytes: number) => boolean,
 ): number {
+  const windowBytes = wholeBatch ? BATCH_WALK_WINDOW_BYTES : HEADER_WALK_WINDOW_BYTES
   let pos = from
   let window: Buffer = Buffer.alloc(0)
   let windowStart = from
   while (pos < end) {
     let at = pos - windowStart
     if (at + RECORD_BATCH_HEADER_BYTES > window.length) {
-      window = file.read(pos, Math.min(WALK_WINDOW_BYTES, end - pos))
+      window = file.read(pos, Math.min(windowBytes, end - pos))
       windowStart = pos
       at = 0
       if (window.length < RECORD_BATCH_HEADER_BYTES) return pos
@@ -59,7 +63,7 @@ export function walkBatches(
     const sizeBytes = batchSizeAt(window, at)
     if (window[at + MAGIC_AT] !== 2 || sizeBytes < RECORD_BATCH_HEADER_BYTES || pos + sizeBytes > end) return pos
     if (wholeBatch && at + sizeBytes > window.length) {
-      window = file.read(pos, Math.max(Math.min(WALK_WINDOW_BYTES, end - pos), sizeBytes))
+      window = file.read(pos, Math.max(Math.min(windowBytes, end - pos), sizeBytes))
       windowStart = pos
       at = 0
       if (window.length < sizeBytes) return pos
