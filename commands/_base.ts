@@ -28,11 +28,13 @@ export abstract class BaseCommand extends Command {
     // them to one line instead of oclif's usage dump.
     if (error.oclif?.exit === ExitCode.usage) {
       // Failed flag validation (a missing required flag) opens with "The following error
-      // occurred:"; show the line that names the problem instead.
+      // occurred:"; a missing argument ends its first line with ':' and names the argument
+      // on the next. Show the line(s) that name the problem.
       const lines = error.message.split('\n').map((line) => line.trim()).filter(Boolean)
-      const problem = lines[0] === 'The following error occurred:' && lines[1] ? lines[1] : lines[0]
+      let problem = lines[0] === 'The following error occurred:' && lines[1] ? lines[1] : lines[0]
+      if (problem.endsWith(':') && lines[1]) problem = `${problem} ${lines[1].replace(/\s{2,}/g, ' — ')}`
       this.logToStderr(`${colour.red('error:')} ${problem}`)
-      this.logToStderr(`${colour.dim('hint:')} see \`${this.config.bin} ${this.id ?? ''} --help\``)
+      this.logToStderr(`${colour.dim('hint:')} see \`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help\``)
       this.exit(ExitCode.usage)
     }
     if (error.oclif?.exit !== undefined) return super.catch(error)
