@@ -67,10 +67,16 @@ describe('perf against the bundled broker', () => {
   })
 
   it('shows a paused broker in the latency of a fixed-rate run (no coordinated omission)', async () => {
-    // 2000 records/s for 4 s; the broker is frozen from 1.0 s to 2.0 s. Every record due in
-    // that second waits for the broker, the first one about a full second.
-    const run = runProduce(produceSettings('paused', {numRecords: 8000, recordsPerSec: 2000, createPartitions: 1}))
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    // 2000 records/s for 4 s; the broker is frozen for one second in the middle. Every record
+    // due in that second waits for the broker, the first one about a full second.
+    // The pause starts half a second after the first acknowledgement, wherever set-up ends.
+    let acknowledged: () => void = () => {}
+    const running = new Promise<void>((resolve) => (acknowledged = resolve))
+    const run = runProduce(produceSettings('paused', {numRecords: 8000, recordsPerSec: 2000, createPartitions: 1}), {
+      onProgress: (progress) => progress.records > 0 && acknowledged(),
+    })
+    await running
+    await new Promise((resolve) => setTimeout(resolve, 500))
     broker.child.kill('SIGSTOP')
     await new Promise((resolve) => setTimeout(resolve, 1000))
     broker.child.kill('SIGCONT')
