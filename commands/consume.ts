@@ -22,9 +22,9 @@ Start: --offset N (N < 0: N records before the end), earliest or latest; --from-
 (epoch ms, ISO date, or -1h); --from-beginning; default the end. With --group, kctl joins that
 consumer group, resumes from its committed offsets (--from-beginning applies only where it has
 none, as kafka-console-consumer does), and commits what it printed every second and on exit.
-Without --group, kctl uses a throwaway group that it never commits to and deletes on exit
-(kafkajs cannot read without a group). Ctrl-C stops cleanly, commits, prints the count on
-stderr and exits 130, like kafka-console-consumer.`
+Without --group, kctl reads the partitions directly (like kcat without -G): no group is joined
+and nothing is committed. Records are read_committed. Ctrl-C stops cleanly, commits (with
+--group), prints the count on stderr and exits 130, like kafka-console-consumer.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders --from-beginning', description: 'every value from the start, one per line'},

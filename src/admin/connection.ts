@@ -275,7 +275,7 @@ export interface RawCluster {
   brokerPool: {versions: Record<string, {minVersion: number; maxVersion: number}> | null}
 }
 
-function rawCluster(kafka: Kafka): RawCluster {
+export function rawCluster(kafka: Kafka): RawCluster {
   const createCluster = Object.getOwnPropertySymbols(kafka).find((symbol) => symbol.description === 'private:Kafka:createCluster')
   if (!createCluster) throw new KctlError('unable to read cluster metadata: this kafkajs version has no internal cluster factory', {hint: 'install kafkajs 2.2.4 as package.json pins it'})
   const factory = (kafka as unknown as Record<symbol, (options: object) => RawCluster>)[createCluster]

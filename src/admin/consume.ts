@@ -4,13 +4,14 @@
 // With --group, kctl is a member of that consumer group: it resumes from the committed
 // offsets (else from the start or the end, as --from-beginning says, like
 // kafka-console-consumer) and commits what it has printed, every second and on exit, Ctrl-C
-// included. kafkajs cannot consume without a group (it has no assign()), so without --group kctl
-// joins a throwaway group "kctl-consume-<random>", never commits to it, and deletes it on exit;
-// where it starts is set by seeking each partition, so the group's state never matters.
-import {randomBytes} from 'node:crypto'
+// included. kafkajs's consumer cannot read without a group (it has no assign()), so without
+// --group kctl fetches each partition from its leader itself, through kafkajs's internal Cluster (as kcat does with
+// assign()): nothing joins a group, nothing is committed, and it starts at once instead of
+// after the broker's group.initial.rebalance.delay.ms (3 s by default).
+import {createRequire} from 'node:module'
 import type {Admin, Consumer, IHeaders, KafkaMessage} from 'kafkajs'
 import {KctlError, usageError} from '../errors.js'
-import {connectWithin, type KafkaSession} from './connection.js'
+import {connectWithin, type KafkaSession, type RawCluster, rawCluster} from './connection.js'
 import {kafkaErrorName} from './errors.js'
 import {unknownTopic} from './topics.js'
 
@@ -154,8 +155,6 @@ export async function consume(session: KafkaSession, options: ConsumeOptions, on
   const action = `consume from topic ${options.topic}`
   const admin = session.kafka.admin()
   await connectWithin(admin, session, action)
-  const throwawayGroup = options.group ? undefined : `kctl-consume-${randomBytes(6).toString('hex')}`
-  let consumer: Consumer | undefined
   try {
     const bounds = await partitionBounds(admin, options.topic, action)
     const selected = options.partitions ?? bounds.map((bound) => bound.partition)
@@ -167,21 +166,19 @@ export async function consume(session: KafkaSession, options: ConsumeOptions, on
         })
       }
     }
-    const seeks = await seekOffsets(admin, options.topic, options.start, bounds.filter((bound) => selected.includes(bound.partition)))
-
-    consumer = session.kafka.consumer({
-      groupId: options.group ?? (throwawayGroup as string),
-      allowAutoTopicCreation: false,
-      // Short long-polls so Ctrl-C, --timeout and --max-messages stop promptly.
-      maxWaitTimeInMs: 500,
-    })
-    await connectWithin(consumer, session, action)
-    return await run(consumer, options, bounds.map((bound) => bound.partition), selected, seeks, onRecord)
+    const selectedBounds = bounds.filter((bound) => selected.includes(bound.partition))
+    const seeks = await seekOffsets(admin, options.topic, options.start, selectedBounds)
+    const stop = new StopCondition(options)
+    try {
+      if (options.group) return await readAsGroup(session, options, options.group, seeks, stop, onRecord, action)
+      const reset = async () => seekOffsets(admin, options.topic, {kind: 'earliest'}, await partitionBounds(admin, options.topic, action))
+      return await readPartitions(session, options.topic, seeks, stop, onRecord, reset, action)
+    } finally {
+      stop.dispose()
+    }
   } catch (error) {
     throw session.fail(error, action)
   } finally {
-    await consumer?.disconnect().catch(() => undefined)
-    if (throwawayGroup) await admin.deleteGroups([throwawayGroup]).catch(() => undefined)
     await admin.disconnect().catch(() => undefined)
   }
 }
@@ -203,7 +200,7 @@ async function partitionBounds(admin: Admin, topic: string, action: string): Pro
   }
 }
 
-/** Where each partition starts, or nothing for --group's committed offsets. */
+/** Where each selected partition starts; nothing for a group's committed offsets. */
 async function seekOffsets(admin: Admin, topic: string, start: StartPosition, bounds: PartitionBound[]): Promise<Map<number, number>> {
   const seeks = new Map<number, number>()
   if (start.kind === 'committed') return seeks
@@ -215,84 +212,223 @@ async function seekOffsets(admin: Admin, topic: string, start: StartPosition, bo
   for (const bound of bounds) {
     if (start.kind === 'earliest') seeks.set(bound.partition, bound.low)
     else if (start.kind === 'latest') seeks.set(bound.partition, bound.high)
-    else if (start.offset >= 0) seeks.set(bound.partition, Math.min(start.offset, bound.high))
+    else if (start.offset >= 0) seeks.set(bound.partition, Math.max(bound.low, Math.min(start.offset, bound.high)))
     else seeks.set(bound.partition, Math.max(bound.low, bound.high + start.offset))
   }
   return seeks
 }
 
-async function run(
-  consumer: Consumer,
-  options: ConsumeOptions,
-  allPartitions: number[],
-  selected: number[],
-  seeks: Map<number, number>,
+/** Ends a run on --max-messages, --timeout of idleness, Ctrl-C (the signal) or a failure. */
+class StopCondition {
+  readonly stopped: Promise<StopReason>
+  reason: StopReason | undefined
+  failure: unknown
+  count = 0
+  private resolve: (reason: StopReason) => void = () => undefined
+  private idleTimer: NodeJS.Timeout | undefined
+  private readonly onAbort = () => this.stop('interrupted')
+
+  constructor(private readonly options: Pick<ConsumeOptions, 'maxMessages' | 'idleTimeoutMs' | 'signal'>) {
+    this.stopped = new Promise((resolve) => {
+      this.resolve = resolve
+    })
+    options.signal?.addEventListener('abort', this.onAbort)
+    if (options.signal?.aborted) this.stop('interrupted')
+    if (options.maxMessages === 0) this.stop('max-messages')
+    this.armIdle()
+  }
+
+  stop(reason: StopReason, failure?: unknown): void {
+    if (this.reason) return
+    this.reason = reason
+    this.failure = failure
+    this.resolve(reason)
+  }
+
+  /** Counts a printed record. */
+  recorded(): void {
+    this.count++
+    this.armIdle()
+    if (this.options.maxMessages !== undefined && this.count >= this.options.maxMessages) this.stop('max-messages')
+  }
+
+  dispose(): void {
+    clearTimeout(this.idleTimer)
+    this.options.signal?.removeEventListener('abort', this.onAbort)
+  }
+
+  private armIdle(): void {
+    if (this.options.idleTimeoutMs === undefined || this.reason) return
+    clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => this.stop('idle'), this.options.idleTimeoutMs)
+  }
+}
+
+/** One partition of a Fetch response as kafkajs decodes it (messages from every record batch). */
+interface RawFetchPartition {
+  partition: number
+  errorCode: number
+  highWatermark: string
+  abortedTransactions: {producerId: string; firstOffset: string}[]
+  messages: unknown[]
+}
+
+interface RawBrokerConnection {
+  fetch(request: {
+    isolationLevel: number
+    maxWaitTime: number
+    minBytes?: number
+    maxBytes?: number
+    topics: {topic: string; partitions: {partition: number; fetchOffset: string; maxBytes: number}[]}[]
+  }): Promise<{responses: {topicName: string; partitions: RawFetchPartition[]}[]}>
+}
+
+/** The rest of kafkajs's internal Cluster that fetching uses. */
+interface FetchingCluster extends RawCluster {
+  /** Loads the topic's metadata so leaders can be found. */
+  addTargetTopic(topic: string): Promise<void>
+  refreshMetadata(): Promise<void>
+  /** Partitions grouped by leader node id. */
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>
+  findBroker(request: {nodeId: string}): Promise<RawBrokerConnection>
+}
+
+// kafkajs's own record filter (drops records before the fetch offset, control records and
+// aborted transactions); part of the pinned kafkajs 2.2.4, like the Cluster in connection.ts.
+const Batch = createRequire(import.meta.url)('kafkajs/src/consumer/batch.js') as new (
+  topic: string,
+  fetchedOffset: string,
+  partitionData: RawFetchPartition,
+) => {messages: KafkaMessage[]; lastOffset(): string}
+
+const readCommitted = 1
+const fetchMaxWaitMs = 500
+const partitionMaxBytes = 1024 * 1024
+
+/**
+ * Without a group: Fetch from each partition's leader from the given offsets, as kcat does with
+ * assign(). Reads committed data only (isolation.level=read_committed, librdkafka's default).
+ */
+async function readPartitions(
+  session: KafkaSession,
+  topic: string,
+  positions: Map<number, number>,
+  stop: StopCondition,
   onRecord: (record: ConsumedRecord) => void,
+  resetOutOfRange: () => Promise<Map<number, number>>,
+  action: string,
 ): Promise<ConsumeResult> {
-  let count = 0
+  const cluster = rawCluster(session.kafka) as FetchingCluster
+  await connectWithin(cluster, session, action)
+  try {
+    await cluster.addTargetTopic(topic)
+    while (!stop.reason) {
+      const round = fetchRound(cluster, topic, positions, stop, onRecord).catch(async (error) => {
+        const name = kafkaErrorName(error)
+        if (name === 'OFFSET_OUT_OF_RANGE') {
+          // Retention removed the records at our position: continue from the log start.
+          const earliest = await resetOutOfRange()
+          for (const [partition, offset] of positions) if (offset < (earliest.get(partition) ?? 0)) positions.set(partition, earliest.get(partition) ?? 0)
+        } else if ((error as {retriable?: boolean}).retriable) {
+          await cluster.refreshMetadata()
+        } else throw error
+      })
+      await Promise.race([round, stop.stopped])
+    }
+  } finally {
+    await cluster.disconnect().catch(() => undefined)
+  }
+  return {count: stop.count, reason: stop.reason ?? 'interrupted', committed: []}
+}
+
+async function fetchRound(
+  cluster: FetchingCluster,
+  topic: string,
+  positions: Map<number, number>,
+  stop: StopCondition,
+  onRecord: (record: ConsumedRecord) => void,
+): Promise<void> {
+  const byLeader = cluster.findLeaderForPartitions(topic, [...positions.keys()])
+  await Promise.all(
+    Object.entries(byLeader).map(async ([leader, partitions]) => {
+      const broker = await cluster.findBroker({nodeId: leader})
+      const response = await broker.fetch({
+        isolationLevel: readCommitted,
+        maxWaitTime: fetchMaxWaitMs,
+        topics: [{topic, partitions: partitions.map((partition) => ({partition, fetchOffset: String(positions.get(partition)), maxBytes: partitionMaxBytes}))}],
+      })
+      for (const {partitions: fetched} of response.responses) {
+        for (const data of fetched) {
+          const batch = new Batch(topic, String(positions.get(data.partition)), data)
+          for (const message of batch.messages) {
+            if (stop.reason) return
+            onRecord(toRecord(topic, data.partition, message))
+            stop.recorded()
+          }
+          positions.set(data.partition, Number(batch.lastOffset()) + 1)
+        }
+      }
+    }),
+  )
+}
+
+/**
+ * With --group: a kafkajs consumer in that group. It starts from the committed offsets (or
+ * `seeks`), prints, and commits what it printed every second and once more on the way out.
+ */
+async function readAsGroup(
+  session: KafkaSession,
+  options: ConsumeOptions,
+  groupId: string,
+  seeks: Map<number, number>,
+  stop: StopCondition,
+  onRecord: (record: ConsumedRecord) => void,
+  action: string,
+): Promise<ConsumeResult> {
+  const consumer: Consumer = session.kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    // Short long-polls so Ctrl-C, --timeout and --max-messages stop promptly.
+    maxWaitTimeInMs: fetchMaxWaitMs,
+  })
+  await connectWithin(consumer, session, action)
   const next = new Map<number, number>()
   let dirty = false
-  let stop: (reason: StopReason) => void = () => undefined
-  const stopped = new Promise<StopReason>((resolve) => {
-    stop = resolve
-  })
-  let finished = false
-  let idleTimer: NodeJS.Timeout | undefined
-  const armIdle = () => {
-    if (options.idleTimeoutMs === undefined) return
-    clearTimeout(idleTimer)
-    idleTimer = setTimeout(() => stop('idle'), options.idleTimeoutMs)
-  }
-  const onAbort = () => stop('interrupted')
-  if (options.signal?.aborted) stop('interrupted')
-  options.signal?.addEventListener('abort', onAbort)
-  let failure: unknown
-  consumer.on(consumer.events.CRASH, (event) => {
-    failure = event.payload.error
-    stop('interrupted')
-  })
-
   const commit = async () => {
-    if (!options.group || !dirty) return
+    if (!dirty) return
     dirty = false
     await consumer.commitOffsets([...next].map(([partition, offset]) => ({topic: options.topic, partition, offset: String(offset)})))
   }
-  const commitTimer = options.group ? setInterval(() => commit().catch(() => undefined), options.commitIntervalMs ?? 1000) : undefined
-
-  const fromBeginning = options.start.kind === 'earliest' || (options.start.kind === 'committed' && options.start.reset === 'earliest')
-  await consumer.subscribe({topics: [options.topic], fromBeginning})
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({partition, message}) => {
-      // Records that arrive after the stop, or from partitions not asked for, are not printed
-      // and not committed.
-      if (finished || !selected.includes(partition)) return
-      const offset = Number(message.offset)
-      onRecord(toRecord(options.topic, partition, message))
-      count++
-      next.set(partition, offset + 1)
-      dirty = true
-      armIdle()
-      if (options.maxMessages !== undefined && count >= options.maxMessages) {
-        finished = true
-        stop('max-messages')
-      }
-    },
-  })
-  const notSelected = allPartitions.filter((partition) => !selected.includes(partition))
-  if (notSelected.length > 0) consumer.pause([{topic: options.topic, partitions: notSelected}])
-  for (const [partition, offset] of seeks) consumer.seek({topic: options.topic, partition, offset: String(offset)})
-  if (options.maxMessages === 0) stop('max-messages')
-  armIdle()
-
-  const reason = await stopped
-  finished = true
-  clearTimeout(idleTimer)
-  clearInterval(commitTimer)
-  options.signal?.removeEventListener('abort', onAbort)
-  if (failure) throw failure
-  await commit()
-  return {count, reason, committed: options.group ? [...next].map(([partition, offset]) => ({partition, offset})).sort((a, b) => a.partition - b.partition) : []}
+  const commitTimer = setInterval(() => commit().catch(() => undefined), options.commitIntervalMs ?? 1000)
+  try {
+    consumer.on(consumer.events.CRASH, (event) => stop.stop('interrupted', event.payload.error))
+    const fromBeginning = options.start.kind === 'earliest' || (options.start.kind === 'committed' && options.start.reset === 'earliest')
+    await consumer.subscribe({topics: [options.topic], fromBeginning})
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({partition, message}) => {
+        // Records that arrive after the stop are neither printed nor committed.
+        if (stop.reason) return
+        onRecord(toRecord(options.topic, partition, message))
+        next.set(partition, Number(message.offset) + 1)
+        dirty = true
+        stop.recorded()
+      },
+    })
+    for (const [partition, offset] of seeks) consumer.seek({topic: options.topic, partition, offset: String(offset)})
+    await stop.stopped
+    clearInterval(commitTimer)
+    if (stop.failure) throw stop.failure
+    await commit()
+  } finally {
+    clearInterval(commitTimer)
+    await consumer.disconnect().catch(() => undefined)
+  }
+  return {
+    count: stop.count,
+    reason: stop.reason ?? 'interrupted',
+    committed: [...next].map(([partition, offset]) => ({partition, offset})).sort((a, b) => a.partition - b.partition),
+  }
 }
 
 function toRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
