@@ -103,7 +103,7 @@ export const brokerSettings: readonly SettingDef[] = [
 const ignoredSettings: readonly {match: RegExp; reason: string}[] = [
   {match: /^zookeeper\./, reason: 'ZooKeeper is gone in Kafka 4 and the bundled broker has no quorum'},
   {match: /^(process\.roles|controller\.|controller\.quorum\.|inter\.broker\.|metadata\.log\.|initial\.broker\.registration)/, reason: 'the bundled broker is its own controller'},
-  {match: /^(offsets\.topic\.|transaction\.state\.log\.|default\.replication\.|replica\.|num\.replica\.|leader\.imbalance|auto\.leader\.rebalance)/, reason: 'the bundled broker has one node and no replication'},
+  {match: /^(offsets\.topic\.|transaction\.state\.log\.|replica\.|num\.replica\.|leader\.imbalance|auto\.leader\.rebalance)/, reason: 'the bundled broker has one node and no replication'},
   {match: /^(num\.(io|network|recovery)\.threads|num\.recovery\.threads\.per\.data\.dir|background\.threads|queued\.max\.requests)/, reason: 'the bundled broker runs on one event loop'},
   {match: /^(socket\.(send|receive)\.buffer\.bytes|socket\.listen\.backlog\.size)$/, reason: 'the OS defaults are used'},
   {match: /^(log\.dirs?|broker\.rack|group\.(coordinator|consumer|share)\.|share\.|transaction\.|log\.cleaner\.|log\.flush\.(scheduler|offset|start))/, reason: 'not used by the bundled broker (its data lives in --data-dir)'},
@@ -111,7 +111,6 @@ const ignoredSettings: readonly {match: RegExp; reason: string}[] = [
   {match: /^(sasl\.|ssl\.|listener\.name\.|security\.|principal\.builder|connections\.max\.reauth)/, reason: 'this security setting is not supported by the bundled broker'},
 ]
 
-// default.replication.factor is honoured (it must be 1), so it is not ignored.
 const settingsByName = new Map(brokerSettings.map((def) => [def.name, def]))
 
 export interface BrokerSettingsResult {
