@@ -113,6 +113,12 @@ describe('perf against the bundled broker', () => {
     let count = 0
     for (let histogram = reader.nextIntervalHistogram(); histogram; histogram = reader.nextIntervalHistogram()) count += histogram.totalCount
     expect(count).toBe(3000)
+
+    const consumed = cli(['perf', 'consume', '-b', broker.bootstrap, '--topic', 'cli', '--num-records', '8000'])
+    expect(consumed.status).toBe(0)
+    const [header, row] = consumed.stdout.trim().split('\n')
+    expect(header).toBe('start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec')
+    expect(row).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d:\d{3}, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d:\d{3}, 0\.4883, [\d.]+, 8000, [\d.]+, 0, \d+, [\d.]+, [\d.]+$/)
   })
 
   it('perf e2e measures end-to-end latency from the send-time header', () => {
