@@ -132,7 +132,15 @@ function configuredListeners(settings: BrokerSettings, host: string, port: numbe
   const protocolMap = new Map(
     (settings.get('listener.security.protocol.map') ?? '').split(',').map((pair) => pair.trim().split(':') as [string, string]),
   )
-  return parseListenerList('listeners', text).map(({name, host: listenerHost, port: listenerPort}) => {
+  // A KRaft server.properties declares the controller's own listener too; there is no
+  // separate controller here, so it is not bound (and not advertised).
+  const controllerNames = new Set((settings.get('controller.listener.names') ?? '').split(',').map((name) => name.trim().toUpperCase()))
+  const listeners = parseListenerList('listeners', text).filter(({name}) => !controllerNames.has(name))
+  if (listeners.length === 0)
+    throw new KctlError('unable to configure the broker: every listener is a controller listener', {
+      hint: 'add a broker listener to listeners, such as PLAINTEXT://127.0.0.1:9092',
+    })
+  return listeners.map(({name, host: listenerHost, port: listenerPort}) => {
     const protocol = protocolMap.get(name)
     if (!protocol || !['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol))
       throw new KctlError(`unable to configure the broker: listener ${name} has no security protocol in listener.security.protocol.map`, {
@@ -192,7 +200,9 @@ function advertisedListeners(settings: BrokerSettings, bound: ListenerSpec[], ad
   }
   const text = settings.get('advertised.listeners')
   if (text) {
+    const controllerNames = new Set((settings.get('controller.listener.names') ?? '').split(',').map((name) => name.trim().toUpperCase()))
     for (const entry of parseListenerList('advertised.listeners', text)) {
+      if (controllerNames.has(entry.name)) continue
       if (!advertised.has(entry.name))
         throw new KctlError(`unable to configure the broker: advertised listener ${entry.name} is not in listeners`, {
           hint: 'every advertised.listeners name must also appear in listeners',

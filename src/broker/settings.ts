@@ -45,6 +45,7 @@ export const brokerSettings: readonly SettingDef[] = [
     defaultValue: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
     doc: 'listener name to security protocol',
   },
+  {name: 'controller.listener.names', type: 'list', defaultValue: null, doc: 'listeners of the KRaft controller; the bundled broker is its own controller and does not bind them'},
   {name: 'auto.create.topics.enable', type: 'boolean', defaultValue: 'true', doc: 'create a topic when Metadata or Produce names an unknown one'},
   {name: 'num.partitions', type: 'int', defaultValue: '1', min: 1, doc: 'partitions of an auto-created topic or a CreateTopics with -1'},
   {name: 'default.replication.factor', type: 'int', defaultValue: '1', min: 1, doc: 'replication factor of auto-created topics (must be 1 here)'},
@@ -106,7 +107,8 @@ const ignoredSettings: readonly {match: RegExp; reason: string}[] = [
   {match: /^(offsets\.topic\.|transaction\.state\.log\.|replica\.|num\.replica\.|leader\.imbalance|auto\.leader\.rebalance)/, reason: 'the bundled broker has one node and no replication'},
   {match: /^(num\.(io|network|recovery)\.threads|num\.recovery\.threads\.per\.data\.dir|background\.threads|queued\.max\.requests)/, reason: 'the bundled broker runs on one event loop'},
   {match: /^(socket\.(send|receive)\.buffer\.bytes|socket\.listen\.backlog\.size)$/, reason: 'the OS defaults are used'},
-  {match: /^(log\.dirs?|broker\.rack|group\.(coordinator|consumer|share)\.|share\.|transaction\.|log\.cleaner\.|log\.flush\.(scheduler|offset|start))/, reason: 'not used by the bundled broker (its data lives in --data-dir)'},
+  {match: /^log\.dirs?$/, reason: 'the bundled broker keeps its data in --data-dir'},
+  {match: /^(broker\.rack|group\.(coordinator|consumer|share)\.|share\.|transaction\.|log\.cleaner\.|log\.flush\.(scheduler|offset|start))/, reason: 'not used by the bundled broker'},
   {match: /^(metric\.reporters|metrics\.|kafka\.metrics\.|jmx\.|quota\.|client\.quota\.|confluent\.)/, reason: 'metrics and quotas are the bundled broker\'s own (--metrics-port)'},
   {match: /^(sasl\.|ssl\.|listener\.name\.|security\.|principal\.builder|connections\.max\.reauth)/, reason: 'this security setting is not supported by the bundled broker'},
 ]

@@ -63,6 +63,25 @@ describe('broker listeners', () => {
     }
   })
 
+  it('leaves out the KRaft controller listener of a stock server.properties', async () => {
+    const port = await freePort()
+    const broker = await startBroker({
+      dataDir,
+      config: {
+        listeners: `PLAINTEXT://:${port},CONTROLLER://:9093`,
+        'advertised.listeners': `PLAINTEXT://localhost:${port},CONTROLLER://localhost:9093`,
+        'controller.listener.names': 'CONTROLLER',
+        'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      },
+    })
+    try {
+      expect(broker.listeners.map((l) => [l.name, l.host, l.port])).toEqual([['PLAINTEXT', '127.0.0.1', port]])
+      expect(broker.bootstrap).toBe(`localhost:${port}`)
+    } finally {
+      await broker.close()
+    }
+  })
+
   it('rejects a listener without a security protocol and an advertised listener that is not bound', async () => {
     await expect(startBroker({dataDir, config: {listeners: 'CUSTOM://127.0.0.1:0'}})).rejects.toThrow(
       'unable to configure the broker: listener CUSTOM has no security protocol in listener.security.protocol.map',
