@@ -3,10 +3,12 @@
 // Behavior:
 // - This broker is the coordinator of every group and transactional id: the answer is always
 //   its own node id and the advertised endpoint of the listener the request came in on.
-// - ACLs: DESCRIBE on the group (GROUP_AUTHORIZATION_FAILED) or transactional id
-//   (TRANSACTIONAL_ID_AUTHORIZATION_FAILED), per key.
 //
 // Not implemented:
+// - Kafka refuses FindCoordinator without DESCRIBE on the group or transactional id. Here the
+//   coordinator is always this broker, so the answer reveals nothing; the refusal comes from
+//   the group APIs themselves (JoinGroup, OffsetCommit, OffsetFetch ...), where kafkajs reports
+//   it as GROUP_AUTHORIZATION_FAILED rather than "Failed to find group coordinator".
 // - Share group coordinators (key type 2, KIP-932): answered with INVALID_REQUEST.
 //
 // Version notes:
@@ -31,11 +33,6 @@ export default defineApi<Decoded<typeof FindCoordinatorRequest>, Input<typeof Fi
     const answer = (key: string) => {
       if (request.keyType !== KEY_TYPE_GROUP && request.keyType !== KEY_TYPE_TRANSACTION) {
         return {key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `key type ${request.keyType} is not supported by this broker`}
-      }
-      const group = request.keyType === KEY_TYPE_GROUP
-      if (!ctx.state.allowed(ctx.connection, 'DESCRIBE', group ? 'GROUP' : 'TRANSACTIONAL_ID', key)) {
-        const errorCode = group ? ErrorCode.GROUP_AUTHORIZATION_FAILED : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
-        return {key, nodeId: -1, host: '', port: -1, errorCode, errorMessage: null}
       }
       return {key, nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null}
     }
