@@ -52,7 +52,8 @@ export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): P
     // Offset-only groups (admin commits, Connect-less tools) have protocol type "".
     groupIds = (await listAllGroups(cluster, metadata)).filter((group) => group.protocolType === 'consumer' || group.protocolType === '').map((group) => group.groupId)
   }
-  const coordinatorOf = await coordinators(cluster, groupIds)
+  const coordinatorErrors = new Map<string, number>()
+  const coordinatorOf = await coordinators(cluster, groupIds, (groupId, errorCode) => coordinatorErrors.set(groupId, errorCode))
   const [described, committed] = await Promise.all([describeGroups(coordinatorOf), fetchCommittedOffsets(coordinatorOf)])
 
   const observations: GroupObservation[] = []
@@ -63,7 +64,7 @@ export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): P
     if (query.groups && unknown && (offsets?.offsets.size ?? 0) === 0) {
       throw new KctlError(`unable to read the lag of group ${groupId}: no such group`, {exitCode: ExitCode.notFound, hint: 'list the groups with `kctl groups list`'})
     }
-    const errorCode = offsets?.errorCode || (description && description.errorCode !== GROUP_ID_NOT_FOUND ? description.errorCode : 0)
+    const errorCode = coordinatorErrors.get(groupId) || offsets?.errorCode || (description && description.errorCode !== GROUP_ID_NOT_FOUND ? description.errorCode : 0)
     observations.push({
       groupId,
       state: description?.state ?? 'Unknown',

@@ -186,8 +186,13 @@ export async function partitionBounds(cluster: KafkajsCluster, byLeader: Map<num
 
 // ---- Groups ----------------------------------------------------------------------------------
 
-/** The coordinator of each group: one batched FindCoordinator (v4+), else one per group. */
-export async function coordinators(cluster: KafkajsCluster, groupIds: readonly string[]): Promise<Map<string, KafkajsBroker>> {
+/** The coordinator of each group: one batched FindCoordinator (v4+), else one per group. A
+ *  group whose coordinator cannot be found throws, or goes to `onError` when one is given. */
+export async function coordinators(
+  cluster: KafkajsCluster,
+  groupIds: readonly string[],
+  onError?: (groupId: string, errorCode: number) => void,
+): Promise<Map<string, KafkajsBroker>> {
   const result = new Map<string, KafkajsBroker>()
   if (groupIds.length === 0) return result
   await cluster.refreshMetadataIfNecessary()
@@ -196,7 +201,11 @@ export async function coordinators(cluster: KafkajsCluster, groupIds: readonly s
     const response = await sendRequest(seed, 10, chooseVersion(seed, 10, 4), {keyType: 0, coordinatorKeys: [...groupIds]})
     const brokers = new Map<number, Promise<KafkajsBroker>>()
     for (const coordinator of response.coordinators) {
-      if (coordinator.errorCode !== 0) throw kafkaError(coordinator.errorCode, `find the coordinator of group ${coordinator.key}`)
+      if (coordinator.errorCode !== 0) {
+        if (!onError) throw kafkaError(coordinator.errorCode, `find the coordinator of group ${coordinator.key}`)
+        onError(coordinator.key, coordinator.errorCode)
+        continue
+      }
       if (!brokers.has(coordinator.nodeId)) brokers.set(coordinator.nodeId, cluster.findBroker({nodeId: coordinator.nodeId}))
       result.set(coordinator.key, await brokers.get(coordinator.nodeId)!)
     }
@@ -349,9 +358,12 @@ export async function fetchCommittedOffsets(coordinatorOf: Map<string, KafkajsBr
 
 // ---- First unconsumed record ----------------------------------------------------------------
 
-/** Bytes asked per partition: enough for the batch holding the wanted offset in most topics;
- *  a larger first batch is still returned whole by Kafka for the first partition (KIP-74). */
-const PARTITION_FETCH_BYTES = 64 * 1024
+/** Bytes asked per partition and per response. A batch larger than its share is returned
+ *  only when it comes first in the response (KIP-74), so partitions left without records are
+ *  asked again, a few times, each time first for some of them. */
+const PARTITION_FETCH_BYTES = 1024 * 1024
+const RESPONSE_FETCH_BYTES = 32 * 1024 * 1024
+const EXTRA_FETCH_PASSES = 4
 
 /**
  * Timestamps of the records at the given offsets (topic, partition, offset), read with
@@ -389,39 +401,64 @@ export async function recordTimestamps(
       ;(rounds[round] ??= []).push(item)
     }
     for (const round of rounds) {
-      const byTopic = new Map<string, {partition: number; offset: number}[]>()
-      for (const {topic, partition, offset} of round) {
-        const list = byTopic.get(topic) ?? []
-        list.push({partition, offset})
-        byTopic.set(topic, list)
-      }
-      const response = await sendRequest(broker, 1, version, {
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 0,
-        maxBytes: 64 * 1024 * 1024,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [...byTopic].map(([topic, partitions]) => ({
-          topic,
-          partitions: partitions.map(({partition, offset}) => ({partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: PARTITION_FETCH_BYTES})),
-        })),
-        forgottenTopicsData: [],
-        rackId: '',
-      })
-      const offsetOf = new Map(round.map(({topic, partition, offset}) => [`${topic}:${partition}`, offset]))
-      for (const topic of response.responses) {
-        for (const partition of topic.partitions) {
-          const offset = offsetOf.get(`${topic.topic}:${partition.partitionIndex}`)
-          if (offset === undefined || partition.errorCode !== 0 || !partition.records) continue
-          const timestamp = timestampAt(partition.records, offset)
-          if (timestamp !== undefined) result.set(timestampKey(topic.topic, partition.partitionIndex, offset), timestamp)
-        }
+      let pending = round
+      for (let pass = 0; pass <= EXTRA_FETCH_PASSES && pending.length > 0; pass++) {
+        const unanswered = await fetchFirstRecords(broker, version, pending, result)
+        if (unanswered.length === pending.length) break // no progress: give up on these (time lag unknown)
+        pending = unanswered
       }
     }
   }))
   return result
+}
+
+/** One Fetch for the given partitions at their offsets; fills `result` and returns the
+ *  partitions that came back without records (their batch did not fit in this response). */
+async function fetchFirstRecords(
+  broker: KafkajsBroker,
+  version: number,
+  wanted: readonly {topic: string; partition: number; offset: number}[],
+  result: Map<string, number>,
+): Promise<{topic: string; partition: number; offset: number}[]> {
+  const byTopic = new Map<string, {partition: number; offset: number}[]>()
+  for (const {topic, partition, offset} of wanted) {
+    const list = byTopic.get(topic) ?? []
+    list.push({partition, offset})
+    byTopic.set(topic, list)
+  }
+  const response = await sendRequest(broker, 1, version, {
+    replicaId: -1,
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: RESPONSE_FETCH_BYTES,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [...byTopic].map(([topic, partitions]) => ({
+      topic,
+      partitions: partitions.map(({partition, offset}) => ({partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: PARTITION_FETCH_BYTES})),
+    })),
+    forgottenTopicsData: [],
+    rackId: '',
+  })
+  const offsetOf = new Map(wanted.map(({topic, partition, offset}) => [`${topic}:${partition}`, offset]))
+  const unanswered: {topic: string; partition: number; offset: number}[] = []
+  for (const topic of response.responses) {
+    for (const partition of topic.partitions) {
+      const offset = offsetOf.get(`${topic.topic}:${partition.partitionIndex}`)
+      if (offset === undefined || partition.errorCode !== 0) continue
+      if (!partition.records || partition.records.length === 0) {
+        unanswered.push({topic: topic.topic, partition: partition.partitionIndex, offset})
+        continue
+      }
+      const timestamp = timestampAt(partition.records, offset)
+      // undefined: a truncated batch (older brokers cut it at the partition's share) or only
+      // control records; asking again, first in line, fixes the former.
+      if (timestamp === undefined) unanswered.push({topic: topic.topic, partition: partition.partitionIndex, offset})
+      else result.set(timestampKey(topic.topic, partition.partitionIndex, offset), timestamp)
+    }
+  }
+  return unanswered
 }
 
 /** The timestamp of the first data record at or after `offset` in fetched record batches. */
