@@ -9,6 +9,7 @@
 // kafkajs retries a failed connection for about a minute by default; kctl bounds the whole
 // connect to connectTimeoutMs (5 s) so an unreachable broker is a one-line error, fast.
 import {createRequire} from 'node:module'
+import type {Socket} from 'node:net'
 import {type Admin, Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
 import {readRunningBroker} from '../broker/daemon.js'
 import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers, type TlsSettings} from '../config/command-config.js'
@@ -166,14 +167,38 @@ export interface KafkaSession {
   connection: ResolvedConnection
   /** Maps anything a kafkajs call threw to a KctlError about `action`. */
   fail(error: unknown, action: string): KctlError
+  /**
+   * Closes every socket the session opened and any it opens later: after a failed connect,
+   * kafkajs keeps retrying (and its timers keep the process alive) until its retries run out.
+   */
+  abandon(): void
 }
+
+type SocketFactory = (options: {host: string; port: number; ssl: object; onConnect: () => void}) => Socket
 
 export function createSession(options: ConnectionOptions = {}): KafkaSession {
   const connection = resolveConnection(options)
+  const sockets = new Set<Socket>()
+  let abandoned = false
+  const defaultFactory = (require('kafkajs/src/network/socketFactory.js') as () => SocketFactory)()
+  const socketFactory: SocketFactory = (socketOptions) => {
+    const socket = defaultFactory(socketOptions)
+    if (abandoned) {
+      socket.destroy(new Error('connection abandoned'))
+      return socket
+    }
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+    return socket
+  }
   return {
-    kafka: new Kafka(kafkaConfig(connection)),
+    kafka: new Kafka({...kafkaConfig(connection), socketFactory}),
     connection,
     fail: (error, action) => toKctlError(error, {action, brokers: connection.brokers, source: connection.sourceDescription}),
+    abandon: () => {
+      abandoned = true
+      for (const socket of sockets) socket.destroy()
+    },
   }
 }
 
@@ -200,7 +225,11 @@ export async function connectWithin(
   try {
     await Promise.race([client.connect(), timeout])
   } catch (error) {
-    await client.disconnect().catch(() => undefined)
+    // A broker that accepts the connection but never answers leaves kafkajs waiting out its
+    // request timeout (30 s), and its disconnect() waits for that too: close the sockets
+    // instead, so the command can report and exit now.
+    session.abandon()
+    void client.disconnect().catch(() => undefined)
     throw session.fail(error, action)
   } finally {
     clearTimeout(timer)

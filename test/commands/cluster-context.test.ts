@@ -1,6 +1,7 @@
 // `kctl cluster describe` and `kctl context ...`, and how commands find their cluster: -b,
 // KCTL_BOOTSTRAP_SERVER, contexts, the running bundled broker, or a clear error.
 import {mkdirSync, writeFileSync} from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import yaml from 'js-yaml'
 import {describe, expect, it} from 'vitest'
@@ -37,6 +38,21 @@ describe('kctl cluster describe', {timeout: 120_000}, () => {
     expect(run.stderr).toBe(
       'error: unable to describe the cluster: cannot connect to 127.0.0.1:1 (ECONNREFUSED 127.0.0.1:1)\nhint: check that a broker listens there (address from --bootstrap-server); for a local one run `kctl broker start --detach`\n',
     )
+  })
+
+  it('gives up on a listener that never answers after the connect timeout, with one line', async () => {
+    const silent = net.createServer(() => {})
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const address = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`
+    try {
+      const run = await kctl(['topics', 'list', '-b', address], {env})
+      expect(run.code).toBe(1)
+      expect(run.stderr).toBe(
+        `error: unable to list topics: cannot connect to ${address} within 5000 ms\nhint: check the address (from --bootstrap-server), firewalls, and that security.protocol matches the listener\n`,
+      )
+    } finally {
+      silent.close()
+    }
   })
 
   it('says how to start the bundled broker when no cluster is configured', async () => {
