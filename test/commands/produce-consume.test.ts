@@ -82,6 +82,16 @@ describe('kctl produce and consume', {timeout: 120_000}, () => {
     expect(records[1]).toMatchObject({offset: 1, key: 'user-123', value: 'second', headers: {}})
   })
 
+  it('sends gzip batches and acks=0 records (whose offsets nobody reports)', async () => {
+    await kctl(['topics', 'create', 'codecs', '-p', '1', ...b()], {env})
+    const gzip = await kctl(['produce', 'codecs', '--compression', 'gzip', '-o', 'json', ...b()], {env, input: 'x\ny\n'})
+    expect(jsonLines(gzip.stdout).map((result) => result.offset)).toEqual([0, 1])
+    const fireAndForget = await kctl(['produce', 'codecs', 'z', '--acks', '0', '-o', 'json', ...b()], {env})
+    expect(jsonLines(fireAndForget.stdout)).toMatchObject([{topic: 'codecs', partition: 0, offset: null}])
+    const consumed = await kctl(['consume', 'codecs', '--from-beginning', '--max-messages', '3', '-f', '%o=%v\n', ...b()], {env})
+    expect(consumed.stdout).toBe('0=x\n1=y\n2=z\n')
+  })
+
   it('rejects malformed JSON records and unknown topics or partitions before sending', async () => {
     const bad = await kctl(['produce', 'json-in', '--format', 'json', ...b()], {env, input: '{"key": "a", "value": 1}\n{"key": "a", "vlaue": 1}\n'})
     expect(bad.code).toBe(2)

@@ -26,6 +26,13 @@ describe('kctl topics', {timeout: 120_000}, () => {
     expect(yaml.load(yamlRun.stdout)).toEqual([{topic: 't-yaml', status: 'created', error: null, partitions: 1, replicationFactor: 1}])
   })
 
+  it('validates without creating with --dry-run', async () => {
+    expect(await kctlJson(['topics', 'create', 'dry', '-p', '2', '--dry-run', ...b()], {env})).toEqual([
+      {topic: 'dry', status: 'validated', error: null, partitions: 2, replicationFactor: 1},
+    ])
+    expect((await kctl(['topics', 'describe', 'dry', ...b()], {env})).code).toBe(4)
+  })
+
   it('reports existing topics as "exists" with --if-not-exists, and as a failed row (exit 1) without', async () => {
     expect(await kctlJson(['topics', 'create', 't-table', 't-new', '--if-not-exists', ...b()], {env})).toEqual([
       {topic: 't-table', status: 'exists', error: null, partitions: 1, replicationFactor: 1},
