@@ -81,13 +81,32 @@ async function firstAnswer(port, deadlineMs) {
   throw new Error('the broker did not answer ApiVersions within 10 s')
 }
 
-/** Spawns the broker process on a fresh data dir; resolves with it and its start time once it answers. */
-async function startBroker() {
+// Loaded into the load-test broker (not the start-up ones): on SIGUSR2 it writes the event
+// loop delay since the last signal to KCTL_BENCH_LOOP_DELAY_FILE, so a latency tail can be
+// told apart as the broker's own stalls (GC, a blocking write) or the client's and machine's.
+const LOOP_DELAY_HOOK = `data:text/javascript,${encodeURIComponent(`
+import {writeFileSync} from 'node:fs'
+import {monitorEventLoopDelay} from 'node:perf_hooks'
+const delay = monitorEventLoopDelay({resolution: 1})
+delay.enable()
+process.on('SIGUSR2', () => {
+  writeFileSync(process.env.KCTL_BENCH_LOOP_DELAY_FILE, JSON.stringify({p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6}))
+  delay.reset()
+})`)}`
+
+/**
+ * Spawns the broker process on a fresh data dir; resolves with it and its start time once it
+ * answers. `loopDelay()` (with `watchLoop`) returns the event loop delay since its last call.
+ */
+async function startBroker({watchLoop = false} = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-broker-'))
+  const loopDelayFile = path.join(dataDir, 'loop-delay.json')
   const port = await freePort()
   const began = process.hrtime.bigint()
-  const child = spawn(process.execPath, [brokerMain, JSON.stringify({port, host: '127.0.0.1', dataDir, config: {}, logFile: null})], {
+  const nodeArgs = watchLoop ? ['--import', LOOP_DELAY_HOOK] : []
+  const child = spawn(process.execPath, [...nodeArgs, brokerMain, JSON.stringify({port, host: '127.0.0.1', dataDir, config: {}, logFile: null})], {
     stdio: ['ignore', 'ignore', 'inherit'],
+    env: {...process.env, KCTL_BENCH_LOOP_DELAY_FILE: loopDelayFile},
   })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   await Promise.race([firstAnswer(port, Date.now() + 10_000), exited.then(() => Promise.reject(new Error('the broker exited during start-up')))])
@@ -96,6 +115,20 @@ async function startBroker() {
     child,
     startMs,
     bootstrap: `127.0.0.1:${port}`,
+    async loopDelay() {
+      rmSync(loopDelayFile, {force: true})
+      child.kill('SIGUSR2')
+      for (let waitedMs = 0; waitedMs < 5000; waitedMs += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        try {
+          const {p99Ms, maxMs} = JSON.parse(readFileSync(loopDelayFile, 'utf8'))
+          return {p99Ms: round(p99Ms), maxMs: round(maxMs)}
+        } catch {
+          // not written yet
+        }
+      }
+      return undefined
+    },
     async stop() {
       child.kill('SIGTERM')
       await exited
@@ -167,9 +200,12 @@ function machineBusySeconds() {
  * Runs a client and reports, beside its result, the CPU it and the broker used (percent of
  * one core) and what everything else on the machine used: the machine is shared, so a rate
  * measured while other processes held the cores says so here (and in how long the broker's
- * main thread sat runnable without a core).
+ * main thread sat runnable without a core). The broker's event loop delay covers the whole
+ * phase, the client's connecting and the topic's auto-creation included.
  */
-async function measured(pid, work) {
+async function measured(broker, work) {
+  const pid = broker.child.pid
+  await broker.loopDelay()
   const brokerBefore = cpuSeconds(pid)
   const waitingBefore = waitingForCpuSeconds(pid)
   const machineBefore = machineBusySeconds()
@@ -178,6 +214,7 @@ async function measured(pid, work) {
   const seconds = Number(process.hrtime.bigint() - began) / 1e9
   const brokerCpuSeconds = cpuSeconds(pid) - brokerBefore
   const otherCpuSeconds = Math.max(0, machineBusySeconds() - machineBefore - brokerCpuSeconds - result.cpuSeconds)
+  const brokerEventLoopDelayMs = await broker.loopDelay()
   return {
     result,
     usage: {
@@ -189,6 +226,7 @@ async function measured(pid, work) {
       otherProcessesCpuPercent: Math.round((100 * otherCpuSeconds) / seconds),
       brokerCpuSecondsPerMillionRecords: round((brokerCpuSeconds * 1e6) / result.records, 3),
       clientCpuSecondsPerMillionRecords: round((result.cpuSeconds * 1e6) / result.records, 3),
+      brokerEventLoopDelayMs,
     },
   }
 }
@@ -226,18 +264,18 @@ try {
   }
   startMs.sort((a, b) => a - b)
 
-  const broker = await startBroker()
+  const broker = await startBroker({watchLoop: true})
   const pid = broker.child.pid
   const watch = watchBroker(pid)
   try {
     // The producer's metadata request auto-creates each topic with one partition.
-    const ingest = await measured(pid, () => runClient(clients.producer, [broker.bootstrap, 'bench-ingest', String(RECORDS), String(RECORD_BYTES), '0']))
+    const ingest = await measured(broker, () => runClient(clients.producer, [broker.bootstrap, 'bench-ingest', String(RECORDS), String(RECORD_BYTES), '0']))
     const ingestRssMB = watch.phase()
     // +1: the producer's warm-up record.
-    const fetch = await measured(pid, () => runClient(clients.consumer, [broker.bootstrap, 'bench-ingest', String(RECORDS + 1), '120']))
+    const fetch = await measured(broker, () => runClient(clients.consumer, [broker.bootstrap, 'bench-ingest', String(RECORDS + 1), '120']))
     const fetchRssMB = watch.phase()
     const halfRate = Math.round(ingest.result.recordsPerSec / 2)
-    const half = await measured(pid, () =>
+    const half = await measured(broker, () =>
       runClient(clients.producer, [broker.bootstrap, 'bench-latency', String(halfRate * LATENCY_SECONDS), String(RECORD_BYTES), String(halfRate)]),
     )
     const halfRssMB = watch.phase()
