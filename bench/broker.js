@@ -47,7 +47,7 @@ function compileClients(dir) {
     const cc = spawnSync('cc', ['-O2', '-o', out[name], path.join(here, 'rdkafka', `${name}.c`), '-lrdkafka'], {encoding: 'utf8'})
     if (cc.error || cc.status !== 0) {
       const cause = cc.error ? cc.error.message : cc.stderr.trim().split('\n')[0]
-      throw new Error(`unable to compile bench/rdkafka/${name}.c: ${cause} (install the headers: apt-get install -y librdkafka-dev)`)
+      throw new Error(`unable to compile bench/rdkafka/${name}.c: ${cause} (it needs cc and librdkafka's headers: apt-get install -y gcc librdkafka-dev)`)
     }
   }
   return out
@@ -335,6 +335,9 @@ try {
     watch.stop()
     await broker.stop()
   }
+} catch (err) {
+  console.error(`bench/broker: ${err.message}`)
+  process.exitCode = 1
 } finally {
   rmSync(buildDir, {recursive: true, force: true})
 }
