@@ -304,6 +304,7 @@ const Batch = createRequire(import.meta.url)('kafkajs/src/consumer/batch.js') as
 const readCommitted = 1
 const fetchMaxWaitMs = 500
 const partitionMaxBytes = 1024 * 1024
+const retryPauseMs = 250
 
 /**
  * Without a group: Fetch from each partition's leader from the given offsets, as kcat does with
@@ -324,20 +325,23 @@ async function readPartitions(
     await cluster.addTargetTopic(topic)
     while (!stop.reason) {
       const round = fetchRound(cluster, topic, positions, stop, onRecord).catch(async (error) => {
-        const name = kafkaErrorName(error)
-        if (name === 'OFFSET_OUT_OF_RANGE') {
+        if (kafkaErrorName(error) === 'OFFSET_OUT_OF_RANGE') {
           // Retention removed the records at our position: continue from the log start.
           const earliest = await resetOutOfRange()
           for (const [partition, offset] of positions) if (offset < (earliest.get(partition) ?? 0)) positions.set(partition, earliest.get(partition) ?? 0)
         } else if ((error as {retriable?: boolean}).retriable) {
-          await cluster.refreshMetadata()
-        } else throw error
+          // A moved leader or a restarting broker: find the leaders again after a pause, like
+          // kcat, which keeps trying until stopped.
+          await new Promise((resolve) => setTimeout(resolve, retryPauseMs))
+          await cluster.refreshMetadata().catch(() => undefined)
+        } else stop.stop('interrupted', error)
       })
       await Promise.race([round, stop.stopped])
     }
   } finally {
     await cluster.disconnect().catch(() => undefined)
   }
+  if (stop.failure) throw stop.failure
   return {count: stop.count, reason: stop.reason ?? 'interrupted', committed: []}
 }
 
