@@ -1,0 +1,146 @@
+// Kafka's record-batch codecs (attributes bits 0-2 of a v2 batch: 1 gzip, 2 snappy, 3 lz4,
+// 4 zstd), byte-compatible with the Java client and librdkafka, plus their registration
+// with kafkajs, which ships gzip only.
+//
+// Formats, as Kafka's clients write and read them (clients/src/main/java/org/apache/kafka/
+// common/compress):
+// - gzip: a gzip member (Java's GZIPOutputStream; zlib's default level, as Java's -1).
+// - snappy: Java writes snappy-java's xerial framing (SnappyOutputStream: a 16-byte header,
+//   then [int32 BE length][raw snappy block] per 32 KiB of input); librdkafka writes one
+//   raw snappy block. Both Java (SnappyInputStream falls back to raw) and librdkafka
+//   (rd_kafka_snappy_java_uncompress on the xerial magic) read either, so kctl writes
+//   Java's framing and reads both.
+// - lz4: the LZ4 *frame* format with independent blocks (KafkaLZ4BlockOutputStream). v2
+//   batches always carry the correct header checksum; the broken one of magic 0/1 (fixed
+//   by KIP-57) never reaches this path.
+// - zstd: a standard zstd frame written by a streaming encoder (Java's ZstdOutputStream
+//   leaves the content size out, so the decoder here streams rather than sizing up front).
+//
+// Libraries: snappy and lz4-napi are napi-rs builds (Rust snap / lz4_flex) and
+// @toondepauw/node-zstd wraps libzstd 1.5.7; each ships its binary as a per-platform npm
+// package, so installing needs the registry only. Node 20's zlib has no zstd.
+import {gunzipSync, gzipSync} from 'node:zlib'
+import {Decoder as ZstdDecoder, Encoder as ZstdEncoder} from '@toondepauw/node-zstd'
+import kafkajs from 'kafkajs'
+import {compressFrameSync as lz4CompressFrame, decompressFrameSync as lz4DecompressFrame} from 'lz4-napi'
+import {compressSync as snappyCompress, uncompressSync as snappyUncompress} from 'snappy'
+import {KctlError} from '../errors.js'
+
+export const codecNames = ['gzip', 'snappy', 'lz4', 'zstd'] as const
+export type CodecName = (typeof codecNames)[number]
+
+/** The codec's id in a record batch's attributes (bits 0-2). */
+export const codecIds: Record<CodecName, number> = {gzip: 1, snappy: 2, lz4: 3, zstd: 4}
+
+/** The codec for a batch's attributes, 'none' for uncompressed, undefined for ids Kafka has not assigned. */
+export function codecOfAttributes(attributes: number): CodecName | 'none' | undefined {
+  const id = attributes & 0x07
+  return id === 0 ? 'none' : codecNames[id - 1]
+}
+
+// Kafka's default compression.zstd.level (KIP-390).
+const zstdLevel = 3
+const zstdEncoder = new ZstdEncoder(zstdLevel)
+const zstdDecoder = new ZstdDecoder()
+
+// snappy-java's stream header: magic, version 1, minimum compatible version 1.
+const xerialMagic = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
+const xerialHeaderBytes = 16
+// SnappyOutputStream's default block size, which Kafka's producer keeps.
+const xerialBlockBytes = 32 * 1024
+const xerialHeader = Buffer.concat([xerialMagic, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])])
+
+export function compress(codec: CodecName, data: Buffer): Buffer {
+  switch (codec) {
+    case 'gzip':
+      return gzipSync(data)
+    case 'snappy':
+      return xerialCompress(data)
+    case 'lz4':
+      return lz4CompressFrame(data)
+    case 'zstd':
+      return zstdEncoder.encodeSync(data)
+  }
+}
+
+export function decompress(codec: CodecName, data: Buffer): Buffer {
+  try {
+    switch (codec) {
+      case 'gzip':
+        return gunzipSync(data)
+      case 'snappy':
+        return isXerial(data) ? xerialDecompress(data) : (snappyUncompress(data) as Buffer)
+      case 'lz4':
+        return lz4DecompressFrame(data)
+      case 'zstd':
+        return zstdDecoder.decodeSync(data)
+    }
+  } catch (error) {
+    if (error instanceof KctlError) throw error
+    throw corrupt(codec, error instanceof Error ? error.message : String(error))
+  }
+}
+
+function corrupt(codec: CodecName, cause: string): KctlError {
+  return new KctlError(`unable to decompress a ${codec} record batch: ${cause}`, {
+    hint: 'the batch is corrupt or its producer wrote a broken frame; read the partition from a later offset',
+  })
+}
+
+function xerialCompress(data: Buffer): Buffer {
+  const parts: Buffer[] = [xerialHeader]
+  for (let start = 0; start < data.length; start += xerialBlockBytes) {
+    const block = snappyCompress(data.subarray(start, start + xerialBlockBytes))
+    const length = Buffer.allocUnsafe(4)
+    length.writeInt32BE(block.length, 0)
+    parts.push(length, block)
+  }
+  return Buffer.concat(parts)
+}
+
+function isXerial(data: Buffer): boolean {
+  return data.length >= xerialHeaderBytes && data.subarray(0, xerialMagic.length).equals(xerialMagic)
+}
+
+/** Blocks after the header; a repeated header (concatenated streams, as snappy-java allows) is skipped. */
+function xerialDecompress(data: Buffer): Buffer {
+  const parts: Buffer[] = []
+  let position = xerialHeaderBytes
+  while (position < data.length) {
+    if (isXerial(data.subarray(position))) {
+      position += xerialHeaderBytes
+      continue
+    }
+    if (position + 4 > data.length) throw corrupt('snappy', 'truncated block length')
+    const blockBytes = data.readInt32BE(position)
+    position += 4
+    if (blockBytes < 0 || position + blockBytes > data.length) throw corrupt('snappy', `block of ${blockBytes} bytes runs past the end`)
+    parts.push(snappyUncompress(data.subarray(position, position + blockBytes)) as Buffer)
+    position += blockBytes
+  }
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts)
+}
+
+let kafkajsCodecsRegistered = false
+
+/**
+ * Gives kafkajs snappy, lz4 and zstd (its own gzip stays). kafkajs looks a codec up as
+ * `CompressionCodecs[type]()` per batch and awaits `compress(encoder)` (the records
+ * section in `encoder.buffer`) and `decompress(buffer)`.
+ */
+export function registerKafkajsCodecs(): void {
+  if (kafkajsCodecsRegistered) return
+  kafkajsCodecsRegistered = true
+  const kafkajsCodec = (codec: CodecName) => {
+    const implementation = {
+      compress: async (encoder: {buffer: Buffer}) => compress(codec, encoder.buffer),
+      decompress: async (buffer: Buffer) => decompress(codec, buffer),
+    }
+    return () => implementation
+  }
+  // Named imports of these two fail: Node's CommonJS export detection does not see them in kafkajs.
+  const {CompressionCodecs, CompressionTypes} = kafkajs
+  CompressionCodecs[CompressionTypes.Snappy] = kafkajsCodec('snappy')
+  CompressionCodecs[CompressionTypes.LZ4] = kafkajsCodec('lz4')
+  CompressionCodecs[CompressionTypes.ZSTD] = kafkajsCodec('zstd')
+}
