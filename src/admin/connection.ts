@@ -12,6 +12,7 @@ import {createRequire} from 'node:module'
 import type {Socket} from 'node:net'
 import {type Admin, Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
 import {readRunningBroker} from '../broker/daemon.js'
+import {registerKafkajsCodecs} from '../compression/index.js'
 import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers, type TlsSettings} from '../config/command-config.js'
 import {contextSettings, selectContext} from '../config/context.js'
 import {KctlError} from '../errors.js'
@@ -178,6 +179,7 @@ type SocketFactory = (options: {host: string; port: number; ssl: object; onConne
 
 export function createSession(options: ConnectionOptions = {}): KafkaSession {
   const connection = resolveConnection(options)
+  registerKafkajsCodecs() // kafkajs ships gzip only; snappy, lz4 and zstd batches need kctl's codecs
   const sockets = new Set<Socket>()
   let abandoned = false
   const defaultFactory = (require('kafkajs/src/network/socketFactory.js') as () => SocketFactory)()
