@@ -7,6 +7,7 @@ import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {KctlError} from '../errors.js'
 import type {GroupCoordinator} from './groups/coordinator.js'
+import {createGroupCoordinator} from './groups/index.js'
 import type {BrokerLog} from './log-adapter.js'
 import {BrokerMetrics} from './metrics.js'
 import type {ConnectionInfo, ListenerFactory, ListenerSpec, RequestGate} from './server.js'
@@ -101,6 +102,9 @@ export class BrokerState {
       const waiters = this.appendWaiters.get(`${topic}:${partition}`)
       if (waiters) for (const wake of [...waiters]) wake()
     })
+    // Committed offsets load at start (not at the first group request), so offset expiry and
+    // the lag gauges run from the beginning.
+    this.groups = createGroupCoordinator(this)
   }
 
   /**

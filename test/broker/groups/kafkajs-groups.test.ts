@@ -106,6 +106,8 @@ describe('kafkajs consumer groups', () => {
     const port = broker.port
     await broker.close()
     broker = await startBroker({port, host: '127.0.0.1', dataDir, config})
+    // loaded at start: the broker's own metrics know the offsets before any client asks
+    expect(broker.state.metrics.render()).toContain('kctl_broker_consumergroup_committed_offset{group="keeper",topic="durable",partition="0"} 7\n')
     kafka = new Kafka({clientId: 'groups-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING})
     const again = kafka.admin()
     await again.connect()
