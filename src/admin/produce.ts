@@ -143,9 +143,16 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items
 }
 
-export const compressionNames = ['none', 'gzip'] as const
+export const compressionNames = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
 export type CompressionName = (typeof compressionNames)[number]
-const compressionTypes: Record<CompressionName, CompressionTypes> = {none: CompressionTypes.None, gzip: CompressionTypes.GZIP}
+// snappy, lz4 and zstd are kctl's codecs, registered with kafkajs by createSession (src/compression).
+const compressionTypes: Record<CompressionName, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+}
 
 export interface ProduceOptions {
   topic: string
