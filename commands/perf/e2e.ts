@@ -12,7 +12,6 @@ import {
   interruptSignal,
   parseAcks,
   parseBatchBytes,
-  parseCompression,
   parseOptionalDurationMs,
   perfBootstrap,
   producerFlags,
@@ -75,7 +74,7 @@ names (endToEndLatency99pct …).`
       acks: parseAcks(flags.acks),
       batchBytes: parseBatchBytes(flags['batch-size']),
       lingerMs: flags['linger-ms'],
-      compression: parseCompression(flags.compression),
+      compression: flags.compression,
     }
     const text = flags.output === 'table'
     const bar = progressBar(text)

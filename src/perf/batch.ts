@@ -4,18 +4,16 @@
 // keeps one buffer per batch, writes each record's bytes straight into it and remembers
 // each record's intended send time in a typed array. Field layout: Kafka's
 // DefaultRecordBatch / DefaultRecord (clients/src/main/java/org/apache/kafka/common/record).
-import {gzipSync} from 'node:zlib'
 import {crc32c} from '../broker/protocol/crc32c.js'
 import {varintSize, varlongSize, writeVarint, writeVarlong} from '../broker/protocol/varint.js'
+import {codecIds, codecNames, compress} from '../compression/index.js'
 
 export const batchHeaderBytes = 61
 const crcOffset = 17
 const attributesOffset = 21
 
-export const compressionCodecs = {none: 0, gzip: 1} as const
-export type CompressionName = keyof typeof compressionCodecs
-/** Kafka's codec names that this build cannot produce (no native codec installed). */
-export const unavailableCodecs = ['snappy', 'lz4', 'zstd'] as const
+export const compressionNames = ['none', ...codecNames] as const
+export type CompressionName = (typeof compressionNames)[number]
 
 /**
  * The e2e test's header: its value is the record's intended send time, epoch milliseconds
@@ -112,7 +110,7 @@ export class BatchBuilder {
   seal(compression: CompressionName): Buffer {
     let batch = this.buffer.subarray(0, this.position)
     if (compression !== 'none') {
-      const compressed = gzipSync(batch.subarray(batchHeaderBytes))
+      const compressed = compress(compression, batch.subarray(batchHeaderBytes))
       batch = Buffer.allocUnsafe(batchHeaderBytes + compressed.length)
       compressed.copy(batch, batchHeaderBytes)
     }
@@ -120,7 +118,7 @@ export class BatchBuilder {
     batch.writeInt32BE(batch.length - 12, 8) // batch length counts from the leader epoch on
     batch.writeInt32BE(-1, 12) // partition leader epoch
     batch.writeInt8(2, 16) // magic
-    batch.writeInt16BE(compressionCodecs[compression], attributesOffset) // CreateTime, not transactional
+    batch.writeInt16BE(compression === 'none' ? 0 : codecIds[compression], attributesOffset) // CreateTime, not transactional
     batch.writeInt32BE(this.records - 1, 23) // last offset delta
     batch.writeBigInt64BE(BigInt(this.baseTimestamp), 27)
     batch.writeBigInt64BE(BigInt(this.maxTimestamp), 35)

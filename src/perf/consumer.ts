@@ -3,8 +3,8 @@
 // consumer group, so there is no rebalance and rebalance.time.ms is 0. Records are scanned
 // in place (no per-record objects): key and value bytes are counted as the Java tool counts
 // them, and the e2e send-time header is read when asked for.
-import {gunzipSync} from 'node:zlib'
 import {errorByCode, readVarint, readVarlong, type Cursor} from '../broker/protocol/index.js'
+import {codecOfAttributes, decompress} from '../compression/index.js'
 import {KctlError} from '../errors.js'
 import {sendTimeHeaderKey} from './batch.js'
 import {Cluster, type KafkaConnection, type TopicLayout} from './client.js'
@@ -89,13 +89,13 @@ export class RecordScanner {
       const count = blob.readInt32BE(position + 57)
       if ((attributes & controlBatchBit) === 0 && lastOffset >= fromOffset) {
         let records = blob.subarray(position + 61, end)
-        const codec = attributes & 0x07
-        if (codec === 1) records = gunzipSync(records)
-        else if (codec !== 0) {
-          throw new KctlError(`unable to read topic data: record batch compressed with codec ${codec}, which this build cannot decompress`, {
-            hint: 'load-test with --compression none or gzip',
+        const codec = codecOfAttributes(attributes)
+        if (codec === undefined) {
+          throw new KctlError(`unable to read topic data: record batch compressed with unknown codec ${attributes & 0x07}`, {
+            hint: 'Kafka assigns codecs 0-4 only: the batch is corrupt',
           })
         }
+        if (codec !== 'none') records = decompress(codec, records)
         this.scanRecords(records, count, baseOffset, fromOffset, nowMs)
       }
       nextOffset = Math.max(nextOffset, lastOffset + 1)

@@ -50,7 +50,7 @@ describe('workload files', () => {
     ['missing rate', 'name: x\n', /producerRate must be/],
     ['zero rate', 'producerRate: 0\n', /producerRate must be/],
     ['bad count', 'producerRate: 10\ntopics: many\n', /topics must be an integer/],
-    ['missing codec', 'producerRate: 10\ncompression: zstd\n', /compression zstd is not available/],
+    ['unknown codec', 'producerRate: 10\ncompression: brotli\n', /compression must be one of none, gzip, snappy, lz4, zstd/],
     ['bad duration', 'producerRate: 10\nduration: soon\n', /duration/],
     ['not a mapping', '- a\n- b\n', /not a YAML mapping/],
     ['bad YAML', 'producerRate: [1\n', /unable to read workload/],
