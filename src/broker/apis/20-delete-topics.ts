@@ -7,9 +7,8 @@
 //   UNKNOWN_TOPIC_ID by id. delete.topic.enable=false: TOPIC_DELETION_DISABLED.
 // - ACLs: DELETE on the topic (TOPIC_AUTHORIZATION_FAILED).
 //
-// Not implemented:
-// - Committed offsets of a deleted topic stay with their groups (Kafka removes them); a
-//   re-created topic of the same name starts at offset 0 again.
+// - Committed offsets of the topic are removed from every group, as Kafka does, so a
+//   re-created topic of the same name does not inherit a stale position.
 //
 // Version notes:
 // - v1: throttle time. v4: flexible. v5: errorMessage (KIP-599). v6: topics by id (KIP-516).
@@ -38,6 +37,7 @@ export default defineApi<RequestBody<20>, ResponseInput<20>>({
       if (!state.settings.bool('delete.topic.enable')) return answer(ErrorCode.TOPIC_DELETION_DISABLED, 'delete.topic.enable is false')
       const outcome = state.log.deleteTopic(topic.name)
       if (!outcome.ok) return answer(ErrorCode[outcome.error], outcome.message)
+      state.groups?.deleteTopicOffsets(topic.name)
       state.metrics.forgetTopic(topic.name)
       state.logger.info(`deleted topic ${topic.name}`)
       return answer(ErrorCode.NONE)
