@@ -65,6 +65,14 @@ describe('contexts', () => {
     expect(readFileSync(contextsFilePath(), 'utf8')).not.toMatch(/from-(env|file)/)
   })
 
+  it('takes security settings from a command-config file the context points to', () => {
+    const file = path.join(process.env.XDG_CONFIG_HOME as string, 'client.properties')
+    writeFileSync(file, 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="cc" password="ccpw";\n')
+    addContext('cc', {bootstrapServers: ['h:1'], commandConfig: file}, {overwrite: false, use: false})
+    expect(contextSettings('cc', loadContexts().contexts.cc)).toEqual({bootstrapServers: ['h:1'], sasl: {mechanism: 'PLAIN', username: 'cc', password: 'ccpw'}})
+    expect(contextListView(loadContexts()).find((row) => row.name === 'cc')?.commandConfig).toBe(file)
+  })
+
   it('lists contexts without secrets in table, and marks the current one', () => {
     addContext('prod', {bootstrapServers: ['k1:9093', 'k2:9093'], sasl: {mechanism: 'SCRAM-SHA-512', username: 'ops', passwordEnv: 'PROD_PW'}, tls: {ca: '/etc/ca.pem'}}, {overwrite: false, use: false})
     addContext('local', {bootstrapServers: ['127.0.0.1:9092']}, {overwrite: false, use: false})

@@ -25,6 +25,8 @@ describe('kctl produce and consume', {timeout: 120_000}, () => {
     expect(consumed.code).toBe(0)
     expect(consumed.stdout).toBe('one/0/0 key=user-1(6) value=hello world(11) headers=source=cli,trace=7 %\n')
     expect(consumed.stderr).toBe('Processed a total of 1 messages\n')
+    const asYaml = await kctl(['consume', 'one', '--from-beginning', '--max-messages', '1', '-o', 'yaml', ...b()], {env})
+    expect(yaml.loadAll(asYaml.stdout)).toMatchObject([{topic: 'one', partition: 0, offset: 0, key: 'user-1', value: 'hello world', headers: {source: 'cli', trace: '7'}}])
   })
 
   it('produces one record per stdin line and prints partition and offset of each as JSON lines', async () => {
