@@ -49,7 +49,7 @@ not exist.`
         this.logToStderr(renderTopicList(all.filter((topic) => selection.topics.includes(topic.name))))
       }
       const subject = selection.topics.length === 1 ? `topic ${selection.topics[0]}` : `${selection.topics.length} topics`
-      await confirmOrRefuse(`Delete ${subject} and all their data?`, {yes: flags.yes, action: `delete ${subject}`})
+      await confirmOrRefuse(`Delete ${subject} and all ${selection.topics.length === 1 ? 'its' : 'their'} data?`, {yes: flags.yes, action: `delete ${subject}`})
       return [...(await deleteTopics(admin, selection.topics)), ...missing]
     })
     this.render(rows, flags.output, renderTopicStatus)
