@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {chmod, mkdir, readdir, readFile, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {KctlError, usageError} from '../src/errors.js'
@@ -20,6 +20,27 @@ export function newClusterId(): string {
     const id = randomBytes(16).toString('base64url')
     if (!id.startsWith('-')) return id
   }
+}
+
+// mkdir({recursive: true}) never returns for some paths Node cannot create (in Node 20,
+// "/proc/x" spins forever), so parents are created one level at a time.
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return
+    if (code !== 'ENOENT' || path.dirname(dir) === dir) throw error
+    await makeDirectory(path.dirname(dir))
+    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again
+    })
+  }
+}
+
+function writeError(out: string, error: NodeJS.ErrnoException): KctlError {
+  const cause = {ENOENT: 'the path cannot be created', ENOTDIR: 'part of the path is a file', EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system'}[error.code ?? ''] ?? error.message
+  return new KctlError(`unable to write ${out}: ${cause}`, {hint: 'choose another --out directory'})
 }
 
 function list(text: string | undefined): string[] | undefined {
@@ -59,6 +80,9 @@ Takes every \`kctl plan\` flag; without --write-mbps it sizes for 0.5 MiB/s. Sin
     const input = resolvePlanInput(raw)
     const plan = planCapacity(input)
     const hosts = list(flags.hosts)
+    const repeated = hosts?.find((host, index) => hosts.indexOf(host) !== index)
+    // Two nodes on one host would share its listener ports.
+    if (repeated) throw usageError(`--hosts lists ${repeated} twice`, 'give every node its own host')
     let nodes = input.ha ? plan.brokers : 1
     if (flags.nodes !== undefined) {
       nodes = Number(flags.nodes)
@@ -77,22 +101,29 @@ Takes every \`kctl plan\` flag; without --write-mbps it sizes for 0.5 MiB/s. Sin
       logDirs: flags['log-dirs'],
     }
 
+    if (flags.out.trim() === '') throw usageError('--out is empty', 'give the directory to write, for example --out ./kafka-config')
     const outDir = path.resolve(flags.out)
-    const existing = await readdir(outDir).catch((error: NodeJS.ErrnoException) => {
+    const existing = await readdir(outDir).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return []
-      throw new KctlError(`unable to write ${flags.out}: ${error.code === 'ENOTDIR' ? 'it is a file' : error.message}`, {hint: 'choose another --out directory'})
+      const isFile = error.code === 'ENOTDIR' && (await stat(outDir).then((found) => found.isFile(), () => false))
+      if (isFile) throw new KctlError(`unable to write ${flags.out}: it is a file`, {hint: 'choose another --out directory'})
+      throw writeError(flags.out, error)
     })
     if (existing.length > 0 && !flags.force) {
       throw new KctlError(`unable to write ${flags.out}: the directory is not empty`, {hint: 'use --force to overwrite, or another --out'})
     }
     const templates = Object.fromEntries(await Promise.all(templateFiles.map(async (name) => [name, await readFile(new URL(name, templatesDir), 'utf8')]))) as Record<TemplateName, string>
     const files = generateInitFiles(plan, input, options, templates)
-    for (const file of files) {
-      const target = path.join(outDir, file.path)
-      await mkdir(path.dirname(target), {recursive: true})
-      await writeFile(target, file.content, {mode: file.secret ? 0o600 : file.executable ? 0o755 : 0o644})
-      // writeFile's mode applies only to new files; --force rewrites keep the intended mode too.
-      await chmod(target, file.secret ? (file.executable ? 0o700 : 0o600) : file.executable ? 0o755 : 0o644)
+    try {
+      for (const file of files) {
+        const target = path.join(outDir, file.path)
+        await makeDirectory(path.dirname(target))
+        await writeFile(target, file.content, {mode: file.secret ? 0o600 : file.executable ? 0o755 : 0o644})
+        // writeFile's mode applies only to new files; --force rewrites keep the intended mode too.
+        await chmod(target, file.secret ? (file.executable ? 0o700 : 0o600) : file.executable ? 0o755 : 0o644)
+      }
+    } catch (error) {
+      throw writeError(flags.out, error as NodeJS.ErrnoException)
     }
     const layout = buildNodes(plan, input, options)
     const warnings = [...plan.warnings]

@@ -156,11 +156,35 @@ describe('kctl init → kctl config lint', () => {
     [['--ha', '--nodes', '2'], /at least 3 broker nodes/],
     [['--security', 'tls'], /Expected --security=tls to be one of|tls/],
     [['--write-mbps', '0'], /invalid --write-mbps "0"/],
+    [['--ha', '--hosts', 'a,a,b'], /--hosts lists a twice/],
   ])('init %j is a usage error', async (args, message) => {
     const {code, stderr} = await kctl('init', '--out', path.join(tmp, 'bad'), ...args)
     expect(code).toBe(2)
     expectOneLineError(stderr, message)
   })
+})
+
+describe('kctl init --out that cannot be written', () => {
+  it('an empty --out is a usage error', async () => {
+    const {code, stderr} = await kctl('init', '--out', '')
+    expect(code).toBe(2)
+    expectOneLineError(stderr, /--out is empty/)
+  })
+
+  it('a path under a file is one line and exit 1', async () => {
+    const file = path.join(tmp, 'plain-file')
+    await writeFile(file, 'x')
+    const {code, stderr} = await kctl('init', '--out', path.join(file, 'sub'))
+    expect(code).toBe(1)
+    expectOneLineError(stderr, /unable to write .*plain-file\/sub: part of the path is a file/)
+  })
+
+  // Regression: mkdir({recursive: true}) spun forever on /proc/x, so init never returned.
+  it.skipIf(process.platform !== 'linux')('a path the kernel refuses (/proc/x) fails instead of hanging', async () => {
+    const {code, stderr} = await kctl('init', '--out', '/proc/kctl-init-test')
+    expect(code).toBe(1)
+    expectOneLineError(stderr, /unable to write \/proc\/kctl-init-test: the path cannot be created/)
+  }, 20_000)
 })
 
 // make-certs.sh needs openssl; the Java check needs keytool (a JDK), as real brokers have.
