@@ -33,6 +33,8 @@ export abstract class BaseCommand extends Command {
       const lines = error.message.split('\n').map((line) => line.trim()).filter(Boolean)
       let problem = lines[0] === 'The following error occurred:' && lines[1] ? lines[1] : lines[0]
       if (problem.endsWith(':') && lines[1]) problem = `${problem} ${lines[1].replace(/\s{2,}/g, ' — ')}`
+      // A flag value that fails to parse (--port abc): "Parsing --port", the reason on the next line.
+      if (/^Parsing --\S+$/.test(problem) && lines[1]) problem = `${problem.replace('Parsing ', 'invalid ')}: ${lines[1]}`
       this.logToStderr(`${colour.red('error:')} ${problem}`)
       this.logToStderr(`${colour.dim('hint:')} see \`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help\``)
       this.exit(ExitCode.usage)

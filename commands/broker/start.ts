@@ -44,7 +44,7 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
   static flags = {
     'advertised-host': Flags.string({description: 'host name returned to clients in Metadata (default: --host)'}),
     config: Flags.string({char: 'c', description: 'Kafka broker setting key=value (repeatable)', multiple: true}),
-    'config-file': Flags.file({description: 'server.properties file with Kafka broker settings', exists: true}),
+    'config-file': Flags.file({description: 'server.properties file with Kafka broker settings'}),
     'data-dir': Flags.string({description: 'directory for the log, topics and offsets', default: defaultBrokerDataDir()}),
     detach: Flags.boolean({char: 'd', description: 'run in the background'}),
     fsync: Flags.option({
@@ -64,15 +64,18 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
   static summary = 'Start the bundled Kafka broker'
 
   async run(): Promise<unknown> {
-    const {flags} = await this.parse(BrokerStart)
+    const {flags, metadata} = await this.parse(BrokerStart)
     const config: Record<string, string> = {}
     if (flags['config-file']) {
-      for (const entry of parseProperties(readFileSync(flags['config-file'], 'utf8'))) config[entry.key] = entry.value
+      for (const entry of parseProperties(readConfigFile(flags['config-file']))) config[entry.key] = entry.value
     }
     for (const item of flags.config ?? []) {
       const [key, value] = parseSettingArgument(item)
       config[key] = value
     }
+    // listeners names every port the broker binds; a --port beside it would be silently dropped.
+    if (config.listeners !== undefined && !metadata.flags.port?.setFromDefault)
+      throw usageError(`unable to start the broker: --port ${flags.port} conflicts with listeners=${config.listeners}`, 'drop --port, or set the port in listeners')
     const saslUser = flags['sasl-user']
     if (saslUser !== undefined) {
       const password = await readPassword({file: flags['sasl-password-file'], env: 'KCTL_BROKER_ADMIN_PASSWORD', subject: `broker user ${saslUser}`, confirm: true})
@@ -102,5 +105,15 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
     // The broker process has already printed its own error line; only its exit code is left.
     process.exitCode = await runForeground(options)
     return undefined
+  }
+}
+
+function readConfigFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const cause = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message
+    throw usageError(`unable to read --config-file ${file}: ${cause}`, 'give the path of a server.properties file')
   }
 }

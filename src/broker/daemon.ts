@@ -158,16 +158,18 @@ export async function runForeground(options: Omit<DaemonOptions, 'logFile'>): Pr
 export async function startDetached(options: Omit<DaemonOptions, 'logFile'>, timeoutMs = 15_000): Promise<BrokerInfo> {
   const dataDir = path.resolve(options.dataDir)
   refuseSecondInstance(dataDir)
+  const logFile = path.join(dataDir, BROKER_LOG_FILE)
+  let logFd: number
   try {
     mkdirSync(dataDir, {recursive: true})
+    // An existing directory the user cannot write fails here, on the log file.
+    logFd = openSync(logFile, 'a')
   } catch (err) {
     throw new KctlError(`unable to start the broker: data dir ${dataDir} is not writable (${(err as NodeJS.ErrnoException).code})`, {
       hint: 'choose a writable directory with --data-dir',
     })
   }
-  const logFile = path.join(dataDir, BROKER_LOG_FILE)
-  const logStart = existsSync(logFile) ? statSync(logFile).size : 0
-  const logFd = openSync(logFile, 'a')
+  const logStart = statSync(logFile).size
   const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js')
   const child = spawn(process.execPath, [main, JSON.stringify({...options, dataDir, logFile})], {
     detached: true,

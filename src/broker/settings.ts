@@ -28,6 +28,9 @@ export interface SettingDef {
   readonly min?: number
   /** Allowed values for strings. */
   readonly choices?: readonly string[]
+  /** Accepted (and reported by DescribeConfigs) but without effect here: any value other than
+   *  the default, or than `unless`, is warned about at start instead of dropped silently. */
+  readonly noEffect?: {readonly reason: string; readonly unless?: string}
 }
 
 const HOUR_MS = 3_600_000
@@ -59,17 +62,31 @@ export const brokerSettings: readonly SettingDef[] = [
   {name: 'log.roll.ms', type: 'long', defaultValue: null, doc: 'segment age before a roll, in ms (over hours)'},
   {name: 'log.retention.check.interval.ms', type: 'long', defaultValue: '300000', min: 1, doc: 'how often retention runs'},
   {name: 'log.index.interval.bytes', type: 'int', defaultValue: '4096', min: 0, doc: 'bytes between offset index entries'},
-  {name: 'log.index.size.max.bytes', type: 'int', defaultValue: '10485760', min: 4, doc: 'index size that forces a roll'},
-  {name: 'log.segment.delete.delay.ms', type: 'long', defaultValue: '60000', min: 0, doc: 'delay before a deleted segment leaves disk'},
+  {name: 'log.index.size.max.bytes', type: 'int', defaultValue: '10485760', min: 4, doc: 'index size that forces a roll', noEffect: {reason: 'segments roll by log.segment.bytes and log.roll.ms only'}},
+  {name: 'log.segment.delete.delay.ms', type: 'long', defaultValue: '60000', min: 0, doc: 'delay before a deleted segment leaves disk', noEffect: {reason: 'segments and topics leave disk at once'}},
   {name: 'log.cleanup.policy', type: 'list', defaultValue: 'delete', choices: ['delete'], doc: 'delete (the bundled broker does not compact)'},
-  {name: 'log.flush.interval.messages', type: 'long', defaultValue: '9223372036854775807', min: 1, doc: 'fsync after this many messages (1 = --fsync always)'},
+  {
+    name: 'log.flush.interval.messages',
+    type: 'long',
+    defaultValue: '9223372036854775807',
+    min: 1,
+    doc: 'fsync after this many messages (1 = --fsync always)',
+    noEffect: {reason: 'only 1 (fsync every append, as --fsync always) is honoured; log.flush.interval.ms sets the interval', unless: '1'},
+  },
   {name: 'log.flush.interval.ms', type: 'long', defaultValue: null, doc: 'fsync at least this often'},
   {name: 'log.message.timestamp.type', type: 'string', defaultValue: 'CreateTime', choices: ['CreateTime', 'LogAppendTime'], doc: 'record timestamps'},
   {name: 'log.message.timestamp.before.max.ms', type: 'long', defaultValue: '9223372036854775807', min: 0, doc: 'reject CreateTime further in the past'},
   {name: 'log.message.timestamp.after.max.ms', type: 'long', defaultValue: '9223372036854775807', min: 0, doc: 'reject CreateTime further in the future'},
-  {name: 'log.preallocate', type: 'boolean', defaultValue: 'false', doc: 'stored for topics; segments are not preallocated'},
-  {name: 'compression.type', type: 'string', defaultValue: 'producer', choices: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'], doc: 'only producer (batches kept as sent) is honoured'},
-  {name: 'min.insync.replicas', type: 'int', defaultValue: '1', min: 1, doc: 'always satisfied by the single replica'},
+  {name: 'log.preallocate', type: 'boolean', defaultValue: 'false', doc: 'stored for topics; segments are not preallocated', noEffect: {reason: 'segments are not preallocated'}},
+  {
+    name: 'compression.type',
+    type: 'string',
+    defaultValue: 'producer',
+    choices: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'],
+    doc: 'only producer (batches kept as sent) is honoured',
+    noEffect: {reason: 'batches are stored as the producer compressed them (compression.type=producer)'},
+  },
+  {name: 'min.insync.replicas', type: 'int', defaultValue: '1', min: 1, doc: 'always satisfied by the single replica', noEffect: {reason: 'the single replica always satisfies acks=all'}},
   {name: 'unclean.leader.election.enable', type: 'boolean', defaultValue: 'false', doc: 'no effect on one node'},
   {name: 'message.max.bytes', type: 'int', defaultValue: '1048588', min: 0, doc: 'largest record batch accepted'},
   {name: 'socket.request.max.bytes', type: 'int', defaultValue: '104857600', min: 1, doc: 'largest request frame; larger closes the connection'},
@@ -141,6 +158,7 @@ export function resolveSettings(given: Record<string, string>): BrokerSettingsRe
       throw usageError(`unable to configure the broker: unknown setting "${name}"`, suggestion(name))
     }
     checkValue(def, value)
+    if (def.noEffect && value !== def.defaultValue && value !== def.noEffect.unless) warnings.push(`${name}=${value} has no effect: ${def.noEffect.reason}`)
     values.set(name, value)
     explicit.add(name)
   }

@@ -135,4 +135,24 @@ describe('kctl broker commands', () => {
     expect(stop.code).toBe(1)
     expect(stop.stderr).toMatch(/no bundled broker is running/)
   })
+
+  it('names a bad --port, a missing --config-file and a --port that listeners would override, in one line each', async () => {
+    const dir = path.join(tmp, 'never-created')
+    const tooHigh = await kctl(['broker', 'start', '--port', '70000', '--data-dir', dir])
+    expect(tooHigh.code).toBe(2)
+    expect(tooHigh.stderr).toBe('error: invalid --port: Expected an integer less than or equal to 65535 but received: 70000\nhint: see `kctl broker start --help`\n')
+    const notNumber = await kctl(['broker', 'start', '--port', 'abc', '--data-dir', dir])
+    expect(notNumber.code).toBe(2)
+    expect(notNumber.stderr).toMatch(/^error: invalid --port: Expected an integer but received: abc\n/)
+
+    const missing = await kctl(['broker', 'start', '--port', '0', '--data-dir', dir, '--config-file', path.join(tmp, 'nope.properties')])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/^error: unable to read --config-file \S+nope.properties: no such file\nhint: .*\n$/)
+
+    // Kafka's own server.properties names its port in listeners; an explicit --port would be dropped.
+    const conflict = await kctl(['broker', 'start', '--port', '0', '--data-dir', dir, '--config', 'listeners=PLAINTEXT://127.0.0.1:0'])
+    expect(conflict.code).toBe(2)
+    expect(conflict.stderr).toMatch(/^error: unable to start the broker: --port 0 conflicts with listeners=PLAINTEXT:\/\/127.0.0.1:0\nhint: drop --port/)
+    expect(existsSync(dir)).toBe(false)
+  })
 })

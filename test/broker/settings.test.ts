@@ -46,6 +46,25 @@ describe('broker settings', () => {
     expect(warnings[2]).toMatch(/no replication/)
   })
 
+  it('warns about accepted settings whose value would change nothing here', () => {
+    const {values, warnings} = resolveSettings({
+      'compression.type': 'gzip',
+      'log.preallocate': 'true',
+      'min.insync.replicas': '2',
+      'log.flush.interval.messages': '10000',
+      'log.segment.delete.delay.ms': '60000',
+    })
+    expect(warnings).toEqual([
+      'compression.type=gzip has no effect: batches are stored as the producer compressed them (compression.type=producer)',
+      'log.preallocate=true has no effect: segments are not preallocated',
+      'min.insync.replicas=2 has no effect: the single replica always satisfies acks=all',
+      'log.flush.interval.messages=10000 has no effect: only 1 (fsync every append, as --fsync always) is honoured; log.flush.interval.ms sets the interval',
+    ])
+    // Still stored, so DescribeConfigs reports what the user gave.
+    expect(values.get('compression.type')).toBe('gzip')
+    expect(resolveSettings({'log.flush.interval.messages': '1', 'compression.type': 'producer'}).warnings).toEqual([])
+  })
+
   it('checks types, ranges, choices and the single-node replication factor', () => {
     expect(() => resolveSettings({'num.partitions': 'three'})).toThrow(/not a whole number/)
     expect(() => resolveSettings({'num.partitions': '0'})).toThrow(/below the minimum 1/)
