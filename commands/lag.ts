@@ -19,14 +19,15 @@ import {connectionFlags, outputFlag} from './_flags.js'
 const defaultWatchInterval = '5s'
 
 /** `--watch` and `--serve` take an optional value: a bare flag gets its default, so
- *  `kctl lag --watch -g app` and `kctl lag --watch 10s` both work. */
+ *  `kctl lag --watch -g app` and `kctl lag --watch 10s` both work. lag takes no arguments, so
+ *  a word after the flag is its value, and a bad one (`--watch abc`) is reported as such. */
 function withOptionalValues(argv: string[]): string[] {
   const defaults: Record<string, string> = {'--watch': defaultWatchInterval, '-w': defaultWatchInterval, '--serve': defaultServeAddress}
   return argv.map((arg, index) => {
     const fallback = defaults[arg]
     if (fallback === undefined) return arg
     const next = argv[index + 1]
-    const takesNext = next !== undefined && !next.startsWith('-') && (arg === '--serve' ? /^[^\s]*:\d+$/.test(next) : /^\d+(\.\d+)?(ms|s|m|h)?$/.test(next))
+    const takesNext = next !== undefined && !next.startsWith('-')
     return takesNext ? arg : `${arg}=${fallback}`
   })
 }

@@ -38,11 +38,16 @@ export interface GroupListRow {
   members: number
 }
 
+/** Classic group states, then KIP-848's (Assigning, Reconciling), which a Kafka 4.0 cluster reports for new-protocol groups. */
+export const groupStates = ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Assigning', 'Reconciling'] as const
+
 export async function listGroups(rawCluster: RawCluster, options: {states?: readonly string[]} = {}): Promise<GroupListRow[]> {
+  const wanted = options.states?.map((state) => state.toLowerCase())
+  const unknownState = wanted?.find((state) => !groupStates.some((known) => known.toLowerCase() === state))
+  if (unknownState !== undefined) throw usageError(`invalid --state "${unknownState}"`, `use one of ${groupStates.join(', ')}`)
   const cluster = kafkajsCluster(rawCluster)
   const metadata = await cluster.metadata()
   const listed = await listAllGroups(cluster, metadata)
-  const wanted = options.states?.map((state) => state.toLowerCase())
   const selected = listed.filter((group) => !wanted || wanted.length === 0 || wanted.includes(group.state.toLowerCase()))
   const described = await describeGroups(await coordinators(cluster, selected.map((group) => group.groupId)))
   return selected.map((group) => {
@@ -214,7 +219,8 @@ export async function resetOffsets(
   const metadata = await cluster.metadata()
   const partitionsOf = new Map(metadata.topicMetadata.map((topic) => [topic.topic, topic.partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b)]))
   const selections: TopicSelection[] = request.topics === 'all' ? [...committed.keys()].sort().map((topic: string) => ({topic})) : request.topics
-  if (selections.length === 0) throw new KctlError(`unable to ${action}: the group has no committed offsets`, {hint: 'name the topics with --topic'})
+  // --all-topics on a group with nothing committed (or no group at all): nothing to reset, as `groups describe` says 4 for a missing group.
+  if (selections.length === 0) throw new KctlError(`unable to ${action}: the group has no committed offsets`, {exitCode: ExitCode.notFound, hint: 'name the topics with --topic'})
   const targets: {topic: string; partition: number}[] = []
   for (const {topic, partitions} of selections) {
     const existing = partitionsOf.get(topic)

@@ -141,6 +141,20 @@ describe('kctl lag numbers', () => {
     expect(report.rows.map((row) => [row.topic, row.lag, row.timeLagMs])).toEqual([['single', 0, 0]])
   })
 
+  it('with --topic and no --group, lists only the groups that read the topic; an unknown topic exits 4', async () => {
+    await setOffsets('reads-single', 'single', {0: 45})
+    await setOffsets('reads-events', 'events', {0: 30})
+    const report = await lag({topics: ['single']})
+    expect(report.groups.map((total) => total.group)).toContain('reads-single')
+    expect(report.groups.map((total) => total.group)).not.toContain('reads-events')
+    expect(report.groups.every((total) => total.partitions > 0 || total.error)).toBe(true)
+    // a named group stays, even when it reads nothing of the topic
+    expect((await lag({groups: ['reads-events'], topics: ['single']})).groups).toEqual([expect.objectContaining({group: 'reads-events', partitions: 0})])
+    const missing = await kctl(['lag', '--topic', 'no-such-topic'])
+    expect(missing.code).toBe(4)
+    expect(missing.stderr).toContain('no such topic')
+  })
+
   it('exits 4 for an unknown --group', async () => {
     const result = await kctl(['lag', '--group', 'no-such-group'])
     expect(result.code).toBe(4)
@@ -257,6 +271,14 @@ describe('kctl groups reset-offsets', () => {
     expect(missing.code).toBe(4)
     const twoModes = await kctl(['groups', 'reset-offsets', '--group', group, '--topic', 'resets', '--to-earliest', '--to-latest'])
     expect(twoModes.code).toBe(2)
+    const nothingCommitted = await kctl(['groups', 'reset-offsets', '--group', 'never-committed', '--all-topics', '--to-earliest'])
+    expect(nothingCommitted.code).toBe(4)
+    const badState = await kctl(['groups', 'list', '--state', 'sleeping'])
+    expect(badState.code).toBe(2)
+    expect(badState.stderr).toContain('invalid --state "sleeping"')
+    const badWatch = await kctl(['lag', '--watch', 'abc'])
+    expect(badWatch.code).toBe(2)
+    expect(badWatch.stderr).toContain('invalid --watch interval "abc"')
   })
 })
 

@@ -47,6 +47,11 @@ const GROUP_ID_NOT_FOUND = 69
 export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): Promise<LagReport & {brokers: number}> {
   const cluster = kafkajsCluster(rawCluster)
   const metadata = await cluster.metadata()
+  const known = new Set(metadata.topicMetadata.map((topic) => topic.topic))
+  const missingTopic = query.topics?.find((topic) => !known.has(topic))
+  if (missingTopic !== undefined) {
+    throw new KctlError(`unable to read the lag of topic ${missingTopic}: no such topic`, {exitCode: ExitCode.notFound, hint: 'list the topics with `kctl topics list`'})
+  }
   let groupIds = query.groups ? [...new Set(query.groups)] : []
   if (groupIds.length === 0) {
     // Offset-only groups (admin commits, Connect-less tools) have protocol type "".
@@ -80,7 +85,6 @@ export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): P
   }
 
   const topicFilter = query.topics && query.topics.length > 0 ? new Set(query.topics) : undefined
-  const known = new Set(metadata.topicMetadata.map((topic) => topic.topic))
   const consumed = new Set<string>()
   for (const observation of observations) {
     for (const topic of observation.committed.keys()) consumed.add(topic)
@@ -113,6 +117,9 @@ export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): P
   }
   // "now" after the reads: the time lag is measured against the moment the records were seen.
   const report = buildLagReport({groups: observations, partitionsByTopic, timestamps, nowMs: now(), topicFilter})
+  // `kctl lag -t orders` over every group: groups that do not read orders are noise. A group
+  // named with --group stays, even with no partitions of the topic.
+  if (topicFilter && !query.groups?.length) report.groups = report.groups.filter((total) => total.partitions > 0 || total.error)
   return {...report, brokers: metadata.brokers.length}
 }
 
