@@ -54,12 +54,21 @@ export async function promptMissing(raw: RawPlanOptions): Promise<RawPlanOptions
 }
 
 async function askMissing(raw: RawPlanOptions): Promise<RawPlanOptions> {
-  const {input, select} = await import('@inquirer/prompts')
+  const {confirm, input, select} = await import('@inquirer/prompts')
   const filled = {...raw}
-  const positive = (text: string) => (Number(text) > 0 ? true : 'enter a number greater than 0')
-  if (filled.writeMbps === undefined) filled.writeMbps = await input({message: 'Producers\' total write throughput (MiB/s):', validate: positive})
-  if (filled.fanout === undefined) filled.fanout = await input({message: 'Consumer groups reading each byte:', default: '1', validate: (text) => (Number(text) >= 0 ? true : 'enter 0 or more')})
-  if (filled.retention === undefined) filled.retention = await input({message: 'Retention (e.g. 7d, 168h):', default: '7d'})
+  if (filled.ha === undefined) filled.ha = await confirm({message: 'High availability (3+ brokers over 3 AZs, RF 3)?', default: false})
+  // Each answer is checked by the same rules as its flag, so a typo is asked again, not fatal.
+  const valid = (answer: RawPlanOptions) => () => {
+    try {
+      resolvePlanInput({writeMbps: '1', ...answer})
+      return true
+    } catch (error) {
+      return (error as Error).message
+    }
+  }
+  if (filled.writeMbps === undefined) filled.writeMbps = await input({message: 'Producers\' total write throughput (MiB/s):', validate: (text) => valid({writeMbps: text})()})
+  if (filled.fanout === undefined) filled.fanout = await input({message: 'Consumer groups reading each byte:', default: '1', validate: (text) => valid({fanout: text})()})
+  if (filled.retention === undefined) filled.retention = await input({message: 'Retention (e.g. 7d, 168h):', default: '7d', validate: (text) => valid({retention: text})()})
   const hardwareGiven = [filled.cores, filled.memory, filled.disk, filled.diskMbps, filled.network].some((value) => value !== undefined)
   if (filled.tier === undefined && !hardwareGiven) {
     filled.tier = await select({message: 'Hardware per broker (seed tables):', choices: [{value: 'recommended'}, {value: 'minimum'}], default: 'recommended'})
@@ -74,7 +83,7 @@ Defaults: fanout 1, retention 7d, record size 1 KiB, 10 MiB/s per partition, --t
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> --write-mbps 50 --fanout 3 --retention 7d --ha', description: 'HA cluster on the seed\'s recommended HA hardware'},
-    {command: '<%= config.bin %> <%= command.id %> --write-mbps 5 --tier minimum', description: 'one broker on the seed\'s minimum hardware'},
+    {command: '<%= config.bin %> <%= command.id %> --write-mbps 1 --retention 12h --tier minimum', description: 'one broker on the seed\'s minimum hardware (its 100 GB disk keeps 21 h of 1 MiB/s with 25% free)'},
     {command: '<%= config.bin %> <%= command.id %> --ha --write-mbps 200 --cores 16 --memory 64GB --disk 4TB --disk-mbps 800 --network 10Gbps -o json', description: 'your own hardware, as JSON'},
   ]
 
@@ -98,7 +107,7 @@ Defaults: fanout 1, retention 7d, record size 1 KiB, 10 MiB/s per partition, --t
 export function renderPlan(view: Plan & {input: PlanInput}): string {
   const statusColour = (status: string) => ({ok: colour.green, warn: colour.yellow, over: colour.red, 'below-minimum': colour.red}[status] ?? ((text: string) => text))(status)
   const summary = renderKeyValues([
-    ['MODE', view.mode === 'ha' ? 'high availability' : 'single node'],
+    ['MODE', view.mode === 'ha' ? 'high availability' : view.brokers === 1 ? 'single node' : 'without HA (needs more than one node)'],
     ['BROKERS', `${view.brokers} (${formatNumber(view.brokersPerAz)} per AZ × ${view.azs} AZ)`],
     ['DECIDING LIMIT', `${view.decidingLimit}: ${view.decidingReason}`],
     ['PARTITIONS', `${view.partitions} (${formatNumber(view.replicasPerBroker)} replicas per broker)`],

@@ -138,7 +138,9 @@ const formulaNotes = [
   '- **brokers** = max over the limits above, ≥ RF (≥ 3 with HA), rounded up to a multiple of the AZ count; with HA, grown by one broker per AZ until the traffic limits still fit after losing one broker and one AZ.',
   '- **heap** = clamp(25% of RAM, 1 GiB, 6 GiB); the rest of memory is page cache.',
   '- **threads**: num.io.threads = max(8, cores), num.network.threads = max(3, cores/2), num.replica.fetchers = max(1, cores/4).',
-  '- **partitions** (when not given) = ceil(max(W / producer MiB/s per partition, W / consumer MiB/s per partition)).',
+  '- **partitions** (when not given) = ceil(max(W / producer MiB/s per partition, W / consumer MiB/s per partition)), rounded up to a multiple of brokers / gcd(brokers, RF) so every broker holds the same number of replicas.',
+  '- **storage and replicas per broker** are those of the fullest broker: a replica sits whole on one broker, so it holds ceil(partitions·RF/N) replicas of W·retention/partitions each.',
+  '- **after a loss**, Kafka does not move replicas by itself: the survivors keep serving their own data. Re-creating the lost replicas on them (to restore RF before the broker or AZ returns) needs the storage limit\'s broker count; the plan says whether the survivors have it.',
   '- **durability after a loss**: acks=all writes continue while RF − (replicas lost) ≥ min.insync.replicas; one AZ takes at most ceil(RF/AZs) replicas of a partition with rack-aware placement (broker.rack).',
 ]
 

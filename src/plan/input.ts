@@ -31,15 +31,28 @@ export interface RawPlanOptions {
 }
 
 export const defaultPartitionMiBps = 10
+const maxRetentionMs = 100 * 365 * 24 * 3_600_000
 
-function positiveNumber(text: string, flag: string, options: {integer?: boolean; allowZero?: boolean} = {}): number {
+// Upper bounds far beyond any real cluster, so sums and products stay finite numbers.
+const maxWriteMiBps = 10_000_000
+const maxCount = 1_000_000
+
+function positiveNumber(text: string, flag: string, options: {integer?: boolean; allowZero?: boolean; max?: number} = {}): number {
   const value = Number(text.trim())
   const ok = text.trim() !== '' && Number.isFinite(value) && (options.allowZero ? value >= 0 : value > 0) && (!options.integer || Number.isInteger(value))
   if (!ok) {
     const expected = `${options.integer ? 'a whole number' : 'a number'} ${options.allowZero ? '≥ 0' : '> 0'}`
     throw usageError(`invalid --${flag} "${text}": expected ${expected}`, `for example --${flag} ${options.integer ? 3 : 50}`)
   }
+  const max = options.max ?? maxCount
+  if (value > max) throw usageError(`invalid --${flag} "${text}": more than ${max.toLocaleString('en-US')}`, `give a realistic --${flag}`)
   return value
+}
+
+function positiveBytes(text: string, flag: string, example: string): number {
+  const bytes = parseBytes(text, `--${flag}`)
+  if (bytes <= 0) throw usageError(`invalid --${flag} "${text}": must be more than 0`, `for example --${flag} ${example}`)
+  return bytes
 }
 
 /** "1Gbps", "10Gbps", "100Mbps" or a bare number of Mbit/s. */
@@ -51,9 +64,7 @@ export function parseNetworkMbps(text: string): number {
 }
 
 function sizeGiB(text: string, flag: string): number {
-  const bytes = parseBytes(text, `--${flag}`)
-  if (bytes <= 0) throw usageError(`invalid --${flag} "${text}": must be more than 0`, `for example --${flag} 500GB`)
-  return bytes / 2 ** 30
+  return positiveBytes(text, flag, '500GB') / 2 ** 30
 }
 
 export function resolvePlanInput(raw: RawPlanOptions): PlanInput {
@@ -73,6 +84,7 @@ export function resolvePlanInput(raw: RawPlanOptions): PlanInput {
   const fromTier = [raw.cores, raw.memory, raw.disk, raw.diskMbps, raw.network].every((value) => value === undefined)
   const retentionMs = parseDurationMs(raw.retention ?? '7d', '--retention')
   if (retentionMs <= 0) throw usageError(`invalid --retention "${raw.retention}": must be more than 0`, 'for example --retention 7d')
+  if (retentionMs > maxRetentionMs) throw usageError(`invalid --retention "${raw.retention}": more than 100 years`, 'for example --retention 7d')
   const replicationFactor = raw.replicationFactor === undefined ? (ha ? 3 : 1) : positiveNumber(raw.replicationFactor, 'replication-factor', {integer: true})
   const minInsyncReplicas = raw.minInsyncReplicas === undefined
     ? Math.max(1, Math.min(2, replicationFactor - 1))
@@ -83,14 +95,15 @@ export function resolvePlanInput(raw: RawPlanOptions): PlanInput {
   const partitionMiBps = raw.partitionMbps === undefined ? defaultPartitionMiBps : positiveNumber(raw.partitionMbps, 'partition-mbps')
   return {
     ha,
-    writeMiBps: positiveNumber(raw.writeMbps, 'write-mbps'),
+    writeMiBps: positiveNumber(raw.writeMbps, 'write-mbps', {max: maxWriteMiBps}),
     fanout: raw.fanout === undefined ? 1 : positiveNumber(raw.fanout, 'fanout', {integer: true, allowZero: true}),
     retentionHours: retentionMs / 3_600_000,
-    retentionBytesPerPartition: raw.retentionBytes === undefined ? undefined : parseBytes(raw.retentionBytes, '--retention-bytes'),
+    // retention.bytes=-1 (no size limit) is Kafka's default: leave the flag out for it.
+    retentionBytesPerPartition: raw.retentionBytes === undefined ? undefined : positiveBytes(raw.retentionBytes, 'retention-bytes', '50GB'),
     replicationFactor,
     minInsyncReplicas,
-    recordBytes: raw.recordSize === undefined ? 1024 : parseBytes(raw.recordSize, '--record-size'),
-    partitions: raw.partitions === undefined ? undefined : positiveNumber(raw.partitions, 'partitions', {integer: true}),
+    recordBytes: raw.recordSize === undefined ? 1024 : positiveBytes(raw.recordSize, 'record-size', '1KB'),
+    partitions: raw.partitions === undefined ? undefined : positiveNumber(raw.partitions, 'partitions', {integer: true, max: 10_000_000}),
     producerPartitionMiBps: partitionMiBps,
     consumerPartitionMiBps: partitionMiBps,
     azs: raw.azs === undefined ? (ha ? 3 : 1) : positiveNumber(raw.azs, 'azs', {integer: true}),

@@ -200,29 +200,55 @@ export function roundUpToMultiple(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple
 }
 
-export function planCapacity(input: PlanInput): Plan {
-  const mode = input.ha ? 'ha' : 'single'
-  const tiers = seedTiers[mode]
-  const position = Object.fromEntries(
-    (Object.keys(input.hardware) as (keyof Hardware)[]).map((key) => [key, tierPosition(input.hardware[key], tiers.minimum[key], tiers.recommended[key])]),
-  ) as Record<keyof Hardware, TierPosition>
-  const partitions = input.partitions ?? derivePartitions(input.writeMiBps, input.producerPartitionMiBps, input.consumerPartitionMiBps)
+/** Greatest common divisor, for spreading partition replicas evenly. */
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b)
+}
+
+/**
+ * Partitions whose replicas spread evenly over the brokers: the smallest multiple of
+ * brokers / gcd(brokers, RF) that is at least the given count, so partitions·RF is a multiple
+ * of the broker count and no broker holds more replicas (and bytes) than another.
+ */
+export function spreadPartitions(partitions: number, brokers: number, replicationFactor: number): number {
+  const step = brokers / gcd(brokers, replicationFactor)
+  return Math.ceil(partitions / step) * step
+}
+
+/**
+ * A partition replica lives whole on one broker, so the fullest broker holds
+ * ceil(partitions·RF/N) replicas of (stored / partitions) each; with an even spread this is
+ * the average W·retention·RF/N.
+ */
+export function fullestBrokerReplicas(partitions: number, brokers: number, replicationFactor: number): number {
+  return Math.ceil(Number(((partitions * replicationFactor) / brokers).toFixed(9)))
+}
+
+interface Sizing {
+  specs: LimitSpec[]
+  minBrokers: number[]
+  trafficBrokers: number
+  brokers: number
+  decidingLimit: string
+  decidingReason: string
+}
+
+function sizeCluster(input: PlanInput, partitions: number, position: Record<keyof Hardware, TierPosition>): Sizing {
   const specs = limitSpecs(input, partitions, position)
   const minBrokers = specs.map((spec) => brokersFor(spec.total, spec.have, spec.budget))
-  const warnings: string[] = []
-  // A limit with no capacity per broker (memory all heap) cannot be met by adding brokers: say
-  // so, and size the cluster by the limits that can.
-  specs.forEach((spec, index) => {
-    if (!Number.isFinite(minBrokers[index])) warnings.push(`${spec.id} cannot be met by adding brokers: each broker has 0 ${spec.unit} for it`)
-  })
   const finite = (values: number[]) => Math.max(1, ...values.filter((value) => Number.isFinite(value)))
   const capacityBrokers = finite(minBrokers)
   const trafficBrokers = finite(specs.map((spec, index) => (spec.traffic ? minBrokers[index] : 1)))
 
   // brokers = max over limits, ≥ RF (and ≥ 3 for HA), rounded up to a multiple of the AZ count.
   const floor = Math.max(input.replicationFactor, input.ha ? 3 : 1)
-  let decidingLimit = specs[Math.max(0, minBrokers.indexOf(capacityBrokers))].id
-  let decidingReason = `${decidingLimit} needs ${capacityBrokers} broker(s)`
+  // Among the limits that need the most brokers (often several need just 1), the tightest decides.
+  const load = (spec: LimitSpec) => (spec.have > 0 ? spec.total / (spec.have * spec.budget) : Number.POSITIVE_INFINITY)
+  const tightest = specs.reduce((best, spec, index) => (minBrokers[index] === capacityBrokers && (best < 0 || load(spec) > load(specs[best])) ? index : best), -1)
+  let decidingLimit = specs[Math.max(0, tightest)].id
+  let decidingReason = capacityBrokers === 1
+    ? `every limit fits on one broker; ${decidingLimit} is the tightest`
+    : `${decidingLimit} needs ${capacityBrokers} broker(s)`
   let brokers = capacityBrokers
   if (floor > brokers) {
     brokers = floor
@@ -247,9 +273,45 @@ export function planCapacity(input: PlanInput): Plan {
       decidingReason = `${before} brokers carry the load, ${brokers} still carry it after losing one broker${input.azs > 1 ? ' or one AZ' : ''}`
     }
   }
+  return {specs, minBrokers, trafficBrokers, brokers, decidingLimit, decidingReason}
+}
 
+export function planCapacity(input: PlanInput): Plan {
+  const mode = input.ha ? 'ha' : 'single'
+  const tiers = seedTiers[mode]
+  const position = Object.fromEntries(
+    (Object.keys(input.hardware) as (keyof Hardware)[]).map((key) => [key, tierPosition(input.hardware[key], tiers.minimum[key], tiers.recommended[key])]),
+  ) as Record<keyof Hardware, TierPosition>
+  const warnings: string[] = []
+  let partitions = input.partitions ?? derivePartitions(input.writeMiBps, input.producerPartitionMiBps, input.consumerPartitionMiBps)
+  let sizing = sizeCluster(input, partitions, position)
+  // Derived partitions also spread the replicas evenly over the brokers: 20 partitions at RF 3
+  // on 129 brokers would leave 69 brokers empty and overfill the other 60. More partitions can
+  // raise the retention.bytes cap (and so the broker count), hence the few rounds.
+  if (input.partitions === undefined) {
+    for (let round = 0; round < 5; round++) {
+      const spread = spreadPartitions(partitions, sizing.brokers, input.replicationFactor)
+      if (spread === partitions) break
+      partitions = spread
+      sizing = sizeCluster(input, partitions, position)
+    }
+  }
+  const {specs, minBrokers, trafficBrokers, brokers, decidingLimit, decidingReason} = sizing
+  // A limit with no capacity per broker (memory all heap) cannot be met by adding brokers: say
+  // so, and size the cluster by the limits that can.
+  specs.forEach((spec, index) => {
+    if (!Number.isFinite(minBrokers[index])) warnings.push(`${spec.id} cannot be met by adding brokers: each broker has 0 ${spec.unit} for it`)
+  })
+
+  // Storage and replicas sit whole on a broker: the fullest broker is the one that must fit.
+  const fullestReplicas = fullestBrokerReplicas(partitions, brokers, input.replicationFactor)
+  const perBrokerTotal = (spec: LimitSpec) => {
+    if (spec.id === 'storage') return (spec.total / (partitions * input.replicationFactor)) * fullestReplicas
+    if (spec.id === 'partitions') return fullestReplicas
+    return spec.total / brokers
+  }
   const limits: LimitRow[] = specs.map((spec, index) => {
-    const need = spec.total / brokers
+    const need = perBrokerTotal(spec)
     const utilisation = spec.have > 0 ? need / spec.have : Number.POSITIVE_INFINITY
     let status: LimitStatus = 'ok'
     if (utilisation > spec.budget) status = 'over'
@@ -260,54 +322,73 @@ export function planCapacity(input: PlanInput): Plan {
       status, minBrokers: minBrokers[index], tier: spec.tier, formula: spec.formula,
     }
   })
+  const storageRow = limits.find((row) => row.id === 'storage')!
+  if (input.partitions !== undefined && storageRow.utilisation > storageRow.budget && partitions * input.replicationFactor < brokers * fullestReplicas) {
+    warnings.push(`storage: ${partitions} partition(s) × RF ${input.replicationFactor} do not spread over ${brokers} brokers; the fullest holds ${fullestReplicas} replica(s) = ${formatNumber(storageRow.need)} GiB: use --partitions ${spreadPartitions(partitions, brokers, input.replicationFactor)}`)
+  }
 
+  const hardwareNames = {cores: 'cores', memoryGiB: 'memory', diskGiB: 'disk', diskMiBps: 'disk throughput', networkMbps: 'network'}
   for (const [key, where] of Object.entries(position)) {
     if (where === 'below-minimum') {
       const unit = {cores: 'cores', memoryGiB: 'GiB', diskGiB: 'GiB', diskMiBps: 'MiB/s', networkMbps: 'Mbit/s'}[key as keyof Hardware]
-      warnings.push(`${key} ${input.hardware[key as keyof Hardware]} ${unit} is below the seed's ${mode} minimum of ${tiers.minimum[key as keyof Hardware]} ${unit}`)
+      warnings.push(`${hardwareNames[key as keyof Hardware]} ${formatNumber(input.hardware[key as keyof Hardware])} ${unit} is below the seed's ${mode} minimum of ${tiers.minimum[key as keyof Hardware]} ${unit}`)
     }
   }
   for (const row of limits) {
     if (row.utilisation > row.budget && Number.isFinite(row.utilisation)) warnings.push(`${row.id} is over budget: ${formatNumber(row.need)} of ${formatNumber(row.have)} ${row.unit} per broker`)
   }
   if (input.replicationFactor > brokers) warnings.push(`replication factor ${input.replicationFactor} exceeds ${brokers} brokers`)
+  // The seed's non-HA setup is one broker: say plainly when the workload does not fit on one.
+  if (!input.ha && brokers > 1) {
+    const storage = specs.find((spec) => spec.id === 'storage')!
+    const oneBrokerHours = (storage.have * storageHeadroom * 1024) / (input.writeMiBps * input.replicationFactor * 3600)
+    const storageHint = decidingLimit === 'storage' ? `; one broker of this disk holds ${formatNumber(oneBrokerHours)} h at ${formatNumber(input.writeMiBps)} MiB/s (--retention ${Math.max(1, Math.floor(oneBrokerHours))}h), or give a bigger --disk` : ''
+    warnings.push(`one broker cannot carry this workload: ${decidingLimit} needs ${brokers} brokers${storageHint}; for a cluster use --ha`)
+  }
 
-  const faultTolerance = faultToleranceOf(input, brokers, trafficBrokers)
-  const sizing = {heapGiB: heapGiB(input.hardware.memoryGiB), pageCacheGiB: Math.max(0, input.hardware.memoryGiB - heapGiB(input.hardware.memoryGiB)), ...threadCounts(input.hardware.cores)}
+  const storageBrokers = minBrokers[specs.findIndex((spec) => spec.id === 'storage')]
+  const faultTolerance = faultToleranceOf(input, brokers, trafficBrokers, storageBrokers)
+  const heap = {heapGiB: heapGiB(input.hardware.memoryGiB), pageCacheGiB: Math.max(0, input.hardware.memoryGiB - heapGiB(input.hardware.memoryGiB)), ...threadCounts(input.hardware.cores)}
   return {
     mode, brokers, azs: input.azs, brokersPerAz: brokers / input.azs, decidingLimit, decidingReason, partitions,
     replicasPerBroker: (partitions * input.replicationFactor) / brokers,
-    hardware: {...input.hardware, tier: input.tier, position}, sizing, limits, faultTolerance, warnings,
+    hardware: {...input.hardware, tier: input.tier, position}, sizing: heap, limits, faultTolerance, warnings,
   }
 }
 
 // Losing brokers costs capacity (the survivors must still carry the traffic limits) and
 // durability: acks=all writes stop when fewer than min.insync.replicas replicas remain. With
 // rack-aware placement a partition loses at most ceil(RF/AZs) replicas when one AZ goes.
-function faultToleranceOf(input: PlanInput, brokers: number, trafficBrokers: number): Plan['faultTolerance'] {
+// Storage is reported apart: Kafka does not move a lost broker's replicas by itself, so the
+// survivors keep serving from the data they hold; re-creating the lost replicas elsewhere (to
+// restore RF before the broker is replaced) needs room for the storage limit's broker count.
+function faultToleranceOf(input: PlanInput, brokers: number, trafficBrokers: number, storageBrokers: number): Plan['faultTolerance'] {
   const rf = input.replicationFactor
   const minIsr = input.minInsyncReplicas
+  const lostReplicas = Math.ceil(rf / input.azs)
+  const storageNote = (remaining: number, lost: 'broker' | 'AZ') => remaining >= storageBrokers
+    ? `storage needs ${storageBrokers}, so the survivors have room to re-replicate the lost ${lost}'s replicas`
+    : `but storage needs ${storageBrokers} brokers: the ${remaining} survivors keep serving their own data and cannot re-create the lost ${lost}'s replicas, so partitions stay at RF ${rf - (lost === 'broker' ? 1 : lostReplicas)} until the ${lost} is back`
   let brokerLoss: string
   let survivesBrokerLoss = false
   if (brokers === 1) brokerLoss = 'no: the only broker holds every partition; HA needs at least 3 brokers (--ha)'
   else if (rf - 1 < minIsr) brokerLoss = `no: RF ${rf} leaves ${rf - 1} replica(s), below min.insync.replicas ${minIsr}; raise RF to ${minIsr + 1}`
-  else if (brokers - 1 < trafficBrokers) brokerLoss = `no: ${brokers - 1} brokers remain, the load needs ${trafficBrokers}; short by ${trafficBrokers - brokers + 1}`
+  else if (brokers - 1 < trafficBrokers) brokerLoss = `no: ${brokers - 1} brokers remain, the traffic needs ${trafficBrokers}; short by ${trafficBrokers - brokers + 1}`
   else {
     survivesBrokerLoss = true
-    brokerLoss = `yes: ${brokers - 1} brokers carry the load (needs ${trafficBrokers}), ${rf - 1} replicas ≥ min.insync.replicas ${minIsr}`
+    brokerLoss = `yes: ${brokers - 1} brokers carry the traffic (needs ${trafficBrokers}), ${rf - 1} replicas ≥ min.insync.replicas ${minIsr}; ${storageNote(brokers - 1, 'broker')}`
   }
   let azLoss: string
   let survivesAzLoss = false
-  const lostReplicas = Math.ceil(rf / input.azs)
   const remainingBrokers = brokers - brokers / input.azs
   if (input.azs === 1) azLoss = 'no: a single AZ; spread brokers over 3 AZs (--azs 3)'
   else if (rf - lostReplicas < minIsr) {
     azLoss = `no: one AZ takes ${lostReplicas} of ${rf} replicas, leaving ${rf - lostReplicas} < min.insync.replicas ${minIsr}; short by ${minIsr - rf + lostReplicas} replica(s)`
   } else if (remainingBrokers < trafficBrokers) {
-    azLoss = `no: ${remainingBrokers} brokers remain, the load needs ${trafficBrokers}; short by ${trafficBrokers - remainingBrokers}`
+    azLoss = `no: ${remainingBrokers} brokers remain, the traffic needs ${trafficBrokers}; short by ${trafficBrokers - remainingBrokers}`
   } else {
     survivesAzLoss = true
-    azLoss = `yes: ${remainingBrokers} brokers remain (needs ${trafficBrokers}), ${rf - lostReplicas} replicas ≥ min.insync.replicas ${minIsr}`
+    azLoss = `yes: ${remainingBrokers} brokers remain (traffic needs ${trafficBrokers}), ${rf - lostReplicas} replicas ≥ min.insync.replicas ${minIsr}; ${storageNote(remainingBrokers, 'AZ')}`
   }
   return {survivesBrokerLoss, survivesAzLoss, brokerLoss, azLoss}
 }

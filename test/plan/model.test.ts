@@ -2,7 +2,8 @@
 import {describe, expect, it} from 'vitest'
 import {resolvePlanInput} from '../../src/plan/input.js'
 import {
-  brokersFor, derivePartitions, heapGiB, mbpsToMiBps, type PlanInput, planCapacity, replicaCapacity, roundUpToMultiple, storedGiB, threadCounts,
+  brokersFor, derivePartitions, fullestBrokerReplicas, heapGiB, mbpsToMiBps, type PlanInput, planCapacity, replicaCapacity, roundUpToMultiple, spreadPartitions,
+  storedGiB, threadCounts,
 } from '../../src/plan/model.js'
 
 // A round-number HA input used by several cases; fields overridden per case.
@@ -183,6 +184,7 @@ describe('limit rows', () => {
     expect(plan.hardware.position.cores).toBe('below-minimum')
     expect(plan.hardware.position.memoryGiB).toBe('recommended')
     expect(plan.warnings.join('\n')).toMatch(/cores 2 cores is below the seed's ha minimum of 4 cores/)
+    expect(plan.warnings.join('\n')).toMatch(/network 100 Mbit\/s is below the seed's ha minimum of 1000 Mbit\/s/)
   })
 
   it('sizes by the other limits when one cannot be met at all', () => {
@@ -213,6 +215,73 @@ describe('limit rows', () => {
   })
 })
 
+describe('replicas sit whole on one broker', () => {
+  it.each([
+    // step = N / gcd(N, RF): 117 brokers, RF 3 → 39; 5 partitions round up to 39 (117 replicas, 1 each)
+    [5, 117, 3, 39],
+    // 10 brokers, RF 3 → step 10: 1 → 10 partitions (30 replicas, 3 each)
+    [1, 10, 3, 10],
+    // 7 brokers, RF 3 → step 7: 1000 → 1001 (3003 replicas, 429 each)
+    [1000, 7, 3, 1001],
+    // 3 brokers, RF 3 → step 1: unchanged
+    [5, 3, 3, 5],
+  ])('spreadPartitions(%d partitions, %d brokers, RF %d) = %d', (partitions, brokers, rf, expected) => {
+    expect(spreadPartitions(partitions, brokers, rf)).toBe(expected)
+  })
+
+  it('fullest broker holds ceil(partitions·RF/N) replicas', () => {
+    // 20·3 = 60 replicas on 129 brokers → 1 each on 60 of them; 13·3 = 39 on 6 → 7 on the fullest
+    expect(fullestBrokerReplicas(20, 129, 3)).toBe(1)
+    expect(fullestBrokerReplicas(13, 6, 3)).toBe(7)
+    expect(fullestBrokerReplicas(60, 6, 3)).toBe(30)
+  })
+
+  it('derived partitions spread storage over every broker (seed HA tier, 50 MiB/s, 7 days)', () => {
+    // storage = 50 MiB/s · 604,800 s / 1024 = 29,531.25 GiB · RF 3 / 0.75 = 118,125 GiB over 1024 GiB
+    // disks → ceil(115.36) = 116 → 117 (multiple of 3 AZs). Throughput alone gives ceil(50/10) = 5
+    // partitions = 15 replicas, which would fill 15 brokers with 7875 GiB each; spread: step
+    // 117/gcd(117, 3) = 39 → 39 partitions, 117 replicas, one per broker of 29,531.25/39/0.75 = 1009.6 GiB.
+    const plan = planCapacity(resolvePlanInput({ha: true, writeMbps: '50', fanout: '3', retention: '7d'}))
+    expect(plan.brokers).toBe(117)
+    expect(plan.partitions).toBe(39)
+    const storage = plan.limits.find((limit) => limit.id === 'storage')!
+    expect(storage.need).toBeCloseTo(1009.615, 2)
+    expect(storage.status).toBe('warn')
+    // losing one broker leaves 116 = what storage needs; losing an AZ leaves 78 < 116
+    expect(plan.faultTolerance.brokerLoss).toMatch(/storage needs 116, so the survivors have room/)
+    expect(plan.faultTolerance.azLoss).toMatch(/^yes: 78 brokers remain .*but storage needs 116 brokers: the 78 survivors .* stay at RF 2 until the AZ is back/)
+  })
+
+  it('given partitions that cannot spread: the fullest broker is over, with the count that fixes it', () => {
+    // 5 MiB/s for 7 days at RF 3: 2953.125 GiB stored, 11,812.5 GiB with replicas and headroom →
+    // 12 brokers of 1024 GiB. One partition = 3 replicas: each holds 2953.125/0.75 = 3937.5 GiB,
+    // 3.85 times a disk. Spread: 12/gcd(12, 3) = 4 partitions.
+    const plan = planCapacity(resolvePlanInput({ha: true, writeMbps: '5', partitions: '1'}))
+    expect(plan.brokers).toBe(12)
+    const storage = plan.limits.find((limit) => limit.id === 'storage')!
+    expect(storage.need).toBeCloseTo(3937.5, 6)
+    expect(storage.status).toBe('over')
+    expect(plan.warnings.join('\n')).toMatch(/storage: 1 partition\(s\) × RF 3 do not spread over 12 brokers; .* use --partitions 4/)
+  })
+
+  it('seed minimum single broker: says one broker cannot hold 7 days of 5 MiB/s, and what it holds', () => {
+    // 5 MiB/s · 604,800 s / 1024 = 2953.1 GiB / 0.75 = 3937.5 GiB over 100 GiB → 40 brokers.
+    // One broker: 100 GiB · 0.75 · 1024 / 5 MiB/s / 3600 = 4.27 h.
+    const plan = planCapacity(resolvePlanInput({writeMbps: '5', tier: 'minimum'}))
+    expect(plan.brokers).toBe(40)
+    expect(plan.warnings).toContain('one broker cannot carry this workload: storage needs 40 brokers; one broker of this disk holds 4.27 h at 5 MiB/s (--retention 4h), or give a bigger --disk; for a cluster use --ha')
+  })
+
+  it('when every limit fits one broker, the tightest is named', () => {
+    // 1 MiB/s for 12 h: 42.19 GiB / 0.75 = 56.25 GiB of a 100 GiB disk (56%) is the fullest row
+    const plan = planCapacity(resolvePlanInput({writeMbps: '1', retention: '12h', tier: 'minimum'}))
+    expect(plan.brokers).toBe(1)
+    expect(plan.decidingLimit).toBe('storage')
+    expect(plan.decidingReason).toBe('every limit fits on one broker; storage is the tightest')
+    expect(plan.warnings).toEqual([])
+  })
+})
+
 describe('input resolution', () => {
   it('applies the documented defaults', () => {
     const input = resolvePlanInput({writeMbps: '5', ha: true})
@@ -234,6 +303,12 @@ describe('input resolution', () => {
     [{writeMbps: '5', replicationFactor: '2.5'}, /whole number/],
     [{writeMbps: '5', replicationFactor: '2', minInsyncReplicas: '3'}, /exceeds --replication-factor/],
     [{}, /missing --write-mbps/],
+    // a 0 B record made the CPU row Infinity; 0 retention.bytes kept nothing
+    [{writeMbps: '5', recordSize: '0'}, /invalid --record-size "0": must be more than 0/],
+    [{writeMbps: '5', retentionBytes: '0'}, /invalid --retention-bytes "0": must be more than 0/],
+    // 1e308 MiB/s overflowed every product to Infinity
+    [{writeMbps: '1e308'}, /invalid --write-mbps "1e308": more than 10,000,000/],
+    [{writeMbps: '5', retention: '100000000d'}, /more than 100 years/],
   ])('rejects %o', (raw, message) => {
     expect(() => resolvePlanInput(raw)).toThrow(message)
   })
