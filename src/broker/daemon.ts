@@ -129,8 +129,10 @@ export async function runBroker(options: DaemonOptions, logger: Logger): Promise
     }
     // `on`, not `once`: Ctrl-C reaches this process twice in the foreground (from the terminal
     // and forwarded by the parent), and a second default SIGINT would kill it mid-shutdown.
+    // SIGHUP (the terminal of a foreground broker closed) stops it gracefully too, as Kafka's JVM does.
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
+    process.on('SIGHUP', stop)
   })
 }
 
@@ -145,11 +147,13 @@ export async function runForeground(options: Omit<DaemonOptions, 'logFile'>): Pr
   const forward = (signal: NodeJS.Signals) => child.kill(signal)
   process.on('SIGINT', forward)
   process.on('SIGTERM', forward)
+  process.on('SIGHUP', forward)
   try {
     return await new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1))))
   } finally {
     process.off('SIGINT', forward)
     process.off('SIGTERM', forward)
+    process.off('SIGHUP', forward)
   }
 }
 

@@ -97,6 +97,20 @@ describe('kctl broker commands', () => {
     expect(existsSync(path.join(foreground, 'broker.json'))).toBe(false)
   })
 
+  it('stops gracefully when the terminal of a foreground broker closes (SIGHUP), as Kafka does', async () => {
+    const foreground = path.join(tmp, 'hangup')
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), 'broker', 'start', '--port', '0', '--data-dir', foreground], {cwd: root})
+    let stdout = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    while (!existsSync(path.join(foreground, 'broker.json'))) await new Promise((resolve) => setTimeout(resolve, 50))
+    child.kill('SIGHUP')
+    expect(await exited).toBe(0)
+    expect(stdout).toMatch(/INFO SIGHUP: stopping\n.*INFO broker stopped; logs flushed\n$/)
+    // The clean-shutdown marker spares the next start its recovery pass.
+    expect(existsSync(path.join(foreground, '.kafka_cleanshutdown'))).toBe(true)
+  })
+
   it('refuses a second instance on the same data dir and a port already in use, in one line each', async () => {
     const port = await freePort()
     expect((await kctl(['broker', 'start', '--detach', '--port', String(port), '--data-dir', dataDir])).code).toBe(0)
