@@ -4,7 +4,7 @@ import {connectionFlags, outputFlag} from '../_flags.js'
 import {parseBytes} from '../../src/config/units.js'
 import {ExitCode, usageError} from '../../src/errors.js'
 import {consumeDefaults, runConsume} from '../../src/perf/consumer.js'
-import {writeReport} from '../../src/perf/report.js'
+import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {consumeReport, consumeResult, consumeSummaryLines, type ConsumeResult} from '../../src/perf/result.js'
 import {interruptSignal, parseOptionalDurationMs, perfBootstrap, progressBar} from './_shared.js'
 
@@ -42,6 +42,7 @@ Ctrl-C stops the run and prints the summary so far (exit 130).`
     }
     const fetchBytes = Math.floor(parseBytes(flags['fetch-size'], '--fetch-size'))
     if (fetchBytes < 1024) throw usageError(`invalid --fetch-size "${flags['fetch-size']}"`, 'use at least 1KiB')
+    if (flags.report) checkWritable(flags.report, '--report')
     const text = flags.output === 'table'
     const bar = progressBar(text)
     const interrupt = interruptSignal()

@@ -5,7 +5,7 @@ import {parseBytes, parseDurationMs} from '../../src/config/units.js'
 import {ExitCode, usageError} from '../../src/errors.js'
 import {HistogramLog} from '../../src/perf/histogram-log.js'
 import {parseKeyPattern, payloadsFromFile, randomPayloads} from '../../src/perf/payloads.js'
-import {writeReport} from '../../src/perf/report.js'
+import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/result.js'
 import {runWorkload} from '../../src/perf/workload.js'
 import {
@@ -39,7 +39,7 @@ names (endToEndLatency99pct …).`
     'num-records': Flags.integer({description: 'number of records to send', min: 1}),
     output: outputFlag,
     partitions: Flags.integer({description: 'create the topic with N partitions if it does not exist', min: 1}),
-    'payload-file': Flags.file({description: 'send payloads from FILE, one per line', exclusive: ['record-size'], exists: true}),
+    'payload-file': Flags.file({description: 'send payloads from FILE, one per line', exclusive: ['record-size']}),
     'record-size': Flags.string({description: 'record value size (e.g. 100, 1KiB)', default: '100', exclusive: ['payload-file']}),
     report: Flags.string({description: 'write a self-contained HTML report with charts to FILE'}),
     throughput: Flags.integer({description: 'records per second; -1 sends as fast as possible', default: 1000, min: -1}),
@@ -58,6 +58,10 @@ names (endToEndLatency99pct …).`
     if (flags.throughput === 0) throw usageError('invalid --throughput 0', 'use records per second, or -1 for as fast as possible')
     const recordBytes = Math.floor(parseBytes(flags['record-size'], '--record-size'))
     if (!flags['payload-file'] && recordBytes < 1) throw usageError(`invalid --record-size "${flags['record-size']}"`, 'use a whole number of bytes ≥ 1')
+    const warmupMs = flags.warmup ? parseDurationMs(flags.warmup, '--warmup') : 0
+    if (durationMs !== undefined && warmupMs >= durationMs) {
+      throw usageError(`invalid --warmup ${flags.warmup}: not shorter than --duration ${flags.duration}`, 'the warm-up is left out of the steady-state figures; make it shorter than the run')
+    }
     const workload = {
       name: 'perf e2e',
       topicNames: [flags.topic],
@@ -70,12 +74,14 @@ names (endToEndLatency99pct …).`
       producerRate: flags.throughput,
       numRecords: flags['num-records'] ?? Number.POSITIVE_INFINITY,
       durationMs: durationMs ?? Number.POSITIVE_INFINITY,
-      warmupMs: flags.warmup ? parseDurationMs(flags.warmup, '--warmup') : 0,
+      warmupMs,
       acks: parseAcks(flags.acks),
       batchBytes: parseBatchBytes(flags['batch-size']),
       lingerMs: flags['linger-ms'],
       compression: flags.compression,
     }
+    if (flags.report) checkWritable(flags.report, '--report')
+    if (flags.histogram) checkWritable(flags.histogram, '--histogram')
     const text = flags.output === 'table'
     const bar = progressBar(text)
     const interrupt = interruptSignal()

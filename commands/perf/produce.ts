@@ -7,7 +7,7 @@ import {HistogramLog} from '../../src/perf/histogram-log.js'
 import {parseKeyPattern, payloadsFromFile, randomPayloads} from '../../src/perf/payloads.js'
 import {produceDefaults, runProduce} from '../../src/perf/produce.js'
 import {produceReport, produceResult, produceSummaryLines, type ProduceResult} from '../../src/perf/result.js'
-import {writeReport} from '../../src/perf/report.js'
+import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {
   interruptSignal,
   parseAcks,
@@ -42,7 +42,7 @@ Ctrl-C stops the run and prints the summary so far (exit 130).`
     'num-records': Flags.integer({description: 'number of records to send', min: 1}),
     output: outputFlag,
     partitions: Flags.integer({description: 'create the topic with N partitions if it does not exist', min: 1}),
-    'payload-file': Flags.file({description: 'send payloads from FILE, one per line', exclusive: ['record-size'], exists: true}),
+    'payload-file': Flags.file({description: 'send payloads from FILE, one per line', exclusive: ['record-size']}),
     'record-size': Flags.string({description: 'record value size (e.g. 100, 1KiB)', exclusive: ['payload-file']}),
     report: Flags.string({description: 'write a self-contained HTML report with charts to FILE'}),
     throughput: Flags.integer({description: 'records per second over all producers; -1 sends as fast as possible', default: -1, min: -1}),
@@ -69,6 +69,10 @@ Ctrl-C stops the run and prints the summary so far (exit 130).`
       if (!Number.isInteger(recordBytes) || recordBytes < 1) throw usageError(`invalid --record-size "${flags['record-size']}"`, 'use a whole number of bytes ≥ 1')
       payloads = randomPayloads(recordBytes)
     }
+    const warmupMs = flags.warmup ? parseDurationMs(flags.warmup, '--warmup') : 0
+    if (durationMs !== undefined && warmupMs >= durationMs) {
+      throw usageError(`invalid --warmup ${flags.warmup}: not shorter than --duration ${flags.duration}`, 'the warm-up is left out of the steady-state figures; make it shorter than the run')
+    }
     const settings = {
       ...produceDefaults,
       topic: flags.topic,
@@ -83,11 +87,13 @@ Ctrl-C stops the run and prints the summary so far (exit 130).`
       lingerMs: flags['linger-ms'],
       compression: flags.compression,
       producers: flags.producers,
-      warmupMs: flags.warmup ? parseDurationMs(flags.warmup, '--warmup') : 0,
+      warmupMs,
       keyPattern: parseKeyPattern(flags['key-pattern']),
       maxInFlight: flags['max-in-flight'],
       stampSendTime: false,
     }
+    if (flags.report) checkWritable(flags.report, '--report')
+    if (flags.histogram) checkWritable(flags.histogram, '--histogram')
     const text = flags.output === 'table'
     const bar = progressBar(text)
     const interrupt = interruptSignal()

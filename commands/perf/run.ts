@@ -4,7 +4,7 @@ import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
 import {ExitCode, KctlError} from '../../src/errors.js'
 import {HistogramLog} from '../../src/perf/histogram-log.js'
-import {writeReport} from '../../src/perf/report.js'
+import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/result.js'
 import {readWorkload, runWorkload} from '../../src/perf/workload.js'
 import {interruptSignal, perfBootstrap, progressBar} from './_shared.js'
@@ -43,6 +43,9 @@ duration, warmup, acks, batchSize, lingerMs, compression.`
     const fileBase = workload.name.replace(/[^A-Za-z0-9._-]+/g, '-')
     const jsonFile = flags.json ?? `${fileBase}.json`
     const reportFile = flags.report ?? `${fileBase}.html`
+    checkWritable(jsonFile, '--json')
+    checkWritable(reportFile, '--report')
+    if (flags.histogram) checkWritable(flags.histogram, '--histogram')
     const text = flags.output === 'table'
     const bar = progressBar(text)
     const interrupt = interruptSignal()

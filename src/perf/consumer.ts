@@ -73,6 +73,8 @@ export class RecordScanner {
   constructor(
     private readonly clock: Clock,
     private readonly endToEnd: LatencyRecorder | undefined,
+    /** --num-records: records past it in the last fetch are not counted, so the run reads exactly that many. */
+    private readonly maxRecords = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Returns the offset after the last complete batch (fromOffset when there is none). */
@@ -118,7 +120,7 @@ export class RecordScanner {
       if (keyBytes > 0) cursor.pos += keyBytes
       const valueBytes = readVarint(cursor)
       if (valueBytes > 0) cursor.pos += valueBytes
-      if (offset >= fromOffset) {
+      if (offset >= fromOffset && this.records < this.maxRecords) {
         this.records++
         this.bytes += Math.max(0, keyBytes) + Math.max(0, valueBytes)
         if (this.endToEnd) this.recordEndToEnd(cursor, records, nowMs, Math.max(0, valueBytes))
@@ -227,7 +229,7 @@ export async function fetchUntilDone(
   hooks: ConsumeHooks,
   sharedScanner?: RecordScanner,
 ): Promise<ConsumeOutcome> {
-  const scanner = sharedScanner ?? new RecordScanner(clock, hooks.endToEnd)
+  const scanner = sharedScanner ?? new RecordScanner(clock, hooks.endToEnd, settings.maxRecords)
   const meter = measureOverhead()
   const samples: RateSample[] = []
   let sampledRecords = 0

@@ -18,7 +18,9 @@ export class HistogramLog {
     this.writer.outputComment(comment)
     this.writer.outputLogFormatVersion()
     this.writer.outputComment(`[StartTime: ${(startMs / 1000).toFixed(3)} (seconds since epoch), ${new Date(startMs).toISOString()}]`)
-    this.writer.outputComment('[BaseTime: 0.000 (seconds since epoch)]')
+    // Interval timestamps are seconds since the start; BaseTime says so. With BaseTime 0
+    // HdrHistogram's Java reader takes them as absolute and dates every interval in 1970.
+    this.writer.outputComment(`[BaseTime: ${(startMs / 1000).toFixed(3)} (seconds since epoch)]`)
     this.writer.outputComment('Latency values are in microseconds; Interval_Max is in milliseconds.')
     this.writer.outputLegend()
   }

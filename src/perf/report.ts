@@ -1,7 +1,8 @@
 // `--report FILE.html`: one self-contained page (no scripts, fonts or links to fetch) with
 // the run's summary and inline SVG line charts of throughput and latency over time, so it
 // can be attached to a ticket or opened from an air-gapped box.
-import {writeFileSync} from 'node:fs'
+import {accessSync, constants, statSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
 import {KctlError} from '../errors.js'
 
 export interface ChartSeries {
@@ -135,5 +136,17 @@ export function writeReport(file: string, report: Report): void {
     writeFileSync(file, renderReport(report))
   } catch (error) {
     throw new KctlError(`unable to write report ${file}: ${(error as Error).message}`, {hint: 'choose a writable path for --report'})
+  }
+}
+
+/** Checked before a run starts, so a minutes-long run is not lost to a mistyped output path. */
+export function checkWritable(file: string, flag: string): void {
+  try {
+    accessSync(path.dirname(path.resolve(file)), constants.W_OK)
+    const existing = statSync(file, {throwIfNoEntry: false})
+    if (existing?.isDirectory()) throw Object.assign(new Error('is a directory'), {code: 'EISDIR'})
+    if (existing) accessSync(file, constants.W_OK)
+  } catch (error) {
+    throw new KctlError(`unable to write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {hint: `choose a writable path for ${flag}`})
   }
 }

@@ -202,8 +202,16 @@ export function throughputChart(title: string, series: {name: string; samples: R
   return {
     title,
     unit: 'records/s',
-    series: series.map(({name, samples}) => ({name, points: samples.map((sample) => [Math.round(sample.atMs) / 1000, sample.recordsPerSec])})),
+    series: series.map(({name, samples}) => ({name, points: withoutShortTail(samples).map((sample) => [Math.round(sample.atMs) / 1000, sample.recordsPerSec])})),
   }
+}
+
+/** The last sample closes at the end of the run and may span a few milliseconds of waiting
+ *  for the final acks; its rate would plot as a plunge to zero that never happened. */
+function withoutShortTail(samples: RateSample[]): RateSample[] {
+  const last = samples.at(-1)
+  if (samples.length < 2 || !last || last.durationMs * 2 >= samples[0].durationMs) return samples
+  return samples.slice(0, -1)
 }
 
 export function latencySection(heading: string, result: LatencyAggregate<'publishLatency'> | Record<string, number>, prefix: string): ReportSection {

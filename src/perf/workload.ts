@@ -5,6 +5,7 @@
 // record's intended send time in a header; consumers read from the end of each topic and
 // record end-to-end latency from that stamp, so neither side hides a stall.
 import {readFileSync} from 'node:fs'
+import {setMaxListeners} from 'node:events'
 import yaml from 'js-yaml'
 import {parseBytes, parseDurationMs} from '../config/units.js'
 import {KctlError, usageError} from '../errors.js'
@@ -93,19 +94,28 @@ export function readWorkload(file: string): Workload {
   if (spec.messageSize !== undefined && spec.payloadFile !== undefined) {
     throw usageError(`unable to read workload ${file}: messageSize and payloadFile exclude each other`, 'keep one of them')
   }
+  const durationMs = parseDurationMs(stringValue('duration', '1m'), 'duration')
+  const warmupMs = parseDurationMs(stringValue('warmup', '0s'), 'warmup')
+  if (durationMs <= 0 || warmupMs >= durationMs) {
+    throw usageError(`unable to read workload ${file}: warmup ${stringValue('warmup', '0s')} must be shorter than duration ${stringValue('duration', '1m')}`, 'the duration includes the warm-up')
+  }
+  const messageBytes = spec.payloadFile !== undefined ? 0 : parseBytes(stringValue('messageSize', '1KiB'), 'messageSize')
+  if (spec.payloadFile === undefined && (!Number.isInteger(messageBytes) || messageBytes < 1)) {
+    throw usageError(`unable to read workload ${file}: messageSize must be a whole number of bytes ≥ 1`, 'e.g. messageSize: 1KiB')
+  }
   return {
     name,
     topicNames: Array.from({length: topics}, (_, index) => `${prefix}-${name}-${index}`),
     partitionsPerTopic: integer('partitionsPerTopic', 1, 1),
     createTopics: true,
-    payloads: spec.payloadFile !== undefined ? payloadsFromFile(stringValue('payloadFile')) : randomPayloads(Math.floor(parseBytes(stringValue('messageSize', '1KiB'), 'messageSize'))),
+    payloads: spec.payloadFile !== undefined ? payloadsFromFile(stringValue('payloadFile')) : randomPayloads(messageBytes),
     keyPattern: parseKeyPattern(stringValue('keyPattern', 'none')),
     producersPerTopic: integer('producersPerTopic', 1, 1),
     consumersPerTopic: integer('consumersPerTopic', 1, 0),
     producerRate,
     numRecords: Number.POSITIVE_INFINITY,
-    durationMs: parseDurationMs(stringValue('duration', '1m'), 'duration'),
-    warmupMs: parseDurationMs(stringValue('warmup', '0s'), 'warmup'),
+    durationMs,
+    warmupMs,
     acks: acks === 'all' ? -1 : Number(acks),
     batchBytes: Math.floor(parseBytes(stringValue('batchSize', '1MiB'), 'batchSize')),
     lingerMs: integer('lingerMs', produceDefaults.lingerMs, 0),
@@ -248,6 +258,9 @@ async function drive(
     idleTimeoutMs: produceDefaults.requestTimeoutMs,
     maxWaitMs: 100,
   }
+  // Every topic's producers and consumers listen for Ctrl-C on the one signal; past ten,
+  // Node warns of a listener leak (MaxListenersExceededWarning) on stderr.
+  if (hooks.signal) setMaxListeners(consumerGroups.length + producerSets.length + 10, hooks.signal)
   const consumers = consumerGroups.map(({layout, loops}) =>
     fetchUntilDone(consumeSettings, layout, loops, startMs, clock, {signal: hooks.signal, producerDone: () => producersDone}, scanner),
   )

@@ -64,6 +64,11 @@ describe('perf against the bundled broker', () => {
     expect(consumed.records).toBe(20_000)
     expect(consumed.bytes).toBe(20_000 * 100 + 20_000 * 'key-0'.length) // round-robin keys key-0 … key-9 are all 5 bytes
     expect(consumed.timedOut).toBe(false)
+
+    // A fetch returns whole batches, thousands of records: --num-records still reads exactly that many.
+    const some = await runConsume({...consumeDefaults, topic: 'roundtrip', bootstrapServers: [broker.bootstrap], maxRecords: 1000, durationMs: Number.POSITIVE_INFINITY})
+    expect(some.records).toBe(1000)
+    expect(some.bytes).toBe(1000 * (100 + 'key-0'.length))
   })
 
   it('shows a paused broker in the latency of a fixed-rate run (no coordinated omission)', async () => {
@@ -147,6 +152,14 @@ describe('perf against the bundled broker', () => {
     expect(readFileSync(path.join(workDir, 'tiny.html'), 'utf8')).toContain('End-to-end latency')
   })
 
+  it('perf run with more than ten topics: no listener-leak warning on stderr', () => {
+    const workload = path.join(workDir, 'many.yaml')
+    writeFileSync(workload, 'name: many\ntopics: 11\npartitionsPerTopic: 1\nmessageSize: 20\nproducersPerTopic: 1\nconsumersPerTopic: 1\nproducerRate: 1100\nduration: 1s\n')
+    const run = cli(['perf', 'run', workload, '-b', broker.bootstrap])
+    expect(run.status).toBe(0)
+    expect(run.stderr).not.toContain('MaxListenersExceededWarning')
+  })
+
   it('Ctrl-C prints the summary so far and exits 130', async () => {
     const args = ['perf', 'produce', '-b', broker.bootstrap, '--topic', 'interrupted', '--partitions', '1', '--duration', '1m', '--record-size', '100', '--throughput', '1000', '--warmup', '1s']
     const child = spawn(process.execPath, [kctl, ...args], {cwd: workDir})
@@ -179,6 +192,7 @@ describe('perf bad flags', () => {
     ['bad key pattern', ['perf', 'produce', '--topic', 't', '--num-records', '10', '--record-size', '10', '--key-pattern', 'sometimes'], /--key-pattern/],
     ['bad duration', ['perf', 'consume', '--topic', 't', '--duration', 'soon'], /--duration/],
     ['zero throughput', ['perf', 'e2e', '--topic', 't', '--num-records', '10', '--throughput', '0'], /--throughput/],
+    ['warm-up as long as the run', ['perf', 'produce', '--topic', 't', '--duration', '5s', '--record-size', '10', '--warmup', '5s'], /--warmup 5s: not shorter than --duration 5s/],
   ]
   for (const [name, args, message] of cases) {
     it(`${name}: exit 2 with a one-line error`, () => {
@@ -190,6 +204,23 @@ describe('perf bad flags', () => {
       expect(run.stderr).not.toMatch(/\n\s+at /) // no stack trace
     })
   }
+
+  it('an unwritable --report or --histogram fails before the run, not after it', () => {
+    // 127.0.0.1:1 refuses connections: an error about the file proves it was checked first.
+    for (const flag of ['--report', '--histogram']) {
+      const run = cli(['perf', 'produce', '--topic', 't', '--num-records', '10', '--record-size', '10', flag, path.join(workDir, 'no-such-dir', 'out'), '-b', '127.0.0.1:1'])
+      expect(run.status).toBe(1)
+      expect(run.stderr).toContain(`unable to write ${path.join(workDir, 'no-such-dir', 'out')}: ENOENT`)
+      expect(run.stderr).toContain(`choose a writable path for ${flag}`)
+    }
+  })
+
+  it('a missing --payload-file: one error line naming the file, no oclif dump', () => {
+    const run = cli(['perf', 'produce', '--topic', 't', '--num-records', '10', '--payload-file', path.join(workDir, 'nope.txt'), '-b', '127.0.0.1:1'])
+    expect(run.status).toBe(1)
+    expect(run.stderr.trim().split('\n').filter((line) => line.startsWith('error:'))).toEqual([`error: unable to read payload file ${path.join(workDir, 'nope.txt')}: ENOENT`])
+    expect(run.stderr).not.toContain('See more help')
+  })
 
   it('a workload file with an unknown key: exit 2 naming the key', () => {
     const workload = path.join(workDir, 'bad.yaml')

@@ -9,8 +9,8 @@ import {HistogramLog} from '../../src/perf/histogram-log.js'
 import {produceDefaults, type ProduceOutcome} from '../../src/perf/produce.js'
 import {keyPool, murmur2, parseKeyPattern, randomPayloads} from '../../src/perf/payloads.js'
 import {renderReport} from '../../src/perf/report.js'
-import {produceReport, produceResult, produceSummaryLines} from '../../src/perf/result.js'
-import {LatencyRecorder, newHistogram} from '../../src/perf/stats.js'
+import {produceReport, produceResult, produceSummaryLines, throughputChart} from '../../src/perf/result.js'
+import {LatencyRecorder, newHistogram, percentilesOf, rateSample} from '../../src/perf/stats.js'
 
 const startMs = 1_700_000_000_000
 
@@ -126,6 +126,38 @@ describe('perf --histogram', () => {
     expect(intervals.map((histogram) => histogram.totalCount)).toEqual([1000, 1000, 1000])
     expect(intervals[2].maxValue / 1000).toBeCloseTo(250, 0)
     expect(intervals[0].tag).toBe('publish')
+  })
+
+  it('states the run start as BaseTime, so Java\'s HistogramLogReader does not date the intervals in 1970', () => {
+    const log = new HistogramLog(startMs, 'test run')
+    syntheticRun(log)
+    const text = log.toString()
+    expect(text).toContain(`#[BaseTime: ${(startMs / 1000).toFixed(3)} (seconds since epoch)]`)
+    const first = text.split('\n').find((line) => line.startsWith('Tag=publish,'))!
+    // relative to BaseTime: the first interval starts 0 s after the start
+    expect(Number(first.split(',')[1])).toBe(0)
+    const reader = new hdr.HistogramLogReader(text)
+    expect(reader.nextIntervalHistogram()!.startTimeStampMsec).toBe(startMs)
+  })
+})
+
+describe('throughputChart', () => {
+  it('leaves out a last sample of a few milliseconds (the wait for the final acks), which would plot as a plunge to zero', () => {
+    const samples = [rateSample(1000, 1000, 20_000, 0), rateSample(2000, 1000, 20_000, 0), rateSample(2004, 4, 1, 0)]
+    expect(throughputChart('t', [{name: 'acknowledged', samples}]).series[0].points).toEqual([[1, 20_000], [2, 20_000]])
+    const full = [...samples.slice(0, 2), rateSample(2900, 900, 18_000, 0)]
+    expect(throughputChart('t', [{name: 'acknowledged', samples: full}]).series[0].points).toHaveLength(3)
+  })
+})
+
+describe('percentilesOf', () => {
+  it('never reports a percentile above the max (HDR buckets round up)', () => {
+    const histogram = newHistogram()
+    histogram.recordValueWithCount(175_310, 1000) // µs
+    const percentiles = percentilesOf(histogram)
+    expect(percentiles.maxMs).toBe(175.31)
+    expect(percentiles.p999Ms).toBe(175.31)
+    expect(percentiles.p50Ms).toBe(175.31)
   })
 })
 

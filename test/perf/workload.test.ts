@@ -55,6 +55,8 @@ describe('workload files', () => {
     ['not a mapping', '- a\n- b\n', /not a YAML mapping/],
     ['bad YAML', 'producerRate: [1\n', /unable to read workload/],
     ['both payloads', 'producerRate: 10\nmessageSize: 10\npayloadFile: x.txt\n', /exclude each other/],
+    ['warm-up as long as the run', 'producerRate: 10\nduration: 10s\nwarmup: 10s\n', /warmup 10s must be shorter than duration 10s/],
+    ['empty records', 'producerRate: 10\nmessageSize: 0\n', /messageSize must be a whole number/],
   ]
   for (const [name, text, message] of mistakes) {
     it(`${name}: a usage error`, () => {
