@@ -165,7 +165,8 @@ async function bindListeners(server: BrokerServer, listeners: ListenerSpec[]): P
   try {
     return await server.listen(listeners)
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & {port?: number; address?: string}
+    // EADDRNOTAVAIL names the address; a host name that does not resolve (ENOTFOUND) the hostname.
+    const e = err as NodeJS.ErrnoException & {port?: number; address?: string; hostname?: string}
     if (e.code === 'EADDRINUSE')
       throw new KctlError(`unable to start the broker: port ${e.port} on ${e.address} is already in use`, {
         hint: 'stop whatever holds it or choose another with --port',
@@ -173,7 +174,7 @@ async function bindListeners(server: BrokerServer, listeners: ListenerSpec[]): P
     if (e.code === 'EACCES')
       throw new KctlError(`unable to start the broker: no permission to listen on port ${e.port}`, {hint: 'choose a port above 1023 with --port'})
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
-      throw new KctlError(`unable to start the broker: cannot listen on ${e.address ?? 'that address'} (${e.code})`, {
+      throw new KctlError(`unable to start the broker: cannot listen on ${e.address ?? e.hostname ?? 'that address'} (${e.code})`, {
         hint: 'use --host with an address of this machine, such as 127.0.0.1',
       })
     throw err

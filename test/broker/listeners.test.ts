@@ -91,4 +91,10 @@ describe('broker listeners', () => {
     )
     await expect(startBroker({dataDir, config: {listeners: 'localhost:9092'}})).rejects.toThrow('is not NAME://host:port')
   })
+
+  it('names a --host that does not resolve', async () => {
+    await expect(startBroker({port: 0, dataDir, host: 'no-such-host.invalid'})).rejects.toThrow(
+      'unable to start the broker: cannot listen on no-such-host.invalid (ENOTFOUND)',
+    )
+  })
 })
