@@ -33,13 +33,17 @@ Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or w
     const {argv, flags} = await this.parse(ConfigLintCommand)
     const paths = argv as string[]
     const files = await Promise.all(paths.map(async (file) => {
+      let text: string
       try {
-        return {path: file, text: await readFile(file, 'utf8')}
+        text = await readFile(file, 'utf8')
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code
         const cause = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message
         throw new KctlError(`unable to read ${file}: ${cause}`, {hint: 'pass the path of a server.properties file'})
       }
+      // A NUL byte never occurs in a .properties file; linting a binary would print its bytes as keys.
+      if (text.includes('\u0000')) throw new KctlError(`unable to read ${file}: not a text file`, {hint: 'pass the path of a server.properties file'})
+      return {path: file, text}
     }))
     const report = lintFiles(files)
     this.render(report, flags.output, renderReport)
@@ -51,7 +55,8 @@ function renderReport(report: LintReport): string {
   const summary = `${report.files.length} file(s): ${report.errors} error(s), ${report.warnings} warning(s)`
   if (report.findings.length === 0) return `${colour.green('ok')} ${summary}`
   const rows = report.findings.map((finding) => [
-    `${finding.file}:${finding.line}`,
+    // Findings about the file as a whole (a missing key) have line 0: show the file alone.
+    finding.line > 0 ? `${finding.file}:${finding.line}` : finding.file,
     finding.severity === 'error' ? colour.red('error') : colour.yellow('warning'),
     finding.rule,
     `${finding.message}\n${colour.dim(`fix: ${finding.hint}`)}`,

@@ -243,4 +243,34 @@ describe('kctl config lint', () => {
     expect(code).toBe(1)
     expectOneLineError(stderr, /it is a directory/)
   })
+
+  // Regression: a binary file was linted, printing its bytes as unknown keys.
+  it('a binary file is one line and exit 1', async () => {
+    const file = path.join(tmp, 'binary.properties')
+    await writeFile(file, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00, 0x0a, 0x3d, 0x00]))
+    const {code, stdout, stderr} = await kctl('config', 'lint', file)
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expectOneLineError(stderr, /unable to read .*binary\.properties: not a text file/)
+  })
+
+  it('a finding about the whole file shows the file without a line 0', async () => {
+    const file = path.join(tmp, 'empty.properties')
+    await writeFile(file, '')
+    const {code, stdout} = await kctl('config', 'lint', file)
+    expect(code).toBe(3)
+    expect(stdout).toMatch(/empty\.properties\s+error\s+missing-kraft-key/)
+    expect(stdout).not.toContain('empty.properties:0')
+  })
+
+  it('CRLF line endings read like LF ones', async () => {
+    const lf = await readFile(path.join(fixtures, 'seed-single.properties'), 'utf8')
+    const file = path.join(tmp, 'crlf.properties')
+    await writeFile(file, lf.replaceAll('\n', '\r\n'))
+    const crlf = await kctl('config', 'lint', file, '-o', 'json')
+    const plain = await kctl('config', 'lint', path.join(fixtures, 'seed-single.properties'), '-o', 'json')
+    const strip = (stdout: string) => JSON.parse(stdout).findings.map(({rule, line, message}: {rule: string; line: number; message: string}) => ({rule, line, message}))
+    expect(crlf.code).toBe(3)
+    expect(strip(crlf.stdout)).toEqual(strip(plain.stdout))
+  })
 })
