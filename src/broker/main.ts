@@ -6,7 +6,15 @@ import {KctlError} from '../errors.js'
 import {type DaemonOptions, lineLogger, runBroker} from './daemon.js'
 
 const options = JSON.parse(process.argv[2] ?? '{}') as DaemonOptions
-const logger = lineLogger((line) => process.stdout.write(line))
+// A reader that goes away (`kctl broker start | head`, a closed terminal) makes stdout fail
+// with EPIPE; the broker keeps serving and stops logging, as Kafka's log4j would, instead of
+// dying on an unhandled 'error' event.
+let stdoutOpen = true
+process.stdout.on('error', () => (stdoutOpen = false))
+process.stderr.on('error', () => {})
+const logger = lineLogger((line) => {
+  if (stdoutOpen) process.stdout.write(line)
+})
 try {
   // Everything is closed and flushed once runBroker resolves; exit now rather than wait for
   // stray handles (this process exists only to run the broker).

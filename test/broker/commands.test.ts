@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, describe, expect, it} from 'vitest'
+import {RawClient} from './raw-client.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -109,6 +110,31 @@ describe('kctl broker commands', () => {
     expect(stdout).toMatch(/INFO SIGHUP: stopping\n.*INFO broker stopped; logs flushed\n$/)
     // The clean-shutdown marker spares the next start its recovery pass.
     expect(existsSync(path.join(foreground, '.kafka_cleanshutdown'))).toBe(true)
+  })
+
+  // The exchange: `kctl broker start | head -1` — the reader exits after the first line, and
+  // the broker's next log line (a topic created) used to kill it with an unhandled EPIPE.
+  it('keeps serving in the foreground after the reader of its output goes away', async () => {
+    const foreground = path.join(tmp, 'piped')
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), 'broker', 'start', '--port', '0', '--data-dir', foreground], {cwd: root})
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    await new Promise((resolve) => child.stdout.once('data', resolve))
+    child.stdout.destroy()
+    const {bootstrap} = JSON.parse((await kctl(['broker', 'status', '--data-dir', foreground, '-o', 'json'])).stdout)
+    const client = await RawClient.connect(bootstrap)
+    try {
+      for (const name of ['logged-1', 'logged-2']) {
+        const created = await client.request(19, 7, {topics: [{name, numPartitions: 1, replicationFactor: 1}]})
+        expect(created.topics[0].errorCode).toBe(0)
+      }
+    } finally {
+      client.close()
+    }
+    const status = await kctl(['broker', 'status', '--data-dir', foreground, '-o', 'json'])
+    expect(status.code).toBe(0)
+    expect(JSON.parse(status.stdout)).toMatchObject({running: true, topics: 2})
+    expect((await kctl(['broker', 'stop', '--data-dir', foreground])).code).toBe(0)
+    expect(await exited).toBe(0)
   })
 
   it('refuses a second instance on the same data dir and a port already in use, in one line each', async () => {
