@@ -39,6 +39,11 @@ export abstract class BaseCommand extends Command {
       this.logToStderr(`${colour.dim('hint:')} see \`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help\``)
       this.exit(ExitCode.usage)
     }
+    // Ctrl-C inside an @inquirer prompt (a confirmation, a password) rejects with ExitPromptError.
+    if (error.name === 'ExitPromptError') {
+      this.logToStderr(`${colour.red('error:')} interrupted`)
+      this.exit(ExitCode.interrupted)
+    }
     if (error.oclif?.exit !== undefined) return super.catch(error)
     this.logToStderr(`${colour.red('error:')} ${error.message}`)
     if (this.debugEnabled && error.stack) this.logToStderr(error.stack)

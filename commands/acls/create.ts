@@ -6,14 +6,9 @@ import {connectionFlags, outputFlag} from '../_flags.js'
 import {aclFlags, principalFlags, renderAcls, resourceFlags} from './_shared.js'
 
 export default class AclsCreate extends BaseCommand {
-  static description = `Creates ACLs the way kafka-acls.sh --add does: every combination of the resources, operations,
-principals and hosts given. Operations default to All and hosts to *. --producer stands for Write,
-Describe and Create on the topics (Write and Describe on a --transactional-id, IdempotentWrite on
-the cluster with --idempotent); --consumer for Read and Describe on the topics and Read on the
-group. Creating an ACL that exists changes nothing.
+  static description = `Creates ACLs the way kafka-acls.sh --add does: every combination of the resources, operations, principals and hosts given. Operations default to All and hosts to *. --producer stands for Write, Describe and Create on the topics (Write and Describe on a --transactional-id, IdempotentWrite on the cluster with --idempotent); --consumer for Read and Describe on the topics and Read on the group. Creating an ACL that exists changes nothing.
 
-The cluster needs an authorizer (authorizer.class.name); without one it answers SECURITY_DISABLED.
-Exits 5 when the principal running kctl may not alter ACLs (it needs Alter on the cluster).`
+The cluster needs an authorizer (authorizer.class.name); without one it answers SECURITY_DISABLED. Exits 5 when the principal running kctl may not alter ACLs (it needs Alter on the cluster).`
 
   static examples = [
     {

@@ -8,10 +8,7 @@ import {connectionFlags, outputFlag, yesFlag} from '../_flags.js'
 import {aclFlags, principalFlags, renderAcls, resourceFlags} from './_shared.js'
 
 export default class AclsDelete extends BaseCommand {
-  static description = `Deletes ACLs, like kafka-acls.sh --remove: the ACLs of the given resources, narrowed by
-principal (--allow-principal / --deny-principal), host and operation; without a principal every
-principal's ACLs on those resources go. The matching ACLs are listed first, then it asks for
-confirmation on a terminal; elsewhere pass --yes. Exits 4 when nothing matches.`
+  static description = `Deletes ACLs, like kafka-acls.sh --remove: the ACLs of the given resources, narrowed by principal (--allow-principal / --deny-principal), host and operation; without a principal every principal's ACLs on those resources go. The matching ACLs are listed first, then it asks for confirmation on a terminal; elsewhere pass --yes. Exits 4 when nothing matches.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> --topic orders --allow-principal User:alice --operation Read', description: "remove alice's Read ACL on orders"},

@@ -6,10 +6,7 @@ import {connectionFlags, outputFlag} from '../_flags.js'
 import {aclFlags, renderAcls, resourceFlags} from './_shared.js'
 
 export default class AclsList extends BaseCommand {
-  static description = `Lists ACLs, like kafka-acls.sh --list. Without a resource every ACL is shown; with one, the
-ACLs of that resource pattern (--resource-pattern-type literal by default; match shows every ACL
-that applies to a resource of that name: literal, prefixed and the * wildcard; any shows every
-pattern type with exactly that name). --principal and --operation narrow the list.`
+  static description = `Lists ACLs, like kafka-acls.sh --list. Without a resource every ACL is shown; with one, the ACLs of that resource pattern (--resource-pattern-type literal by default; match shows every ACL that applies to a resource of that name: literal, prefixed and the * wildcard; any shows every pattern type with exactly that name). --principal and --operation narrow the list.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'every ACL'},

@@ -12,13 +12,9 @@ export default class UsersCreate extends BaseCommand {
     user: Args.string({description: 'user name (the principal is User:<name>)', required: true}),
   }
 
-  static description = `Creates a SCRAM user, or sets a new password for an existing one, with
-AlterUserScramCredentials (KIP-554): the bundled broker and Apache Kafka 2.7+ alike. The password
-never leaves kctl: only a random salt, the iteration count and the salted password are sent.
+  static description = `Creates a SCRAM user, or sets a new password for an existing one, with AlterUserScramCredentials (KIP-554): the bundled broker and Apache Kafka 2.7+ alike. The password never leaves kctl: only a random salt, the iteration count and the salted password are sent.
 
-The password comes from --password-file (its first line; - reads stdin), else $KCTL_USER_PASSWORD,
-else a prompt on a terminal. It is never a flag value. Exits 5 when the principal running kctl
-may not alter users (it needs Alter on the cluster).`
+The password comes from --password-file (its first line; - reads stdin), else $KCTL_USER_PASSWORD, else a prompt on a terminal. It is never a flag value. Exits 5 when the principal running kctl may not alter users (it needs Alter on the cluster).`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> alice', description: 'asks for the password; SCRAM-SHA-256 and SCRAM-SHA-512'},

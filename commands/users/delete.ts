@@ -11,9 +11,7 @@ export default class UsersDelete extends BaseCommand {
     user: Args.string({description: 'user name', required: true}),
   }
 
-  static description = `Deletes a SCRAM user's credentials: every mechanism it has, or only those given with
---mechanism. Connections already authenticated stay open (Kafka does not re-check them). Asks for
-confirmation on a terminal; elsewhere pass --yes. Exits 4 when the user has no such credential.`
+  static description = `Deletes a SCRAM user's credentials: every mechanism it has, or only those given with --mechanism. Connections already authenticated stay open (Kafka does not re-check them). Asks for confirmation on a terminal; elsewhere pass --yes. Exits 4 when the user has no such credential.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> alice', description: 'asks, then deletes all of alice\'s credentials'},

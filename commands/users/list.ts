@@ -10,9 +10,7 @@ export default class UsersList extends BaseCommand {
     user: Args.string({description: 'only these users (several may be given)'}),
   }
 
-  static description = `Lists SCRAM users with their mechanisms and iteration counts
-(DescribeUserScramCredentials, KIP-554); salts and keys are never shown. Exits 4 when a named user
-has no credentials.`
+  static description = `Lists SCRAM users with their mechanisms and iteration counts (DescribeUserScramCredentials, KIP-554); salts and keys are never shown. Exits 4 when a named user has no credentials.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'every SCRAM user'},

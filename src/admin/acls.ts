@@ -263,7 +263,7 @@ function securityDisabled(error: unknown, action: string): KctlError | undefined
   if (kafkaErrorName(error) !== 'SECURITY_DISABLED') return undefined
   return new KctlError(`unable to ${action}: the cluster has no authorizer (SECURITY_DISABLED)`, {
     exitCode: ExitCode.error,
-    hint: 'enable one: authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer (bundled broker: --config authorizer.class.name=...)',
+    hint: 'set authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer (bundled broker: kctl broker start --config authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer)',
   })
 }
 

@@ -42,6 +42,8 @@ function kafkaError(code: number, message: string | null | undefined): Error {
   return Object.assign(new Error(message ?? known.message), {type: known.name})
 }
 
+const closedByBroker = 'connection closed by the broker'
+
 /** One connection speaking Kafka's framing; requests are sent one at a time. */
 export class KafkaWireClient {
   private buffered: Buffer = Buffer.alloc(0)
@@ -63,7 +65,7 @@ export class KafkaWireClient {
       this.waiting = undefined
     }
     socket.on('error', fail)
-    socket.on('close', () => fail(new Error('connection closed by the broker')))
+    socket.on('close', () => fail(new Error(closedByBroker)))
   }
 
   /** Connects to the first reachable bootstrap server, with TLS and SASL as the connection says. */
@@ -208,6 +210,12 @@ async function withWireClient<T>(options: ConnectionOptions, action: string, fn:
   } catch (error) {
     if (error instanceof KctlError && error.message.startsWith('cannot connect')) {
       throw new KctlError(`unable to ${action}: ${error.message}`, {hint: error.hint})
+    }
+    // A TLS or SASL listener drops a client that speaks another protocol without a word.
+    if (error instanceof Error && error.message === closedByBroker) {
+      throw new KctlError(`unable to ${action}: ${connection.brokers.join(',')} closed the connection`, {
+        hint: 'check that security.protocol (--command-config or the context) matches the listener: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL',
+      })
     }
     throw toKctlError(error, {action, brokers: connection.brokers, source: connection.sourceDescription})
   } finally {

@@ -3,7 +3,7 @@
 // variable, or a prompt on a terminal that does not echo.
 import {readFileSync} from 'node:fs'
 import {password} from '@inquirer/prompts'
-import {usageError} from '../errors.js'
+import {KctlError, usageError} from '../errors.js'
 
 export interface PasswordSource {
   /** File whose first line is the password; '-' reads standard input. */
@@ -22,7 +22,9 @@ export async function readPassword(source: PasswordSource): Promise<string> {
     try {
       text = readFileSync(source.file === '-' ? 0 : source.file, 'utf8')
     } catch (error) {
-      throw usageError(`unable to read the password for ${source.subject} from ${source.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+      const code = (error as NodeJS.ErrnoException).code
+      const cause = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message
+      throw new KctlError(`unable to read the password for ${source.subject} from ${source.file}: ${cause}`, {hint: 'pass a file whose first line is the password (- reads stdin)'})
     }
     const first = text.split(/\r?\n/)[0]
     if (first === '') throw usageError(`unable to use the password for ${source.subject}: ${source.file} starts with an empty line`)

@@ -159,6 +159,24 @@ describe('kctl users and kctl acls on a secured bundled broker', () => {
     expect(none.code).toBe(4)
   })
 
+  it('a client without SASL on the SASL listener is told to check security.protocol', async () => {
+    // The listener drops a PLAINTEXT client; this used to be "connection closed by the broker", no hint.
+    const users = await kctl(['users', 'list', '-b', secure().address('SASL_PLAINTEXT')])
+    expect(users.code).toBe(1)
+    expect(users.stderr).toMatch(/^error: unable to list users: 127\.0\.0\.1:\d+ closed the connection\n/)
+    expect(users.stderr).toContain('check that security.protocol (--command-config or the context) matches the listener')
+  })
+
+  it('a missing --password-file is one line naming the file, exit 1', async () => {
+    const missing = path.join(home, 'no-such-password-file')
+    const run = await kctl(['users', 'create', 'frank', '--password-file', missing, ...admin()])
+    expect(run.code).toBe(1)
+    expect(run.stderr.trim().split('\n')).toEqual([
+      `error: unable to read the password for user frank from ${missing}: no such file`,
+      'hint: pass a file whose first line is the password (- reads stdin)',
+    ])
+  })
+
   it('deletes a user, after which listing it exits 4', async () => {
     const deleted = await kctl(['users', 'delete', 'carol', '--yes', ...admin()])
     expect(deleted.code).toBe(0)
@@ -179,6 +197,8 @@ describe('kctl acls and kctl users on a broker without security', () => {
     expect(listed.code).toBe(1)
     expect(listed.stderr).toContain('unable to list ACLs: the cluster has no authorizer (SECURITY_DISABLED)')
     expect(listed.stderr).toContain('authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer')
+    // the bundled broker's fix can be pasted as it is (it used to end in "authorizer.class.name=...")
+    expect(listed.stderr).toContain('kctl broker start --config authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer)')
   })
 
   it('still manages SCRAM users (no authorizer means no ACL check, as in Kafka)', async () => {
