@@ -6,6 +6,7 @@
 // topics (and WRITE, DESCRIBE on a transactional id; IDEMPOTENT_WRITE on the cluster with
 // --idempotent); --consumer means READ and DESCRIBE on the topics and READ on the group; each
 // operation must be valid for its resource type (AclCommand's validation table).
+import {isIP} from 'node:net'
 import {
   clusterResourceName,
   isValidPrincipal,
@@ -93,6 +94,9 @@ function patternTypeOf(flags: AclFlags, allowed: readonly string[]): PatternType
 }
 
 function resourcesOf(flags: AclFlags): {type: AclResourceKind; name: string}[] {
+  for (const [flag, names] of [['topic', flags.topics], ['group', flags.groups], ['transactional-id', flags.transactionalIds]] as const) {
+    if ((names ?? []).some((name) => name.trim() === '')) throw usageError(`unable to use an empty --${flag}`, `name the ${flag}, or '*' for every one`)
+  }
   return [
     ...(flags.topics ?? []).map((name) => ({type: 'TOPIC' as const, name})),
     ...(flags.groups ?? []).map((name) => ({type: 'GROUP' as const, name})),
@@ -141,6 +145,11 @@ function entriesOf(flags: AclFlags): {principal: string; host: string; permissio
   ] as const) {
     if (principals.length === 0 && hosts.length > 0) {
       throw usageError(`unable to use --${permission.toLowerCase()}-host without --${permission.toLowerCase()}-principal`)
+    }
+    // Kafka matches the client's IP address against the ACL's host, so a host name never matches.
+    const badHost = hosts.find((host) => host !== '*' && isIP(host) === 0)
+    if (badHost !== undefined) {
+      throw usageError(`unable to use --${permission.toLowerCase()}-host ${badHost}: not an IP address`, 'Kafka matches ACL hosts against the client\'s IP address: give an IPv4 or IPv6 address, or * for every host')
     }
     for (const principal of principals) {
       for (const host of hosts.length > 0 ? hosts : ['*']) entries.push({principal: checkPrincipal(principal), host, permission})

@@ -261,16 +261,21 @@ export interface CreateUserRequest {
   iterations: number
 }
 
-/** Creates the user's credentials, or replaces them (a new password) when they exist. */
-export async function createUser(options: ConnectionOptions, request: CreateUserRequest): Promise<UserCredentialRow[]> {
-  if (request.user === '') throw usageError('unable to create user: the user name must not be empty')
-  if (request.password === '') throw usageError(`unable to create user ${request.user}: the password must not be empty`)
-  if (!Number.isInteger(request.iterations) || request.iterations < minIterations || request.iterations > maxIterations) {
+/** The checks that need no password, so a command can make them before asking for one. */
+export function checkNewUser(user: string, iterations: number): void {
+  if (user.trim() === '') throw usageError('unable to create user: the user name must not be empty', 'for example kctl users create alice')
+  if (!Number.isInteger(iterations) || iterations < minIterations || iterations > maxIterations) {
     throw usageError(
-      `unable to create user ${request.user}: --iterations ${request.iterations} is outside ${minIterations}..${maxIterations}`,
+      `unable to create user ${user}: --iterations ${iterations} is outside ${minIterations}..${maxIterations}`,
       `Kafka accepts SCRAM iteration counts from ${minIterations} to ${maxIterations}`,
     )
   }
+}
+
+/** Creates the user's credentials, or replaces them (a new password) when they exist. */
+export async function createUser(options: ConnectionOptions, request: CreateUserRequest): Promise<UserCredentialRow[]> {
+  checkNewUser(request.user, request.iterations)
+  if (request.password === '') throw usageError(`unable to create user ${request.user}: the password must not be empty`)
   const upsertions = request.mechanisms.map((mechanism) => {
     const salt = randomBytes(32)
     return {

@@ -52,6 +52,15 @@ describe('bindingsFromFlags', () => {
     expect(() => bindingsFromFlags({allowPrincipals: ['User:a'], topics: ['t'], patternType: 'match'})).toThrow('allowed here are literal, prefixed')
     expect(() => bindingsFromFlags({allowHosts: ['1.2.3.4'], topics: ['t']})).toThrow('--allow-host without --allow-principal')
   })
+
+  it('refuses a host name (Kafka compares IP addresses, so it would never match) and empty resource names', () => {
+    expect(() => bindingsFromFlags({allowPrincipals: ['User:a'], allowHosts: ['app.example.com'], topics: ['t']})).toThrow('unable to use --allow-host app.example.com: not an IP address')
+    expect(() => bindingsFromFlags({denyPrincipals: ['User:a'], denyHosts: ['::1', 'localhost'], topics: ['t']})).toThrow('--deny-host localhost: not an IP address')
+    expect(bindingsFromFlags({allowPrincipals: ['User:a'], allowHosts: ['::1', '10.0.0.7'], topics: ['t']}).map((row) => row.host)).toEqual(['::1', '10.0.0.7'])
+    // an empty --topic reached the broker, which answered INVALID_REQUEST
+    expect(() => bindingsFromFlags({allowPrincipals: ['User:a'], topics: ['']})).toThrow('unable to use an empty --topic')
+    expect(() => bindingsFromFlags({allowPrincipals: ['User:a'], groups: [' ']})).toThrow('unable to use an empty --group')
+  })
 })
 
 describe('filtersFromFlags', () => {

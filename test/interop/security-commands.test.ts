@@ -167,6 +167,15 @@ describe('kctl users and kctl acls on a secured bundled broker', () => {
     expect(users.stderr).toContain('check that security.protocol (--command-config or the context) matches the listener')
   })
 
+  it('an empty user name or bad --iterations is refused before the password is asked for', async () => {
+    const empty = await kctl(['users', 'create', '', ...admin()])
+    expect(empty.code).toBe(2)
+    expect(empty.stderr).toContain('unable to create user: the user name must not be empty')
+    const iterations = await kctl(['users', 'create', 'gina', '--iterations', '1', ...admin()])
+    expect(iterations.code).toBe(2)
+    expect(iterations.stderr).toContain('--iterations 1 is outside 4096..16384')
+  })
+
   it('a missing --password-file is one line naming the file, exit 1', async () => {
     const missing = path.join(home, 'no-such-password-file')
     const run = await kctl(['users', 'create', 'frank', '--password-file', missing, ...admin()])
