@@ -303,6 +303,18 @@ describe('kctl lag --watch and --serve', () => {
     expect(samples[2].trends[0]).toMatchObject({group: 'half', status: 'STOP', complete: true})
   })
 
+  it('keeps one abort listener however many samples it takes (no MaxListenersExceededWarning)', async () => {
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), 'lag', '--watch', '100ms', '-o', 'json', '-b', broker().bootstrap], {cwd: root})
+    let samples = 0
+    let stderr = ''
+    child.stdout.on('data', (data: Buffer) => (samples += data.toString().split('\n').length - 1))
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()))
+    await until(() => samples >= 13, 'thirteen watch samples', 25_000)
+    child.kill('SIGINT')
+    await new Promise((resolve) => child.on('exit', resolve))
+    expect(stderr).not.toContain('MaxListenersExceededWarning')
+  })
+
   it('serves kafka_exporter metrics on loopback', async () => {
     const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), 'lag', '--serve', '127.0.0.1:0', '-b', broker().bootstrap], {cwd: root})
     let stderr = ''

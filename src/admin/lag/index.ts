@@ -148,12 +148,18 @@ export async function watchLag(rawCluster: RawCluster, options: WatchOptions): P
       options.onError(error, sample)
     }
     const waitMs = Math.max(0, options.intervalMs - (Date.now() - startedMs))
+    // The abort listener goes when the wait ends: one left per sample would pile up on the
+    // signal for as long as the watch runs (Node's MaxListenersExceededWarning after 10).
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, waitMs)
-      options.signal.addEventListener('abort', () => {
+      const onAbort = () => {
         clearTimeout(timer)
         resolve()
-      }, {once: true})
+      }
+      const timer = setTimeout(() => {
+        options.signal.removeEventListener('abort', onAbort)
+        resolve()
+      }, waitMs)
+      options.signal.addEventListener('abort', onAbort, {once: true})
     })
   }
 }
