@@ -264,6 +264,11 @@ async function drive(
   const consumers = consumerGroups.map(({layout, loops}) =>
     fetchUntilDone(consumeSettings, layout, loops, startMs, clock, {signal: hooks.signal, producerDone: () => producersDone}, scanner),
   )
+  // Awaited only once the producers are done: handled from the start, so a consumer failing
+  // mid-run (a fetch timing out) ends the run as an error instead of crashing the process
+  // with an unhandled rejection.
+  const consumersDone = Promise.all(consumers)
+  consumersDone.catch(() => undefined)
   const produceSettings: ProduceSettings = {
     ...produceDefaults,
     topic: '',
@@ -300,7 +305,7 @@ async function drive(
       ),
     )
     producersDone = true
-    await Promise.all(consumers)
+    await consumersDone
   } finally {
     producersDone = true
     clearInterval(sampler)
