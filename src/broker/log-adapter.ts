@@ -3,7 +3,7 @@
 // surface means one file adapts when the log's API moves.
 import {LogManager, type LogDefaults, type PartitionLog, type TopicInfo, resolveTopicConfig, topicConfigValues} from './log/index.js'
 import type {ErrorName} from './protocol/errors.js'
-import {type BrokerSettings, topicConfigSynonyms} from './settings.js'
+import {type BrokerSettings, checkStoredOnlyTopicConfig, storedOnlyTopicConfig, storedOnlyTopicConfigs, topicConfigSynonyms} from './settings.js'
 import type {Logger} from './state.js'
 
 export type {TopicInfo} from './log/index.js'
@@ -56,9 +56,9 @@ export interface BrokerLog {
   close(): void
 }
 
-/** Topic config names the broker accepts: those the log honours and the stored-only ones that
- *  have a broker-level synonym (Kafka rejects any other name with INVALID_CONFIG). */
-export const knownTopicConfigKeys: ReadonlySet<string> = new Set(Object.keys(topicConfigSynonyms))
+/** Topic config names the broker accepts: those the log honours and the stored-only ones
+ *  Kafka 4.0 knows (Kafka rejects any other name with INVALID_CONFIG). */
+export const knownTopicConfigKeys: ReadonlySet<string> = new Set([...Object.keys(topicConfigSynonyms), ...storedOnlyTopicConfigs.map((def) => def.name)])
 
 /** The log's defaults from the broker settings (Kafka's log.* names). */
 export function logDefaults(settings: BrokerSettings): LogDefaults {
@@ -125,6 +125,11 @@ class LogManagerAdapter implements BrokerLog {
   validateTopicConfig(overrides: Record<string, string>): Outcome {
     for (const key of Object.keys(overrides))
       if (!knownTopicConfigKeys.has(key)) return {ok: false, error: 'INVALID_CONFIG', message: `Unknown topic config name: ${key}`}
+    for (const [key, value] of Object.entries(overrides)) {
+      const storedOnly = storedOnlyTopicConfig(key)
+      const problem = storedOnly && checkStoredOnlyTopicConfig(storedOnly, value)
+      if (problem) return {ok: false, error: 'INVALID_CONFIG', message: problem}
+    }
     const resolved = resolveTopicConfig(this.manager.defaults, overrides)
     return resolved.ok ? {ok: true} : resolved
   }

@@ -282,6 +282,7 @@ export class BrokerSettings {
         if (value !== undefined) defaults[topicKey] = value
       }
     }
+    for (const def of storedOnlyTopicConfigs) defaults[def.name] = def.defaultValue!
     return defaults
   }
 }
@@ -306,6 +307,48 @@ export const topicConfigSynonyms: Record<string, readonly string[]> = {
   'segment.index.bytes': ['log.index.size.max.bytes'],
   'segment.ms': ['log.roll.ms', 'log.roll.hours'],
   'unclean.leader.election.enable': ['unclean.leader.election.enable'],
+}
+
+/**
+ * Kafka 4.0 topic configs the bundled broker accepts, stores and reports with Kafka's defaults
+ * but does not act on (compaction, tiered storage, replication throttles, flush timing,
+ * compression levels). Kafka accepts them, so a tool or framework that sets them when it
+ * creates a topic must not fail here. Their broker-level synonyms are among the ignored keys.
+ */
+export const storedOnlyTopicConfigs: readonly SettingDef[] = [
+  {name: 'compression.gzip.level', type: 'int', defaultValue: '-1', doc: 'gzip level when the broker recompresses (it does not here)'},
+  {name: 'compression.lz4.level', type: 'int', defaultValue: '9', doc: 'lz4 level when the broker recompresses (it does not here)'},
+  {name: 'compression.zstd.level', type: 'int', defaultValue: '3', doc: 'zstd level when the broker recompresses (it does not here)'},
+  {name: 'delete.retention.ms', type: 'long', defaultValue: '86400000', doc: 'tombstone retention of compacted topics (no compaction here)'},
+  {name: 'flush.ms', type: 'long', defaultValue: '9223372036854775807', doc: 'fsync interval of the topic (the broker-wide --fsync applies)'},
+  {name: 'follower.replication.throttled.replicas', type: 'list', defaultValue: '', doc: 'replication throttle (one node, no replication)'},
+  {name: 'leader.replication.throttled.replicas', type: 'list', defaultValue: '', doc: 'replication throttle (one node, no replication)'},
+  {name: 'local.retention.bytes', type: 'long', defaultValue: '-2', doc: 'local retention with tiered storage (not supported)'},
+  {name: 'local.retention.ms', type: 'long', defaultValue: '-2', doc: 'local retention with tiered storage (not supported)'},
+  {name: 'max.compaction.lag.ms', type: 'long', defaultValue: '9223372036854775807', doc: 'compaction lag (no compaction here)'},
+  {name: 'message.downconversion.enable', type: 'boolean', defaultValue: 'true', doc: 'a no-op since Kafka 4.0 (no down-conversion)'},
+  {name: 'min.cleanable.dirty.ratio', type: 'double', defaultValue: '0.5', doc: 'compaction trigger (no compaction here)'},
+  {name: 'min.compaction.lag.ms', type: 'long', defaultValue: '0', doc: 'compaction lag (no compaction here)'},
+  {name: 'remote.log.copy.disable', type: 'boolean', defaultValue: 'false', doc: 'tiered storage (not supported)'},
+  {name: 'remote.log.delete.on.disable', type: 'boolean', defaultValue: 'false', doc: 'tiered storage (not supported)'},
+  {name: 'remote.storage.enable', type: 'boolean', defaultValue: 'false', choices: ['false'], doc: 'tiered storage (not supported: only false)'},
+  {name: 'segment.jitter.ms', type: 'long', defaultValue: '0', doc: 'random roll jitter (segments roll at segment.ms exactly)'},
+]
+
+const storedOnlyByName = new Map(storedOnlyTopicConfigs.map((def) => [def.name, def]))
+
+export function storedOnlyTopicConfig(name: string): SettingDef | undefined {
+  return storedOnlyByName.get(name)
+}
+
+/** Why a stored-only topic config value is invalid (Kafka's INVALID_CONFIG), or undefined. */
+export function checkStoredOnlyTopicConfig(def: SettingDef, value: string): string | undefined {
+  const text = value.trim()
+  if (def.choices && !def.choices.includes(text)) return `${def.name}=${value}: ${def.doc}`
+  if ((def.type === 'int' || def.type === 'long') && !/^-?\d+$/.test(text)) return `${def.name}=${value} is not an integer`
+  if (def.type === 'double' && (text === '' || !Number.isFinite(Number(text)))) return `${def.name}=${value} is not a number`
+  if (def.type === 'boolean' && !/^(true|false)$/i.test(text)) return `${def.name}=${value} is not true or false`
+  return undefined
 }
 
 export function settingDef(name: string): SettingDef | undefined {

@@ -12,7 +12,7 @@
 // Version notes:
 // - v0: KIP-339. v1: flexible.
 import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
-import {settingDef, topicConfigSynonyms} from '../settings.js'
+import {settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
 import {alterTarget, isError, storeTopicConfig} from './alter-topic-configs.js'
 import {defineApi} from './define-api.js'
 
@@ -23,7 +23,7 @@ const SUBTRACT = 3
 
 function isListConfig(name: string): boolean {
   const synonyms = topicConfigSynonyms[name]
-  return synonyms !== undefined && settingDef(synonyms[0])?.type === 'list'
+  return (synonyms !== undefined ? settingDef(synonyms[0]) : storedOnlyTopicConfig(name))?.type === 'list'
 }
 
 export default defineApi<RequestBody<44>, ResponseInput<44>>({

@@ -1,6 +1,7 @@
 // Config entries as DescribeConfigs and CreateTopics (v5+) report them: value, source,
 // synonyms (KIP-226) and type/documentation (KIP-569), for topic and broker resources.
-import {brokerSettings, configTypeCodes, settingDef, topicConfigSynonyms} from '../settings.js'
+import {knownTopicConfigKeys} from '../log-adapter.js'
+import {brokerSettings, configTypeCodes, settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
 import type {BrokerState} from '../state.js'
 
 /** ConfigResource.Type as on the wire. */
@@ -26,11 +27,11 @@ function brokerSource(state: BrokerState, name: string): number {
 
 /** Every topic config the broker knows, for a topic with `overrides` (sorted by name). */
 export function topicConfigEntries(state: BrokerState, overrides: Record<string, string>, effective: Record<string, string>): ConfigEntry[] {
-  return Object.keys(topicConfigSynonyms)
+  return [...knownTopicConfigKeys]
     .sort()
     .map((name) => {
-      const brokerNames = topicConfigSynonyms[name]
-      const def = settingDef(brokerNames[0])
+      const brokerNames = topicConfigSynonyms[name] ?? []
+      const def = brokerNames.length > 0 ? settingDef(brokerNames[0]) : storedOnlyTopicConfig(name)
       const synonyms: ConfigEntry['synonyms'] = []
       if (overrides[name] !== undefined) synonyms.push({name, value: overrides[name], source: ConfigSource.TOPIC_CONFIG})
       for (const brokerName of brokerNames) {

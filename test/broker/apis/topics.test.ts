@@ -34,6 +34,37 @@ describe('topic administration', () => {
     }
   })
 
+  // Kafka 4.0 accepts every TopicConfig key; frameworks set some of them (delete.retention.ms,
+  // segment.jitter.ms, min.cleanable.dirty.ratio) when they create topics, and used to get
+  // INVALID_CONFIG "Unknown topic config name" from the bundled broker.
+  it('accepts, stores and reports the Kafka topic configs it does not act on, with Kafka defaults', async () => {
+    const client = await admin()
+    try {
+      const configEntries = [
+        {name: 'delete.retention.ms', value: '1000'},
+        {name: 'segment.jitter.ms', value: '5'},
+        {name: 'min.cleanable.dirty.ratio', value: '0.2'},
+        {name: 'remote.storage.enable', value: 'false'},
+      ]
+      expect(await client.createTopics({topics: [{topic: 'framework', configEntries}]})).toBe(true)
+      const described = await client.describeConfigs({resources: [{type: 2, name: 'framework'}], includeSynonyms: false})
+      const entries = Object.fromEntries(described.resources[0].configEntries.map((e) => [e.configName, [e.configValue, e.configSource]]))
+      expect(entries['delete.retention.ms']).toEqual(['1000', 1])
+      expect(entries['segment.jitter.ms']).toEqual(['5', 1])
+      expect(entries['min.cleanable.dirty.ratio']).toEqual(['0.2', 1])
+      expect(entries['max.compaction.lag.ms']).toEqual(['9223372036854775807', 5])
+      expect(entries['flush.ms']).toEqual(['9223372036854775807', 5])
+      await expect(
+        client.createTopics({topics: [{topic: 'tiered', configEntries: [{name: 'remote.storage.enable', value: 'true'}]}]}),
+      ).rejects.toThrow('Topic creation errors')
+      await expect(
+        client.createTopics({topics: [{topic: 'badratio', configEntries: [{name: 'min.cleanable.dirty.ratio', value: 'half'}]}]}),
+      ).rejects.toThrow('Topic creation errors')
+    } finally {
+      await client.disconnect()
+    }
+  })
+
   it('describes topic configs with their source and synonyms, and alters them', async () => {
     const client = await admin()
     try {
