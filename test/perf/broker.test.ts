@@ -222,6 +222,12 @@ describe('perf bad flags', () => {
     expect(run.stderr).not.toContain('See more help')
   })
 
+  it('a missing workload file: exit 2, one line in kctl\'s form', () => {
+    const run = cli(['perf', 'run', 'no-such-workload.yaml', '-b', '127.0.0.1:1'])
+    expect(run.status).toBe(2)
+    expect(run.stderr.trim().split('\n')[0]).toBe('error: unable to read workload no-such-workload.yaml: ENOENT')
+  })
+
   it('a workload file with an unknown key: exit 2 naming the key', () => {
     const workload = path.join(workDir, 'bad.yaml')
     writeFileSync(workload, 'name: bad\nproducerRate: 10\npartitions: 3\n')
