@@ -50,7 +50,7 @@ function list(text: string | undefined): string[] | undefined {
 export default class InitCommand extends BaseCommand {
   static description = `Writes a ready-to-run Apache Kafka 4.x (KRaft) configuration directory sized by \`kctl plan\`:
 server-<node-id>.properties per node, kafka-env.sh (heap, G1), format-storage.sh (one cluster id, static quorum), systemd/kafka.service, docker-compose.yml (apache/kafka image), prometheus/kafka-alerts.yml, grafana/kafka-dashboard.json, jmx-exporter.yml and PLAN.md.
-Takes every \`kctl plan\` flag; without --write-mbps it sizes for 0.5 MiB/s. Single node: one combined broker+controller, internal topics RF 1. --ha: as many brokers as the plan needs (or --nodes/--hosts), 3 voters (5 from 5 combined nodes), RF 3, min.insync.replicas 2.`
+Takes every \`kctl plan\` flag; without --write-mbps it asks on a terminal, and elsewhere sizes for 0.5 MiB/s. Single node: one combined broker+controller, internal topics RF 1. --ha: as many brokers as the plan needs (or --nodes/--hosts), 3 voters (5 from 5 combined nodes), RF 3, min.insync.replicas 2.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> --out ./kafka-config', description: 'one local broker+controller'},
