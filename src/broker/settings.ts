@@ -128,6 +128,16 @@ const ignoredSettings: readonly {match: RegExp; reason: string}[] = [
   {match: /^(broker\.rack|group\.(coordinator|consumer|share)\.|share\.|transaction\.|log\.cleaner\.|log\.flush\.(scheduler|offset|start))/, reason: 'not used by the bundled broker'},
   {match: /^(metric\.reporters|metrics\.|kafka\.metrics\.|jmx\.|quota\.|client\.quota\.|confluent\.)/, reason: 'metrics and quotas are the bundled broker\'s own (--metrics-port)'},
   {match: /^(sasl\.|ssl\.|listener\.name\.|security\.|principal\.builder|connections\.max\.reauth)/, reason: 'this security setting is not supported by the bundled broker'},
+  {match: /^(remote\.log\.|log\.local\.retention\.)/, reason: 'the bundled broker has no tiered storage'},
+  {match: /^compression\.(gzip|lz4|zstd)\.level$/, reason: 'batches are stored as the producer compressed them'},
+  {match: /^log\.roll\.jitter\.(ms|hours)$/, reason: 'segments roll at log.roll.ms exactly'},
+  {match: /^(delegation\.token\.|password\.encoder\.)/, reason: 'not used by the bundled broker'},
+  // Other Kafka 4.0 broker keys (KafkaConfig) that a production server.properties may carry.
+  {
+    match:
+      /^(max\.connections(\.per\.ip(\.overrides)?)?|max\.connection\.creation\.rate|connection\.failed\.authentication\.delay\.ms|socket\.connection\.setup\.timeout\.(max\.)?ms|max\.incremental\.fetch\.session\.cache\.slots|fetch\.max\.bytes|reserved\.broker\.max\.id|early\.start\.listeners|eligible\.leader\.replicas\.enable|(producer|fetch|delete\.records)\.purgatory\.purge\.interval\.requests|producer\.id\.expiration\.check\.interval\.ms|log\.initial\.task\.delay\.ms|log\.dir\.failure\.timeout\.ms|log\.message\.downconversion\.enable|(create\.topic|alter\.config)\.policy\.class\.name|offsets\.(commit\.timeout\.ms|load\.buffer\.size))$/,
+    reason: 'not used by the bundled broker',
+  },
 ]
 
 const settingsByName = new Map(brokerSettings.map((def) => [def.name, def]))

@@ -44,6 +44,20 @@ describe('broker settings', () => {
     expect(warnings).toHaveLength(3)
     expect(warnings[0]).toMatch(/ignoring zookeeper.connect=zk:2181: ZooKeeper/)
     expect(warnings[2]).toMatch(/no replication/)
+    // Real Kafka 4.0 keys of a production server.properties: warned about, never "unknown".
+    const production = resolveSettings({
+      'max.connections.per.ip': '100',
+      'fetch.max.bytes': '57671680',
+      'log.roll.jitter.ms': '0',
+      'log.local.retention.ms': '-2',
+      'remote.log.storage.system.enable': 'false',
+      'compression.zstd.level': '3',
+      'eligible.leader.replicas.enable': 'false',
+      'offsets.commit.timeout.ms': '5000',
+      'create.topic.policy.class.name': 'com.example.Policy',
+    })
+    expect(production.warnings).toHaveLength(9)
+    expect(production.warnings[3]).toBe('ignoring log.local.retention.ms=-2: the bundled broker has no tiered storage')
   })
 
   it('warns about accepted settings whose value would change nothing here', () => {
