@@ -28,7 +28,7 @@ names (endToEndLatency99pct …).`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> --topic e2e --partitions 3 --duration 30s --record-size 512 --throughput 5000', description: 'End-to-end latency at 5,000 records/s'},
-    {command: '<%= config.bin %> <%= command.id %> --topic e2e --num-records 100000 --record-size 100 --throughput 10000 -o json --report e2e.html', description: 'json figures and an HTML report'},
+    {command: '<%= config.bin %> <%= command.id %> --topic e2e --partitions 3 --num-records 100000 --record-size 100 --throughput 10000 -o json --report e2e.html', description: 'json figures and an HTML report'},
   ]
 
   static flags = {

@@ -29,9 +29,9 @@ Records are batched per partition (--batch-size, --linger-ms) with several reque
 Ctrl-C stops the run and prints the summary so far (exit 130).`
 
   static examples = [
-    {command: '<%= config.bin %> <%= command.id %> --topic load --num-records 1000000 --record-size 100 --throughput -1 --acks 1', description: 'As fast as possible, like the Java tool'},
-    {command: '<%= config.bin %> <%= command.id %> --topic load --duration 1m --record-size 1KiB --throughput 50000 --warmup 10s', description: 'A fixed 50,000 records/s for a minute after a 10 s warm-up'},
-    {command: '<%= config.bin %> <%= command.id %> --topic load --duration 30s --record-size 100 --throughput 20000 -o json --report run.html --histogram run.hlog', description: 'OpenMessaging-Benchmark style json, an HTML report and an HdrHistogram log'},
+    {command: '<%= config.bin %> <%= command.id %> --topic load --partitions 6 --num-records 1000000 --record-size 100 --throughput -1 --acks 1', description: 'As fast as possible, like the Java tool'},
+    {command: '<%= config.bin %> <%= command.id %> --topic load --partitions 6 --duration 1m --record-size 1KiB --throughput 50000 --warmup 10s', description: 'A fixed 50,000 records/s for a minute after a 10 s warm-up'},
+    {command: '<%= config.bin %> <%= command.id %> --topic load --partitions 6 --duration 30s --record-size 100 --throughput 20000 -o json --report run.html --histogram run.hlog', description: 'OpenMessaging-Benchmark style json, an HTML report and an HdrHistogram log'},
   ]
 
   static flags = {
