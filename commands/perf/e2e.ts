@@ -104,7 +104,7 @@ names (endToEndLatency99pct …).`
     }
     const result = workloadResult(outcome)
     histogramLog?.write(flags.histogram!)
-    if (flags.report) writeReport(flags.report, workloadReport(result, outcome))
+    if (flags.report) writeReport(flags.report, workloadReport(result, outcome, `kctl perf e2e: ${flags.topic}`))
     this.render(result, flags.output, () => workloadSummaryLines(outcome).join('\n'))
     if (outcome.interrupted) this.exit(ExitCode.interrupted)
     return result

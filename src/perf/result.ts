@@ -453,10 +453,11 @@ export function workloadSummaryLines(outcome: WorkloadOutcome): string[] {
   return lines
 }
 
-export function workloadReport(result: WorkloadResult, outcome: WorkloadOutcome): Report {
+/** `title` defaults to perf run's; perf e2e, which runs a one-topic workload, names itself. */
+export function workloadReport(result: WorkloadResult, outcome: WorkloadOutcome, title = `kctl perf run: ${result.workload}`): Report {
   const target = result.targetRate > 0 ? `${result.targetRate} records/s` : 'unlimited'
   return {
-    title: `kctl perf run: ${result.workload}`,
+    title,
     subtitle: `${new Date(outcome.startMs).toISOString()}, ${(result.durationMs / 1000).toFixed(1)} s${result.interrupted ? ' (interrupted)' : ''}`,
     sections: [
       {

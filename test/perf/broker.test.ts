@@ -136,6 +136,10 @@ describe('perf against the bundled broker', () => {
     // A record is received after it is acknowledged … or nearly: both are timed from the same stamp.
     expect(result.aggregatedEndToEndLatencyMax).toBeGreaterThan(0)
     expect(result.endToEndLatency99pct.length).toBeGreaterThan(0)
+
+    const reported = cli(['perf', 'e2e', '-b', broker.bootstrap, '--topic', 'e2e', '--num-records', '500', '--throughput', '1000', '--report', 'e2e.html'])
+    expect(reported.status).toBe(0)
+    expect(readFileSync(path.join(workDir, 'e2e.html'), 'utf8')).toContain('<h1>kctl perf e2e: e2e</h1>')
   })
 
   it('perf run drives a workload file and writes one json and one HTML report', () => {
