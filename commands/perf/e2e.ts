@@ -22,7 +22,8 @@ export default class PerfE2e extends BaseCommand {
   static description = `Produces on a fixed-rate schedule while a consumer reads the same topic from its end. Each
 record carries its intended send time in a header (kctl.perf.intended.ms); the consumer records
 end-to-end latency from that time to receipt, so broker stalls, slow fetches and producer
-queueing all show. Prints the producer's kafka-producer-perf-test lines and Apache
+queueing all show. Every 5 s a progress line in OpenMessaging Benchmark's form (Pub rate …
+| E2E Latency …); at the end the producer's kafka-producer-perf-test summary and Apache
 EndToEndLatency's "Avg latency" and "Percentiles" lines; -o json uses OpenMessaging Benchmark
 names (endToEndLatency99pct …).`
 
