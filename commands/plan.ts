@@ -110,7 +110,7 @@ export function renderPlan(view: Plan & {input: PlanInput}): string {
     ['MODE', view.mode === 'ha' ? 'high availability' : view.brokers === 1 ? 'single node' : 'without HA (needs more than one node)'],
     ['BROKERS', `${view.brokers} (${formatNumber(view.brokersPerAz)} per AZ × ${view.azs} AZ)`],
     ['DECIDING LIMIT', `${view.decidingLimit}: ${view.decidingReason}`],
-    ['PARTITIONS', `${view.partitions} (${formatNumber(view.replicasPerBroker)} replicas per broker)`],
+    ['PARTITIONS', `${view.partitions} (${formatNumber(view.replicasPerBroker)} replica(s) per broker)`],
     ['HEAP', `${formatNumber(view.sizing.heapGiB)} GiB, page cache ${formatNumber(view.sizing.pageCacheGiB)} GiB`],
     ['THREADS', `num.io.threads=${view.sizing.numIoThreads} num.network.threads=${view.sizing.numNetworkThreads} num.replica.fetchers=${view.sizing.numReplicaFetchers}`],
     ['LOSE 1 BROKER', view.faultTolerance.brokerLoss],

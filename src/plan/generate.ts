@@ -54,7 +54,7 @@ export function generateInitFiles(plan: Plan, input: PlanInput, options: Cluster
     brokerLoss: plan.faultTolerance.brokerLoss,
     azLoss: plan.faultTolerance.azLoss,
     warnings: planWarnings(plan, brokers.length),
-    inputsTable: markdownTable(['INPUT', 'VALUE'], inputRows(input)),
+    inputsTable: markdownTable(['INPUT', 'VALUE'], inputRows(input, plan.partitions)),
     limitsTable: markdownTable(['LIMIT', 'NEED', 'HAVE', 'UNIT', 'UTILISATION', 'BUDGET', 'STATUS', 'TIER', 'MIN BROKERS'], plan.limits.map((row) => [
       row.id, formatNumber(row.need), formatNumber(row.have), row.unit, `${formatNumber(row.utilisation * 100)}%`, `${formatNumber(row.budget * 100)}%`,
       row.status, row.tier ?? '-', formatNumber(row.minBrokers),
@@ -111,7 +111,7 @@ function planWarnings(plan: Plan, brokerCount: number): string {
   return warnings.length === 0 ? 'No warnings.' : warnings.map((warning) => `> **Warning:** ${warning}`).join('\n>\n')
 }
 
-function inputRows(input: PlanInput): string[][] {
+function inputRows(input: PlanInput, partitions: number): string[][] {
   return [
     ['write throughput (W)', `${formatNumber(input.writeMiBps)} MiB/s`],
     ['consumer groups (C)', String(input.fanout)],
@@ -119,7 +119,7 @@ function inputRows(input: PlanInput): string[][] {
     ['replication factor (RF)', String(input.replicationFactor)],
     ['min.insync.replicas', String(input.minInsyncReplicas)],
     ['record size', `${input.recordBytes} B`],
-    ['partitions', input.partitions === undefined ? `derived at ${formatNumber(input.producerPartitionMiBps)} MiB/s per partition` : String(input.partitions)],
+    ['partitions', input.partitions === undefined ? `${partitions}, derived at ${formatNumber(input.producerPartitionMiBps)} MiB/s per partition and spread evenly over the brokers` : String(input.partitions)],
     ['availability zones', String(input.azs)],
     ['hardware per broker', `${input.hardware.cores} cores, ${formatNumber(input.hardware.memoryGiB)} GiB RAM, ${formatNumber(input.hardware.diskGiB)} GiB disk at ${formatNumber(input.hardware.diskMiBps)} MiB/s, ${formatNumber(input.hardware.networkMbps)} Mbit/s${input.tier ? ` (seed tier ${input.tier})` : ''}`],
   ]

@@ -109,6 +109,15 @@ describe.each(layouts)('kctl init: $name', ({flags}) => {
 })
 
 describe('init specifics', () => {
+  it('PLAN.md states the partition count the plan uses, not only how it was derived', () => {
+    // HA, 50 MiB/s for 7 days: 117 brokers; 5 partitions by throughput spread to 39 (117/gcd(117, 3))
+    const input = resolvePlanInput({ha: true, writeMbps: '50'})
+    const plan = planCapacity(input)
+    const options: ClusterOptions = {nodes: 3, dedicatedControllers: false, security: 'plaintext', clusterId: 'MkU3OEVBNTcwNTJENDM2Qg', adminPassword: 'a', storePassword: 's', logDirs: '/var/lib/kafka/data'}
+    const planMd = generateInitFiles(plan, input, options, templates).find((file) => file.path === 'PLAN.md')!.content
+    expect(planMd).toContain('| partitions | 39, derived at 10 MiB/s per partition and spread evenly over the brokers |')
+  })
+
   it('single node: combined roles and internal topics at RF 1', () => {
     const map = propertiesToMap(parseProperties(generate({}).find((file) => file.path === 'server-1.properties')!.content))
     expect(map.get('process.roles')).toBe('broker,controller')
