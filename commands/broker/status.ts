@@ -31,7 +31,7 @@ and bytes on disk as the broker reports them. Exits 1 with a hint when it is not
         ['PID', s.pid],
         ['BOOTSTRAP', s.bootstrap],
         ['UPTIME', formatDurationMs(s.uptimeMs)],
-        ['TOPICS', s.topics ?? 'unknown (the listener needs SASL credentials)'],
+        ['TOPICS', s.topics ?? `unknown: ${s.queryError}`],
         ['PARTITIONS', s.partitions ?? 'unknown'],
         ['BYTES-ON-DISK', formatBytes(s.bytesOnDisk)],
         ['DATA-DIR', s.dataDir],

@@ -255,9 +255,11 @@ export interface BrokerStatus {
   startedAt: string
   uptimeMs: number
   version: string
-  /** null when the broker cannot be asked (a SASL-only listener needs credentials). */
+  /** null when the broker cannot be asked (a SASL-only listener needs credentials, or it does not answer). */
   topics: number | null
   partitions: number | null
+  /** Why topics and partitions are null: the broker's process runs but the query failed. */
+  queryError: string | null
   /** Every file under the data dir: segments, indexes, snapshots, offsets. */
   bytesOnDisk: number
   logFile: string | null
@@ -269,13 +271,16 @@ export async function brokerStatus(dataDir = defaultBrokerDataDir()): Promise<Br
   if (!info) throw notRunningError(dataDir)
   let topics: number | null = null
   let partitions: number | null = null
+  let queryError: string | null = null
   try {
     const logDirs = await describeLogDirs(info.host, info.port)
     const names = new Set(logDirs.results.flatMap((dir) => dir.topics.map((t) => t.name)))
     topics = names.size
     partitions = logDirs.results.reduce((sum, dir) => sum + dir.topics.reduce((n, t) => n + t.partitions.length, 0), 0)
-  } catch {
-    // A SASL listener closes an unauthenticated connection; the rest of the status stands.
+  } catch (err) {
+    // A SASL listener closes an unauthenticated connection, a stopped (SIGSTOP) or overloaded
+    // broker does not answer; the rest of the status stands, with the reason.
+    queryError = (err as Error).message.replace(/^unable to query the broker at \S+: /, '')
   }
   return {
     running: true,
@@ -288,6 +293,7 @@ export async function brokerStatus(dataDir = defaultBrokerDataDir()): Promise<Br
     version: info.version,
     topics,
     partitions,
+    queryError,
     bytesOnDisk: directoryBytes(info.dataDir),
     logFile: info.logFile,
   }
@@ -334,7 +340,7 @@ async function describeLogDirs(host: string, port: number, timeoutMs = 5000) {
     })
     socket.on('close', () => {
       clearTimeout(timer)
-      reject(new KctlError(`unable to query the broker at ${host}:${port}: it closed the connection`))
+      reject(new KctlError(`unable to query the broker at ${host}:${port}: it closed the connection (a SASL listener needs credentials)`))
     })
   })
   return decodeResponse(35, version, frame).body

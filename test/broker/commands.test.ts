@@ -137,6 +137,22 @@ describe('kctl broker commands', () => {
     expect(await exited).toBe(0)
   })
 
+  it('says why topics are unknown when the running broker does not answer', async () => {
+    const stalledDir = path.join(tmp, 'stalled')
+    const started = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', stalledDir, '-o', 'json'])
+    expect(started.code).toBe(0)
+    const {pid} = JSON.parse(started.stdout)
+    process.kill(pid, 'SIGSTOP')
+    try {
+      const status = await kctl(['broker', 'status', '--data-dir', stalledDir])
+      expect(status.code).toBe(0)
+      expect(status.stdout).toMatch(/TOPICS\s+unknown: no answer within 5000 ms\n/)
+    } finally {
+      process.kill(pid, 'SIGCONT')
+      expect((await kctl(['broker', 'stop', '--data-dir', stalledDir])).code).toBe(0)
+    }
+  })
+
   it('refuses a second instance on the same data dir and a port already in use, in one line each', async () => {
     const port = await freePort()
     expect((await kctl(['broker', 'start', '--detach', '--port', String(port), '--data-dir', dataDir])).code).toBe(0)
