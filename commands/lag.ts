@@ -135,7 +135,12 @@ kafka_topic_partition_current_offset ...) on 127.0.0.1 unless a host is given.`
             latest = {report, trends}
             const breaches = thresholdBreaches(report, limits)
             if (flags.output === 'json') this.log(JSON.stringify({...report, trends, breaches}))
-            else if (flags.output === 'yaml') this.render({...report, trends, breaches}, 'yaml', () => '')
+            else if (flags.output === 'yaml') {
+              // One YAML document per sample: without the separator the stream reads as one
+              // mapping whose keys repeat.
+              this.log('---')
+              this.render({...report, trends, breaches}, 'yaml', () => '')
+            }
             else {
               const screen = renderWatch(report, trends, {intervalMs: intervalMs!, sample, breaches})
               // Redraw in place on a terminal; append when piped, so logs keep every sample.

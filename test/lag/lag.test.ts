@@ -5,6 +5,7 @@
 import {execFile, spawn} from 'node:child_process'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import yaml from 'js-yaml'
 import {type Consumer, Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {connectionOptions, withCluster} from '../../src/admin/connection.js'
@@ -313,6 +314,18 @@ describe('kctl lag --watch and --serve', () => {
     child.kill('SIGINT')
     await new Promise((resolve) => child.on('exit', resolve))
     expect(stderr).not.toContain('MaxListenersExceededWarning')
+  })
+
+  it('-o yaml: one YAML document per sample', async () => {
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), 'lag', '--watch', '100ms', '-o', 'yaml', '-b', broker().bootstrap], {cwd: root})
+    let stdout = ''
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()))
+    await until(() => (stdout.match(/^sampledAtMs:/gm) ?? []).length >= 3, 'three yaml samples', 25_000)
+    child.kill('SIGINT')
+    await new Promise((resolve) => child.on('exit', resolve))
+    const documents = yaml.loadAll(stdout) as {sampledAtMs: number}[]
+    expect(documents.length).toBeGreaterThanOrEqual(3)
+    expect(documents[1].sampledAtMs).toBeGreaterThan(documents[0].sampledAtMs)
   })
 
   it('serves kafka_exporter metrics on loopback', async () => {
