@@ -25,8 +25,9 @@ export abstract class BaseCommand extends Command {
       this.exit(error.exitCode)
     }
     // oclif's own parse errors (unknown flag, bad option value) carry exit code 2; keep
-    // them to one line instead of oclif's usage dump.
-    if (error.oclif?.exit === ExitCode.usage) {
+    // them to one line instead of oclif's usage dump. A Flags.file({exists: true}) whose file is
+    // missing fails the same "Parsing --flag" way, without the exit code.
+    if (error.oclif?.exit === ExitCode.usage || /^Parsing --\S+ *\n/.test(error.message)) {
       // Failed flag validation (a missing required flag) opens with "The following error
       // occurred:"; a missing argument ends its first line with ':' and names the argument
       // on the next. Show the line(s) that name the problem.
