@@ -14,15 +14,9 @@ export default class Produce extends BaseCommand {
     value: Args.string({description: 'value of a single record; without it records come from --file or stdin', ignoreStdin: true}),
   }
 
-  static description = `Writes records to a topic and prints, per record, the partition and offset Kafka assigned
-(-o json: one JSON object per line, {"topic","partition","offset","timestamp"}).
+  static description = `Writes records to a topic and prints, per record, the partition and offset Kafka assigned (-o json: one JSON object per line, {"topic","partition","offset","timestamp"}).
 
-Records come from the VALUE argument, from --file, or from stdin: one record per line (blank
-lines skipped; --key-separator splits key from value), or with --format json, JSON records
-shaped like {"key": ..., "value": ..., "headers": {...}}: one JSON object per line, one JSON
-array, or a single object. Non-string values are sent as their JSON text; a null value is a
-tombstone. --key and -H apply to every record (a JSON record's own key wins). Records without
---partition are spread as the Java client does: murmur2 of the key, round robin without one.`
+Records come from the VALUE argument, from --file, or from stdin: one record per line (blank lines skipped; --key-separator splits key from value), or with --format json, JSON records shaped like {"key": ..., "value": ..., "headers": {...}}: one JSON object per line, one JSON array, or a single object. Non-string values are sent as their JSON text; a null value is a tombstone. --key and -H apply to every record (a JSON record's own key wins). Records without --partition are spread as the Java client does: murmur2 of the key, round robin without one.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders \'{"id": 1}\' -k user-1 -H source=cli', description: 'one record with a key and a header'},
@@ -35,7 +29,7 @@ tombstone. --key and -H apply to every record (a JSON record's own key wins). Re
     ...connectionFlags,
     acks: Flags.option({description: 'all (= -1): every in-sync replica; 1: the leader; 0: no answer (offsets unknown)', options: ['all', '-1', '1', '0'] as const, default: 'all' as const})(),
     compression: Flags.option({description: 'batch compression', options: compressionNames, default: 'none' as const})(),
-    file: Flags.file({description: 'read records from FILE instead of stdin', exists: true, exclusive: ['value']}),
+    file: Flags.file({description: 'read records from FILE instead of stdin', exists: true}),
     format: Flags.option({description: 'input format: text (a record per line) or json (records {key, value, headers})', options: ['text', 'json'] as const, default: 'text' as const})(),
     header: Flags.string({char: 'H', description: 'header key=value on every record (repeatable)', multiple: true}),
     key: Flags.string({char: 'k', description: 'key for every record'}),
@@ -59,6 +53,8 @@ tombstone. --key and -H apply to every record (a JSON record's own key wins). Re
 
   private records(value: string | undefined, file: string | undefined, format: 'text' | 'json', options: LineOptions): AsyncIterable<ProduceRecord> | Iterable<ProduceRecord> {
     if (value !== undefined) {
+      // oclif's `exclusive` covers flags only, so a VALUE argument beside --file is checked here.
+      if (file !== undefined) throw usageError('unable to produce: both a VALUE argument and --file given', 'pass one record as VALUE, or records in --file, not both')
       if (format === 'text') return [lineRecord(value, {...options, keySeparator: undefined})]
       let parsed: unknown
       try {
