@@ -12,19 +12,9 @@ export default class Consume extends BaseCommand {
     topic: Args.string({description: 'topic to read', ignoreStdin: true, required: true}),
   }
 
-  static description = `Prints records as they arrive until --max-messages, --timeout without records, or Ctrl-C.
-Text output follows --format, a kcat-style template: %t topic, %p partition, %o offset, %k key,
-%K key length, %v (or %s) value, %S value length, %h headers (k=v,k=v), %T timestamp in ms,
-%% a percent sign, and \\n \\t \\r \\\\ escapes. -o json prints one JSON object per line:
-{"topic","partition","offset","timestamp","key","value","headers"}; -o yaml a document each.
+  static description = `Prints records as they arrive until --max-messages, --timeout without records, or Ctrl-C. Text output follows --format, a kcat-style template: %t topic, %p partition, %o offset, %k key, %K key length, %v (or %s) value, %S value length, %h headers (k=v,k=v), %T timestamp in ms, %% a percent sign, and \\n \\t \\r \\\\ escapes. -o json prints one JSON object per line: {"topic","partition","offset","timestamp","key","value","headers"}; -o yaml a document each. Keys and values that are not valid UTF-8 are printed in base64, and json/yaml then add "keyEncoding": "base64" or "valueEncoding": "base64".
 
-Start: --offset N (N < 0: N records before the end), earliest or latest; --from-timestamp
-(epoch ms, ISO date, or -1h); --from-beginning; default the end. With --group, kctl joins that
-consumer group, resumes from its committed offsets (--from-beginning applies only where it has
-none, as kafka-console-consumer does), and commits what it printed every second and on exit.
-Without --group, kctl reads the partitions directly (like kcat without -G): no group is joined
-and nothing is committed. Records are read_committed. Ctrl-C stops cleanly, commits (with
---group), prints the count on stderr and exits 130, like kafka-console-consumer.`
+Start: --offset N (N < 0: N records before the end), earliest or latest; --from-timestamp (epoch ms, ISO date, or -1h); --from-beginning; default the end. With --group, kctl joins that consumer group, resumes from its committed offsets (--from-beginning applies only where it has none, as kafka-console-consumer does), and commits what it printed every second and on exit. Without --group, kctl reads the partitions directly (like kcat without -G): no group is joined and nothing is committed. Records are read_committed. Ctrl-C stops cleanly, commits (with --group), prints the count on stderr and exits 130, like kafka-console-consumer.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders --from-beginning', description: 'every value from the start, one per line'},

@@ -8,6 +8,7 @@
 // --group kctl fetches each partition from its leader itself, through kafkajs's internal Cluster (as kcat does with
 // assign()): nothing joins a group, nothing is committed, and it starts at once instead of
 // after the broker's group.initial.rebalance.delay.ms (3 s by default).
+import {isUtf8} from 'node:buffer'
 import {createRequire} from 'node:module'
 import type {Admin, Consumer, IHeaders, KafkaMessage} from 'kafkajs'
 import {KctlError, usageError} from '../errors.js'
@@ -21,9 +22,15 @@ export interface ConsumedRecord {
   offset: number
   /** Milliseconds since the epoch (CreateTime or LogAppendTime, as the topic is set). */
   timestamp: number
+  /** UTF-8 text, or base64 when keyEncoding says so. */
   key: string | null
+  /** UTF-8 text, or base64 when valueEncoding says so. */
   value: string | null
   headers: Record<string, string>
+  /** Present only for a key that is not valid UTF-8: `key` holds its bytes in base64. */
+  keyEncoding?: 'base64'
+  /** Present only for a value that is not valid UTF-8 (Avro, Protobuf, compressed payloads). */
+  valueEncoding?: 'base64'
 }
 
 // ---- format templates -------------------------------------------------------------------
@@ -76,10 +83,10 @@ const formatTokens: Record<string, (record: ConsumedRecord) => string> = {
   p: (record) => String(record.partition),
   o: (record) => String(record.offset),
   k: (record) => record.key ?? '',
-  K: (record) => String(record.key === null ? -1 : Buffer.byteLength(record.key)),
+  K: (record) => String(record.key === null ? -1 : Buffer.byteLength(record.key, record.keyEncoding ?? 'utf8')),
   v: (record) => record.value ?? '',
   s: (record) => record.value ?? '',
-  S: (record) => String(record.value === null ? -1 : Buffer.byteLength(record.value)),
+  S: (record) => String(record.value === null ? -1 : Buffer.byteLength(record.value, record.valueEncoding ?? 'utf8')),
   h: (record) => Object.entries(record.headers).map(([name, value]) => `${name}=${value}`).join(','),
   T: (record) => String(record.timestamp),
 }
@@ -435,16 +442,27 @@ async function readAsGroup(
   }
 }
 
-function toRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+export function toRecord(topic: string, partition: number, message: Pick<KafkaMessage, 'offset' | 'timestamp' | 'key' | 'value' | 'headers'>): ConsumedRecord {
+  const key = bytesText(message.key)
+  const value = bytesText(message.value)
   return {
     topic,
     partition,
     offset: Number(message.offset),
     timestamp: Number(message.timestamp),
-    key: message.key === null ? null : message.key.toString('utf8'),
-    value: message.value === null ? null : message.value.toString('utf8'),
+    key: key.text,
+    value: value.text,
     headers: headerText(message.headers),
+    ...(key.base64 ? {keyEncoding: 'base64' as const} : {}),
+    ...(value.base64 ? {valueEncoding: 'base64' as const} : {}),
   }
+}
+
+/** UTF-8 text when the bytes are valid UTF-8; else base64, so binary payloads survive json/yaml output intact. */
+function bytesText(bytes: Buffer | null | undefined): {text: string | null; base64: boolean} {
+  if (bytes === null || bytes === undefined) return {text: null, base64: false}
+  if (isUtf8(bytes)) return {text: bytes.toString('utf8'), base64: false}
+  return {text: bytes.toString('base64'), base64: true}
 }
 
 function headerText(headers: IHeaders | undefined): Record<string, string> {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {compileFormat, type ConsumedRecord, parseTimestamp, startPosition} from '../../src/admin/consume.js'
+import {compileFormat, type ConsumedRecord, parseTimestamp, startPosition, toRecord} from '../../src/admin/consume.js'
 
 const record: ConsumedRecord = {topic: 'orders', partition: 2, offset: 41, timestamp: 1736614455000, key: 'user-1', value: 'héllo', headers: {a: '1', b: '2'}}
 
@@ -14,6 +14,20 @@ describe('consume format templates', () => {
   it('rejects unknown tokens as usage errors', () => {
     expect(() => compileFormat('%x')).toThrow(/invalid --format token "%x"/)
     expect(() => compileFormat('trailing %')).toThrow(/invalid --format token "%"/)
+  })
+})
+
+describe('consumed records', () => {
+  it('keeps UTF-8 keys and values as text and carries other bytes as base64, marked, so json output loses nothing', () => {
+    const text = toRecord('t', 0, {offset: '7', timestamp: '1000', key: Buffer.from('clé'), value: Buffer.from('héllo'), headers: {}})
+    expect(text).toEqual({topic: 't', partition: 0, offset: 7, timestamp: 1000, key: 'clé', value: 'héllo', headers: {}})
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x61])
+    const binary = toRecord('t', 0, {offset: '8', timestamp: '1000', key: Buffer.from([0xc3, 0x28]), value: bytes, headers: {}})
+    expect(binary).toMatchObject({key: 'wyg=', keyEncoding: 'base64', value: bytes.toString('base64'), valueEncoding: 'base64'})
+    expect(Buffer.from(binary.value as string, 'base64')).toEqual(bytes)
+    // Lengths stay byte lengths of the record, not of its base64 text.
+    expect(compileFormat('%K %S')(binary)).toBe('2 5')
+    expect(toRecord('t', 0, {offset: '9', timestamp: '1000', key: null, value: null, headers: {}})).toMatchObject({key: null, value: null})
   })
 })
 
