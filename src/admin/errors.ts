@@ -138,6 +138,10 @@ export function connectionHint(message: string, context: Pick<ErrorContext, 'sou
   if (/certificate|SSL|TLS|self.signed|EPROTO/i.test(message)) {
     return 'check the TLS settings: the CA (ssl.truststore.location or `context add --ca`) and whether the listener speaks TLS'
   }
+  // A SASL or TLS listener drops a plaintext client's first request without answering.
+  if (/closed connection|ECONNRESET|socket hang up/i.test(message)) {
+    return 'the broker closed the connection: check that security.protocol matches the listener (a SASL listener needs --command-config or a context with SASL, a TLS one needs TLS)'
+  }
   if (/timed? ?out/i.test(message)) {
     return 'check the address, firewalls, and that security.protocol matches the listener'
   }

@@ -42,6 +42,13 @@ describe('toKctlError', () => {
     expect(toKctlError(tls, {action: 'list topics'}).hint).toMatch(/TLS settings/)
   })
 
+  it('points at security.protocol when the broker drops the connection (a plaintext client on a SASL listener)', () => {
+    const closed = new KafkaJSConnectionError('Closed connection', {broker: '127.0.0.1:9094'})
+    const error = toKctlError(closed, {action: 'list topics', source: '--bootstrap-server'})
+    expect(error.message).toBe('unable to list topics: cannot connect to 127.0.0.1:9094 (Closed connection)')
+    expect(error.hint).toMatch(/security\.protocol/)
+  })
+
   it('passes KctlErrors through', () => {
     const original = new KctlError('unable to x: y')
     expect(toKctlError(original, {action: 'z'})).toBe(original)
