@@ -276,15 +276,21 @@ export async function createTopics(admin: Admin, request: CreateTopicsRequest): 
     } catch (error) {
       const name = kafkaErrorName(error)
       if (name === 'TOPIC_ALREADY_EXISTS' && request.ifNotExists) row.status = 'exists'
-      else Object.assign(row, failure(error))
+      else Object.assign(row, failure(error, configs))
     }
     rows.push(row)
   }
   return rows
 }
 
-function failure(error: unknown): {status: 'failed'; error: string} {
-  return {status: 'failed', error: kafkaErrorSummary(error)}
+/**
+ * A failed row's status and error. kafkajs drops the broker's error message, so for
+ * INVALID_CONFIG ("Configuration is invalid") the row names the configs that were sent.
+ */
+function failure(error: unknown, configs: Record<string, string> = {}): {status: 'failed'; error: string} {
+  const sent = Object.entries(configs).map(([name, value]) => `${name}=${value}`)
+  const detail = kafkaErrorName(error) === 'INVALID_CONFIG' && sent.length > 0 ? ` (sent ${sent.join(', ')})` : ''
+  return {status: 'failed', error: kafkaErrorSummary(error) + detail}
 }
 
 // ---- delete ---------------------------------------------------------------------------------
@@ -404,7 +410,7 @@ export async function alterTopicConfigs(admin: Admin, topic: string, set: Record
     })
     return changes.map((change) => ({...change, status: 'altered', error: null}))
   } catch (error) {
-    const {error: message} = failure(error)
+    const {error: message} = failure(error, set)
     return changes.map((change) => ({...change, status: 'failed', error: message}))
   }
 }
