@@ -4,9 +4,7 @@ import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
 
 export default class ClusterDescribe extends BaseCommand {
-  static description = `Shows the cluster id, the active controller, every broker with its rack and endpoint, and the
-API versions of the broker kctl connected to: per API, the broker's range and the version kctl
-uses (the highest both sides implement; "-" where kctl does not use the API).`
+  static description = `Shows the cluster id, the active controller, every broker with its rack and endpoint, and the API versions of the broker kctl connected to: per API, the broker's range and the version kctl uses (the highest both sides implement; "-" where kctl does not use the API).`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'the current cluster'},

@@ -11,12 +11,7 @@ export default class ContextAdd extends BaseCommand {
     name: Args.string({description: 'context name', ignoreStdin: true, required: true}),
   }
 
-  static description = `Saves a cluster connection in the kctl config file (config.yaml in $XDG_CONFIG_HOME/kctl).
-Passwords are never stored and never passed as arguments: the context names the environment
-variable (--password-env) or the file (--password-file) that holds the SASL password, or an
-Apache client .properties file (--command-config) that stays where it is. The first context
-added becomes the current one; --use switches to the new one. $KCTL_CONTEXT overrides the
-current context for one shell.`
+  static description = `Saves a cluster connection in the kctl config file (config.yaml in $XDG_CONFIG_HOME/kctl). Passwords are never stored and never passed as arguments: the context names the environment variable (--password-env) or the file (--password-file) that holds the SASL password, or an Apache client .properties file (--command-config) that stays where it is. The first context added becomes the current one; --use switches to the new one. $KCTL_CONTEXT overrides the current context for one shell.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> local -b 127.0.0.1:9092', description: 'a plaintext cluster'},

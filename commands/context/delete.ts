@@ -11,8 +11,7 @@ export default class ContextDelete extends BaseCommand {
     name: Args.string({description: 'context name', ignoreStdin: true, required: true}),
   }
 
-  static description = `Removes a saved context (the cluster is not touched). Asks for confirmation on a terminal;
-elsewhere pass --yes. Deleting the current context leaves none current.`
+  static description = `Removes a saved context (the cluster is not touched). Asks for confirmation on a terminal; elsewhere pass --yes. Deleting the current context leaves none current.`
 
   static examples = [{command: '<%= config.bin %> <%= command.id %> staging --yes', description: 'forget "staging"'}]
 

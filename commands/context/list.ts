@@ -3,8 +3,7 @@ import {BaseCommand} from '../_base.js'
 import {outputFlag} from '../_flags.js'
 
 export default class ContextList extends BaseCommand {
-  static description = `Lists saved contexts; * marks the current one ($KCTL_CONTEXT, else the one chosen with
-\`kctl context use\`). Secrets are never shown: PASSWORD-FROM says where the password is read.`
+  static description = `Lists saved contexts; * marks the current one ($KCTL_CONTEXT, else the one chosen with \`kctl context use\`). Secrets are never shown: PASSWORD-FROM says where the password is read.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'all contexts'},

@@ -8,8 +8,7 @@ export default class ContextUse extends BaseCommand {
     name: Args.string({description: 'context name', ignoreStdin: true, required: true}),
   }
 
-  static description = `Makes a saved context the current one: commands without -b or --context connect to it.
-$KCTL_CONTEXT still overrides it.`
+  static description = `Makes a saved context the current one: commands without -b or --context connect to it. $KCTL_CONTEXT still overrides it.`
 
   static examples = [{command: '<%= config.bin %> <%= command.id %> prod', description: 'switch to "prod"'}]
 

@@ -11,9 +11,7 @@ export default class TopicsAddPartitions extends BaseCommand {
     topic: Args.string({description: 'topic name (several may be given)', ignoreStdin: true, required: true}),
   }
 
-  static description = `Adds --num partitions to each topic, one status row each. Partitions can never be removed, and
-keyed records map to different partitions afterwards (murmur2(key) mod partitions), so it asks
-for confirmation on a terminal; elsewhere pass --yes. Exits 4 when a topic does not exist.`
+  static description = `Adds --num partitions to each topic, one status row each. Partitions can never be removed, and keyed records map to different partitions afterwards (murmur2(key) mod partitions), so it asks for confirmation on a terminal; elsewhere pass --yes. Exits 4 when a topic does not exist.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders -n 6 --yes', description: 'six more partitions for "orders"'},

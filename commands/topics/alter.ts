@@ -13,13 +13,9 @@ export default class TopicsAlter extends BaseCommand {
     topic: Args.string({description: 'topic name', ignoreStdin: true, required: true}),
   }
 
-  static description = `Sets (--config k=v) and removes (--delete-config k, back to the cluster default) topic-level
-configs, one row per change. Setting min.insync.replicas above the replication factor is refused
-before anything is sent. Asks for confirmation on a terminal; elsewhere pass --yes.
+  static description = `Sets (--config k=v) and removes (--delete-config k, back to the cluster default) topic-level configs, one row per change. Setting min.insync.replicas above the replication factor is refused before anything is sent. Asks for confirmation on a terminal; elsewhere pass --yes.
 
-kafkajs speaks only the legacy AlterConfigs request, which replaces all of a topic's overrides
-at once: kctl reads the current overrides, applies the change and writes them back, so an alter
-made by someone else in that instant would be lost.`
+kafkajs speaks only the legacy AlterConfigs request, which replaces all of a topic's overrides at once: kctl reads the current overrides, applies the change and writes them back, so an alter made by someone else in that instant would be lost.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders -c retention.ms=604800000 --yes', description: 'keep 7 days'},

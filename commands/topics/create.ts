@@ -11,14 +11,9 @@ export default class TopicsCreate extends BaseCommand {
     topic: Args.string({description: 'topic name (several may be given)', ignoreStdin: true, required: true}),
   }
 
-  static description = `Creates one or more topics, one status row each. Before anything is sent, the replication factor
-is checked against the live brokers and min.insync.replicas against the replication factor.
+  static description = `Creates one or more topics, one status row each. Before anything is sent, the replication factor is checked against the live brokers and min.insync.replicas against the replication factor.
 
-Without flags, partitions and replication factor are the broker's own defaults (num.partitions,
-default.replication.factor, read from the cluster). --profile sets the durability kctl init
-writes: ha = replication factor ${topicProfiles.ha.replicationFactor} and min.insync.replicas=${topicProfiles.ha.minInsyncReplicas}; single = replication factor
-${topicProfiles.single.replicationFactor} and min.insync.replicas=${topicProfiles.single.minInsyncReplicas}. Explicit --replication-factor and -c win over the profile.
-Exits 1 when any topic failed (after printing every row).`
+Without flags, partitions and replication factor are the broker's own defaults (num.partitions, default.replication.factor, read from the cluster). --profile sets the durability kctl init writes: ha = replication factor ${topicProfiles.ha.replicationFactor} and min.insync.replicas=${topicProfiles.ha.minInsyncReplicas}; single = replication factor ${topicProfiles.single.replicationFactor} and min.insync.replicas=${topicProfiles.single.minInsyncReplicas}. Explicit --replication-factor and -c win over the profile. Exits 1 when any topic failed (after printing every row).`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders -p 12 --profile ha', description: '12 partitions, RF 3, min.insync.replicas=2'},

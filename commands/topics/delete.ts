@@ -12,11 +12,7 @@ export default class TopicsDelete extends BaseCommand {
     topic: Args.string({description: 'topic name or glob pattern (several may be given)', ignoreStdin: true, required: true}),
   }
 
-  static description = `Deletes topics and their data, one status row each. Arguments with *, ? or [...] are glob
-patterns (with --regex, regular expressions matching the whole name); patterns never match
-internal topics, and the matching topics are listed before the question. Asks for confirmation
-on a terminal; elsewhere (scripts, piped stdin, CI) pass --yes. Exits 4 when a named topic does
-not exist.`
+  static description = `Deletes topics and their data, one status row each. Arguments with *, ? or [...] are glob patterns (with --regex, regular expressions matching the whole name); patterns never match internal topics, and the matching topics are listed before the question. Asks for confirmation on a terminal; elsewhere (scripts, piped stdin, CI) pass --yes. Exits 4 when a named topic does not exist.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders', description: 'asks, then deletes "orders"'},

@@ -10,10 +10,7 @@ export default class TopicsDescribe extends BaseCommand {
     topic: Args.string({description: 'topic name', ignoreStdin: true, required: true}),
   }
 
-  static description = `Shows each partition's leader, replicas, in-sync replicas (ISR), offline replicas, log start
-offset and high watermark, then the topic's configs whose value does not come from Kafka's
-built-in default, with their source (DYNAMIC_TOPIC_CONFIG for topic overrides,
-STATIC_BROKER_CONFIG for server.properties, ...). Exits 4 when the topic does not exist.`
+  static description = `Shows each partition's leader, replicas, in-sync replicas (ISR), offline replicas, log start offset and high watermark, then the topic's configs whose value does not come from Kafka's built-in default, with their source (DYNAMIC_TOPIC_CONFIG for topic overrides, STATIC_BROKER_CONFIG for server.properties, ...). Exits 4 when the topic does not exist.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders', description: 'partitions and non-default configs of "orders"'},

@@ -6,10 +6,7 @@ import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
 
 export default class TopicsList extends BaseCommand {
-  static description = `Lists topics with their partition count, replication factor, and how many partitions are
-under-replicated (ISR smaller than the replica set) or offline (no leader). Internal topics
-(__consumer_offsets, __transaction_state: the broker's isInternal flag) are hidden unless
---internal is given.`
+  static description = `Lists topics with their partition count, replication factor, and how many partitions are under-replicated (ISR smaller than the replica set) or offline (no leader). Internal topics (__consumer_offsets, __transaction_state: the broker's isInternal flag) are hidden unless --internal is given.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'topics of the current cluster'},
