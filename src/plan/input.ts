@@ -64,6 +64,8 @@ export function parseNetworkMbps(text: string): number {
 }
 
 function sizeGiB(text: string, flag: string): number {
+  // A bare number would be bytes: "--memory 16" meant 16 GB, not 16 bytes.
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) throw usageError(`invalid --${flag} "${text}": give a unit`, `for example --${flag} ${text.trim()}GB or ${text.trim()}GiB`)
   return positiveBytes(text, flag, '500GB') / 2 ** 30
 }
 

@@ -309,6 +309,9 @@ describe('input resolution', () => {
     // 1e308 MiB/s overflowed every product to Infinity
     [{writeMbps: '1e308'}, /invalid --write-mbps "1e308": more than 10,000,000/],
     [{writeMbps: '5', retention: '100000000d'}, /more than 100 years/],
+    // a bare number was bytes: --memory 16 planned a 16-byte broker
+    [{writeMbps: '5', memory: '16'}, /invalid --memory "16": give a unit/],
+    [{writeMbps: '5', disk: '500'}, /invalid --disk "500": give a unit/],
   ])('rejects %o', (raw, message) => {
     expect(() => resolvePlanInput(raw)).toThrow(message)
   })
