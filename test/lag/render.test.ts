@@ -2,7 +2,7 @@
 // tables of thousands of rows), and the lag report shows rows, group totals and topic totals.
 import {describe, expect, it} from 'vitest'
 import {buildLagReport, timestampKey} from '../../src/admin/lag/compute.js'
-import {describeBreaches, renderLagReport} from '../../src/admin/lag/render.js'
+import {describeBreaches, renderLagReport, renderWatch} from '../../src/admin/lag/render.js'
 import {renderLongTable, renderTable} from '../../src/ui/output.js'
 
 describe('renderLongTable', () => {
@@ -35,5 +35,13 @@ describe('renderLagReport', () => {
     expect(describeBreaches([{group: 'billing', topic: 'orders', partition: 0, what: 'time-lag', value: 90_000, limit: 60_000}])).toBe(
       '1 partition over the limit; worst billing orders-0: time-lag 1m30s > 1m0s',
     )
+  })
+})
+
+describe('renderWatch', () => {
+  it('says there are no groups instead of printing an empty table', () => {
+    const screen = renderWatch({sampledAtMs: 0, rows: [], groups: [], topics: []}, [], {intervalMs: 5000, sample: 1})
+    expect(screen).toContain('no consumer groups')
+    expect(screen).not.toContain('STATUS')
   })
 })

@@ -74,7 +74,7 @@ export function renderWatch(report: LagReport, trends: readonly GroupTrend[], op
     {alignRight: [2, 4, 5, 6, 7]},
   )
   const top = report.rows.filter((row) => row.lag > 0).slice(0, options.topRows ?? 10)
-  const parts = [header, groups]
+  const parts = [header, trends.length === 0 ? colour.dim('no consumer groups (yet): watching') : groups]
   if (top.length > 0) {
     parts.push(renderTable(
       ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'TIME-LAG', 'CONSUMER-ID'],
