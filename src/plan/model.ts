@@ -342,7 +342,8 @@ export function planCapacity(input: PlanInput): Plan {
   if (!input.ha && brokers > 1) {
     const storage = specs.find((spec) => spec.id === 'storage')!
     const oneBrokerHours = (storage.have * storageHeadroom * 1024) / (input.writeMiBps * input.replicationFactor * 3600)
-    const storageHint = decidingLimit === 'storage' ? `; one broker of this disk holds ${formatNumber(oneBrokerHours)} h at ${formatNumber(input.writeMiBps)} MiB/s (--retention ${Math.max(1, Math.floor(oneBrokerHours))}h), or give a bigger --disk` : ''
+    const retentionHint = oneBrokerHours >= 1 ? ` (--retention ${Math.floor(oneBrokerHours)}h)` : ''
+    const storageHint = decidingLimit === 'storage' ? `; one broker of this disk holds ${formatNumber(oneBrokerHours)} h at ${formatNumber(input.writeMiBps)} MiB/s${retentionHint}, or give a bigger --disk` : ''
     warnings.push(`one broker cannot carry this workload: ${decidingLimit} needs ${brokers} brokers${storageHint}; for a cluster use --ha`)
   }
 
