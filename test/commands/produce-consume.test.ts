@@ -108,6 +108,36 @@ describe('kctl produce and consume', {timeout: 120_000}, () => {
     expect(consumeUnknown.code).toBe(4)
   })
 
+  it('refuses a VALUE beside --file, and a --file that does not exist, as one-line usage errors', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kctl-produce-'))
+    const file = path.join(dir, 'records.txt')
+    writeFileSync(file, 'from-file\n')
+    const both = await kctl(['produce', 'json-in', 'from-arg', '--file', file, ...b()], {env})
+    expect(both.code).toBe(2)
+    expect(both.stderr).toMatch(/^error: unable to produce: both a VALUE argument and --file given\nhint: /)
+    expect(both.stdout).toBe('')
+    const missing = await kctl(['produce', 'json-in', '--file', path.join(dir, 'absent.txt'), ...b()], {env})
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toBe(`error: invalid --file: No file found at ${path.join(dir, 'absent.txt')}\nhint: see \`kctl produce --help\`\n`)
+  })
+
+  it('prints keys and values that are not UTF-8 as base64, marked, in -o json', async () => {
+    await kctl(['topics', 'create', 'binary', '-p', '1', ...b()], {env})
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x61])
+    // kafkajs stands in for a producer of binary payloads (Avro, Protobuf).
+    const {Kafka, logLevel} = await import('kafkajs')
+    const producer = new Kafka({brokers: [broker().bootstrap], logLevel: logLevel.NOTHING}).producer()
+    await producer.connect()
+    await producer.send({topic: 'binary', messages: [{key: Buffer.from([0xc3, 0x28]), value: bytes}, {key: 'text', value: 'plain'}]})
+    await producer.disconnect()
+    const consumed = await kctl(['consume', 'binary', '--from-beginning', '--max-messages', '2', '-o', 'json', ...b()], {env})
+    expect(consumed.code).toBe(0)
+    const [binary, text] = jsonLines(consumed.stdout)
+    expect(binary).toMatchObject({key: 'wyg=', keyEncoding: 'base64', valueEncoding: 'base64'})
+    expect(Buffer.from(binary.value as string, 'base64')).toEqual(bytes)
+    expect(Object.keys(text)).toEqual(['topic', 'partition', 'offset', 'timestamp', 'key', 'value', 'headers'])
+  })
+
   it('starts at an offset, N before the end, or a timestamp, and stops after --timeout idle', async () => {
     await kctl(['topics', 'create', 'pos', '-p', '1', ...b()], {env})
     await kctl(['produce', 'pos', ...b()], {env, input: '0\n1\n2\n3\n4\n'})
