@@ -1,9 +1,9 @@
 // Table renderers for the topic views (json/yaml print the views as they are).
-import {colour, renderKeyValues, renderTable} from '../ui/output.js'
+import {colour, renderKeyValues, renderLongTable, renderTable} from '../ui/output.js'
 import type {TopicAlterRow, TopicCreateRow, TopicDescription, TopicListRow, TopicPartitionsRow, TopicStatusRow} from './topics.js'
 
 export function renderTopicList(rows: TopicListRow[]): string {
-  return renderTable(
+  return renderLongTable(
     ['NAME', 'PARTITIONS', 'RF', 'UNDER-REPLICATED', 'OFFLINE'],
     rows.map((row) => [row.name, row.partitions, row.replicationFactor, warnIfPositive(row.underReplicatedPartitions), warnIfPositive(row.offlinePartitions)]),
   )
@@ -15,7 +15,8 @@ export function renderTopicDescription(topic: TopicDescription): string {
     ['PARTITIONS', topic.partitionCount],
     ['REPLICATION-FACTOR', topic.replicationFactor],
   ])
-  const partitions = renderTable(
+  // A topic can have thousands of partitions; cli-table3 takes seconds for 2,000 rows.
+  const partitions = renderLongTable(
     ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'OFFLINE-REPLICAS', 'LOG-START-OFFSET', 'HIGH-WATERMARK'],
     topic.partitions.map((partition) => [
       partition.partition,
