@@ -1,6 +1,6 @@
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {saslMechanisms, splitServers} from '../../src/config/command-config.js'
+import {saslMechanisms, splitServers, validServers} from '../../src/config/command-config.js'
 import {addContext, type ContextEntry, type ContextRow, contextListView, renderContextList} from '../../src/config/context.js'
 import {usageError} from '../../src/errors.js'
 import {BaseCommand} from '../_base.js'
@@ -41,6 +41,9 @@ export default class ContextAdd extends BaseCommand {
   async run(): Promise<ContextRow> {
     const {args, flags} = await this.parse(ContextAdd)
     const entry: ContextEntry = {bootstrapServers: splitServers(flags['bootstrap-server'])}
+    if (!validServers(entry.bootstrapServers)) {
+      throw usageError(`unable to add context ${args.name}: invalid bootstrap servers "${flags['bootstrap-server']}"`, 'use host:port[,host:port], e.g. 127.0.0.1:9092')
+    }
     if (flags['sasl-mechanism']) {
       if (!flags.username) throw usageError('unable to add context: --sasl-mechanism needs --username', 'pass --username NAME')
       if (!flags['password-env'] && !flags['password-file']) {

@@ -13,7 +13,7 @@ import type {Socket} from 'node:net'
 import {type Admin, Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
 import {readRunningBroker} from '../broker/daemon.js'
 import {registerKafkajsCodecs} from '../compression/index.js'
-import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers, type TlsSettings} from '../config/command-config.js'
+import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers, type TlsSettings, validServers} from '../config/command-config.js'
 import {contextSettings, selectContext} from '../config/context.js'
 import {KctlError} from '../errors.js'
 import {toKctlError} from './errors.js'
@@ -115,7 +115,7 @@ export function resolveConnection(options: ConnectionOptions = {}): ResolvedConn
       sourceDescription = 'the bundled broker'
     }
   }
-  if (!brokers || brokers.length === 0 || brokers.some((broker) => !/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(broker))) {
+  if (!brokers || !validServers(brokers)) {
     throw new KctlError(`unable to ${options.action ?? 'reach the cluster'}: invalid bootstrap servers "${(brokers ?? []).join(',')}" (from ${sourceDescription})`, {
       exitCode: source === 'flag' ? 2 : 1,
       hint: 'use host:port[,host:port], e.g. 127.0.0.1:9092',

@@ -79,6 +79,11 @@ export function splitServers(text: string): string[] {
     .filter((server) => server !== '')
 }
 
+/** Whether every entry is host:port (an IPv6 host in brackets) and there is at least one. */
+export function validServers(servers: string[]): boolean {
+  return servers.length > 0 && servers.every((server) => /^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(server))
+}
+
 function saslFromProperties(properties: Map<string, string>, file: string): SaslSettings {
   // Kafka's default mechanism is GSSAPI (Kerberos), which kafkajs does not implement.
   const mechanism = (properties.get('sasl.mechanism') ?? 'GSSAPI').toUpperCase()

@@ -126,4 +126,11 @@ describe('kctl context', {timeout: 120_000}, () => {
     expect(run.stderr).toContain('passwords are never stored in the config file')
     expect((await kctl(['context', 'add', 'x', '-b', 'h:1', '--password', 'secret'], {env})).code).toBe(2)
   })
+
+  it('refuses a context whose bootstrap servers are not host:port, and saves nothing', async () => {
+    const run = await kctl(['context', 'add', 'no-port', '-b', 'kafka-1'], {env})
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe('error: unable to add context no-port: invalid bootstrap servers "kafka-1"\nhint: use host:port[,host:port], e.g. 127.0.0.1:9092\n')
+    expect((await kctl(['context', 'list', '-o', 'json'], {env})).stdout).not.toContain('no-port')
+  })
 })
