@@ -19,11 +19,9 @@
 // Libraries: snappy and lz4-napi are napi-rs builds (Rust snap / lz4_flex) and
 // @toondepauw/node-zstd wraps libzstd 1.5.7; each ships its binary as a per-platform npm
 // package, so installing needs the registry only. Node 20's zlib has no zstd.
+import {createRequire} from 'node:module'
 import {gunzipSync, gzipSync} from 'node:zlib'
-import {Decoder as ZstdDecoder, Encoder as ZstdEncoder} from '@toondepauw/node-zstd'
 import kafkajs from 'kafkajs'
-import {compressFrameSync as lz4CompressFrame, decompressFrameSync as lz4DecompressFrame} from 'lz4-napi'
-import {compressSync as snappyCompress, uncompressSync as snappyUncompress} from 'snappy'
 import {KctlError} from '../errors.js'
 
 export const codecNames = ['gzip', 'snappy', 'lz4', 'zstd'] as const
@@ -40,8 +38,30 @@ export function codecOfAttributes(attributes: number): CodecName | 'none' | unde
 
 // Kafka's default compression.zstd.level (KIP-390).
 const zstdLevel = 3
-const zstdEncoder = new ZstdEncoder(zstdLevel)
-const zstdDecoder = new ZstdDecoder()
+
+// The native codecs load on first use: every command registers them with kafkajs, and
+// loading the three binaries up front cost each command ~35 ms of start-up it rarely needs.
+const require = createRequire(import.meta.url)
+interface NativeCodecs {
+  snappy: typeof import('snappy')
+  lz4: typeof import('lz4-napi')
+  zstdEncoder: import('@toondepauw/node-zstd').Encoder
+  zstdDecoder: import('@toondepauw/node-zstd').Decoder
+}
+let nativeCodecs: NativeCodecs | undefined
+
+function native(): NativeCodecs {
+  if (!nativeCodecs) {
+    const zstd = require('@toondepauw/node-zstd') as typeof import('@toondepauw/node-zstd')
+    nativeCodecs = {
+      snappy: require('snappy') as typeof import('snappy'),
+      lz4: require('lz4-napi') as typeof import('lz4-napi'),
+      zstdEncoder: new zstd.Encoder(zstdLevel),
+      zstdDecoder: new zstd.Decoder(),
+    }
+  }
+  return nativeCodecs
+}
 
 // snappy-java's stream header: magic, version 1, minimum compatible version 1.
 const xerialMagic = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
@@ -57,9 +77,9 @@ export function compress(codec: CodecName, data: Buffer): Buffer {
     case 'snappy':
       return xerialCompress(data)
     case 'lz4':
-      return lz4CompressFrame(data)
+      return native().lz4.compressFrameSync(data)
     case 'zstd':
-      return zstdEncoder.encodeSync(data)
+      return native().zstdEncoder.encodeSync(data)
   }
 }
 
@@ -69,11 +89,11 @@ export function decompress(codec: CodecName, data: Buffer): Buffer {
       case 'gzip':
         return gunzipSync(data)
       case 'snappy':
-        return isXerial(data) ? xerialDecompress(data) : (snappyUncompress(data) as Buffer)
+        return isXerial(data) ? xerialDecompress(data) : (native().snappy.uncompressSync(data) as Buffer)
       case 'lz4':
-        return lz4DecompressFrame(data)
+        return native().lz4.decompressFrameSync(data)
       case 'zstd':
-        return zstdDecoder.decodeSync(data)
+        return native().zstdDecoder.decodeSync(data)
     }
   } catch (error) {
     if (error instanceof KctlError) throw error
@@ -90,7 +110,7 @@ function corrupt(codec: CodecName, cause: string): KctlError {
 function xerialCompress(data: Buffer): Buffer {
   const parts: Buffer[] = [xerialHeader]
   for (let start = 0; start < data.length; start += xerialBlockBytes) {
-    const block = snappyCompress(data.subarray(start, start + xerialBlockBytes))
+    const block = native().snappy.compressSync(data.subarray(start, start + xerialBlockBytes))
     const length = Buffer.allocUnsafe(4)
     length.writeInt32BE(block.length, 0)
     parts.push(length, block)
@@ -115,7 +135,7 @@ function xerialDecompress(data: Buffer): Buffer {
     const blockBytes = data.readInt32BE(position)
     position += 4
     if (blockBytes < 0 || position + blockBytes > data.length) throw corrupt('snappy', `block of ${blockBytes} bytes runs past the end`)
-    parts.push(snappyUncompress(data.subarray(position, position + blockBytes)) as Buffer)
+    parts.push(native().snappy.uncompressSync(data.subarray(position, position + blockBytes)) as Buffer)
     position += blockBytes
   }
   return parts.length === 1 ? parts[0] : Buffer.concat(parts)
