@@ -1,7 +1,7 @@
 // What the API handlers need from the log, in their terms (topic names, Kafka error names),
 // over the log helper's LogManager (src/broker/log). Keeping the handlers on this narrow
 // surface means one file adapts when the log's API moves.
-import {LogManager, type LogDefaults, type PartitionLog, type TopicInfo, resolveTopicConfig, topicConfigValues} from './log/index.js'
+import {LogManager, type LogDefaults, type PartitionLog, type TopicInfo, honouredTopicConfigKeys, resolveTopicConfig, topicConfigValues} from './log/index.js'
 import type {ErrorName} from './protocol/errors.js'
 import {type BrokerSettings, checkStoredOnlyTopicConfig, storedOnlyTopicConfig, storedOnlyTopicConfigs, topicConfigSynonyms} from './settings.js'
 import type {Logger} from './state.js'
@@ -59,6 +59,14 @@ export interface BrokerLog {
 /** Topic config names the broker accepts: those the log honours and the stored-only ones
  *  Kafka 4.0 knows (Kafka rejects any other name with INVALID_CONFIG). */
 export const knownTopicConfigKeys: ReadonlySet<string> = new Set([...Object.keys(topicConfigSynonyms), ...storedOnlyTopicConfigs.map((def) => def.name)])
+
+const honoured: ReadonlySet<string> = new Set(honouredTopicConfigKeys)
+
+/** Overrides the broker stores and reports but does not act on (compression.type, compaction,
+ *  min.insync.replicas, ...), for a warning in the broker log: Kafka would apply them. */
+export function unappliedTopicConfigs(overrides: Record<string, string>): string[] {
+  return Object.keys(overrides).filter((key) => !honoured.has(key))
+}
 
 /** The log's defaults from the broker settings (Kafka's log.* names). */
 export function logDefaults(settings: BrokerSettings): LogDefaults {

@@ -22,7 +22,7 @@
 //   counts in the response (KIP-525). v6: quota errors (KIP-599). v7: topic ids (KIP-516).
 import {ErrorCode, ZERO_UUID, type RequestBody, type ResponseInput} from '../protocol/index.js'
 import {invalidTopicName, mayCreateTopic} from './common.js'
-import {topicConfigEntries} from './configs.js'
+import {topicConfigEntries, warnUnapplied} from './configs.js'
 import {defineApi} from './define-api.js'
 
 type Response = ResponseInput<19>
@@ -84,7 +84,10 @@ export default defineApi<RequestBody<19>, Response>({
       }
       const outcome = state.log.createTopic(name, partitionCount, overrides, request.validateOnly)
       if (!outcome.ok) return failed(ErrorCode[outcome.error], outcome.message)
-      if (!request.validateOnly) state.logger.info(`created topic ${name} with ${partitionCount} partition(s)`)
+      if (!request.validateOnly) {
+        state.logger.info(`created topic ${name} with ${partitionCount} partition(s)`)
+        warnUnapplied(state.logger, name, overrides)
+      }
       const effective = request.validateOnly ? {...state.settings.topicDefaults(), ...overrides} : state.log.effectiveTopicConfig(name)
       return {
         name,

@@ -2,7 +2,7 @@
 // topic's new override set (or only validating it).
 import {ErrorCode} from '../protocol/index.js'
 import {allowed} from './common.js'
-import {ResourceType} from './configs.js'
+import {ResourceType, warnUnapplied} from './configs.js'
 import type {HandlerContext} from './define-api.js'
 
 export interface AlterResult {
@@ -37,6 +37,9 @@ export function isError(target: AlterResult | Record<string, string>): target is
 export function storeTopicConfig(ctx: HandlerContext, topic: string, overrides: Record<string, string>, validateOnly: boolean): AlterResult {
   const outcome = ctx.state.log.setTopicConfig(topic, overrides, validateOnly)
   if (!outcome.ok) return {errorCode: ErrorCode[outcome.error], errorMessage: outcome.message}
-  if (!validateOnly) ctx.state.logger.info(`topic ${topic} configs now ${JSON.stringify(overrides)}`)
+  if (!validateOnly) {
+    ctx.state.logger.info(`topic ${topic} configs now ${JSON.stringify(overrides)}`)
+    warnUnapplied(ctx.state.logger, topic, overrides)
+  }
   return altered
 }

@@ -1,8 +1,8 @@
 // Config entries as DescribeConfigs and CreateTopics (v5+) report them: value, source,
 // synonyms (KIP-226) and type/documentation (KIP-569), for topic and broker resources.
-import {knownTopicConfigKeys} from '../log-adapter.js'
+import {knownTopicConfigKeys, unappliedTopicConfigs} from '../log-adapter.js'
 import {brokerSettings, configTypeCodes, settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
-import type {BrokerState} from '../state.js'
+import type {BrokerState, Logger} from '../state.js'
 
 /** ConfigResource.Type as on the wire. */
 export const ResourceType = {TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8} as const
@@ -69,4 +69,10 @@ export function brokerConfigEntries(state: BrokerState): ConfigEntry[] {
       documentation: def.doc,
     }
   })
+}
+
+/** Says in the broker log which of a topic's overrides are stored but not applied here. */
+export function warnUnapplied(logger: Logger, topic: string, overrides: Record<string, string>): void {
+  const unapplied = unappliedTopicConfigs(overrides)
+  if (unapplied.length > 0) logger.warn(`topic ${topic}: ${unapplied.map((key) => `${key}=${overrides[key]}`).join(', ')} stored but not applied by the bundled broker`)
 }

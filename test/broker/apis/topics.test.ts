@@ -1,8 +1,12 @@
 // Topic administration through kafkajs's admin client (CreateTopics v3, DeleteTopics,
 // CreatePartitions, DescribeConfigs v2, AlterConfigs, Metadata v6) and raw requests for
 // the versions kafkajs does not reach.
+import {mkdtempSync, rmSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
 import {describe, expect, it} from 'vitest'
+import {startBroker} from '../../../src/broker/index.js'
 import {ErrorCode} from '../../../src/broker/protocol/index.js'
 import {useBroker} from '../../helpers/broker.js'
 import {RawClient} from '../raw-client.js'
@@ -190,6 +194,34 @@ describe('topic administration', () => {
       expect(dirs.results[0].topics.map((t) => t.name)).toContain('growing')
     } finally {
       client.close()
+    }
+  })
+})
+
+describe('topic configs the bundled broker does not apply', () => {
+  it('are named in a broker log warning when a topic is created or altered with them', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-unapplied-'))
+    const warnings: string[] = []
+    const broker = await startBroker({port: 0, dataDir, logger: {info: () => {}, debug: () => {}, error: () => {}, warn: (line) => warnings.push(line)}})
+    const client = await RawClient.connect(broker.bootstrap)
+    try {
+      const configs = [
+        {name: 'compression.type', value: 'zstd'},
+        {name: 'retention.ms', value: '60000'},
+      ]
+      const created = await client.request(19, 7, {topics: [{name: 'zstd-topic', numPartitions: 1, replicationFactor: 1, configs}]})
+      expect(created.topics[0].errorCode).toBe(ErrorCode.NONE)
+      expect(warnings).toEqual(['topic zstd-topic: compression.type=zstd stored but not applied by the bundled broker'])
+      const altered = await client.request(33, 2, {
+        resources: [{resourceType: 2, resourceName: 'zstd-topic', configs: [{name: 'min.insync.replicas', value: '2'}]}],
+        validateOnly: false,
+      })
+      expect(altered.responses[0].errorCode).toBe(ErrorCode.NONE)
+      expect(warnings[1]).toBe('topic zstd-topic: min.insync.replicas=2 stored but not applied by the bundled broker')
+    } finally {
+      client.close()
+      await broker.close()
+      rmSync(dataDir, {recursive: true, force: true})
     }
   })
 })
