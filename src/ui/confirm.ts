@@ -7,7 +7,8 @@ import {ExitCode, KctlError, usageError} from '../errors.js'
 export async function confirmOrRefuse(question: string, options: {yes: boolean; action: string}): Promise<void> {
   if (options.yes) return
   if (!process.stdin.isTTY || process.env.CI === 'true') {
-    throw usageError(`refusing to ${options.action} without confirmation: stdin is not a terminal`, 'pass --yes to confirm')
+    const why = process.stdin.isTTY ? 'CI=true' : 'stdin is not a terminal'
+    throw usageError(`refusing to ${options.action} without confirmation: ${why}`, 'pass --yes to confirm')
   }
   const answer = await confirm({message: question, default: false}, {output: process.stderr})
   if (!answer) throw new KctlError(`${options.action}: cancelled, nothing changed`, {exitCode: ExitCode.error})

@@ -41,4 +41,11 @@ describe.skipIf(!hasScript)('confirmation on a terminal (needs util-linux script
     const names = (await kctlJson<{name: string}[]>(['topics', 'list', '-b', broker().bootstrap], {env})).map((row) => row.name)
     expect(names).toEqual(['ask-2'])
   })
+
+  it('does not ask with CI=true even on a terminal, and says that is why', async () => {
+    const ci = await onTerminal(['topics', 'delete', 'ask-2', '-b', broker().bootstrap], 'y', {...env, CI: 'true'})
+    expect(ci.code).toBe(2)
+    expect(ci.output).toContain('refusing to delete topic ask-2 without confirmation: CI=true')
+    expect(ci.output).not.toContain('(y/N)')
+  })
 })
