@@ -157,6 +157,8 @@ function parseListenerList(key: string, text: string): {name: string; host: stri
       throw new KctlError(`unable to configure the broker: ${key} entry "${item.trim()}" is not NAME://host:port`, {
         hint: `for example ${key}=PLAINTEXT://127.0.0.1:9092`,
       })
+    if (Number(match[3]) > 65535)
+      throw new KctlError(`unable to configure the broker: ${key} entry "${item.trim()}" has a port above 65535`, {hint: 'use a port from 0 to 65535'})
     return {name: match[1].toUpperCase(), host: match[2].replace(/^\[|\]$/g, ''), port: Number(match[3])}
   })
 }

@@ -90,6 +90,9 @@ describe('broker listeners', () => {
       'advertised listener OTHER is not in listeners',
     )
     await expect(startBroker({dataDir, config: {listeners: 'localhost:9092'}})).rejects.toThrow('is not NAME://host:port')
+    await expect(startBroker({dataDir, config: {listeners: 'PLAINTEXT://127.0.0.1:70000'}})).rejects.toThrow(
+      'listeners entry "PLAINTEXT://127.0.0.1:70000" has a port above 65535',
+    )
   })
 
   it('names a --host that does not resolve', async () => {
