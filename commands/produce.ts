@@ -1,8 +1,8 @@
-import {createReadStream, readFileSync} from 'node:fs'
+import {createReadStream} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {connectionOptions, createSession} from '../src/admin/connection.js'
 import {parseKeyValues} from '../src/admin/key-values.js'
-import {compressionNames, jsonRecord, type LineOptions, lineRecord, parseJsonRecords, produce, producedLine, type ProduceRecord, readLines} from '../src/admin/produce.js'
+import {compressionNames, jsonRecord, jsonRecordStream, type LineOptions, lineRecord, produce, producedLine, type ProduceRecord, readLines} from '../src/admin/produce.js'
 import {streamItem} from '../src/admin/stream-output.js'
 import {usageError} from '../src/errors.js'
 import {BaseCommand} from './_base.js'
@@ -16,7 +16,7 @@ export default class Produce extends BaseCommand {
 
   static description = `Writes records to a topic and prints, per record, the partition and offset Kafka assigned (-o json: one JSON object per line, {"topic","partition","offset","timestamp"}).
 
-Records come from the VALUE argument, from --file, or from stdin: one record per line (blank lines skipped; --key-separator splits key from value), or with --format json, JSON records shaped like {"key": ..., "value": ..., "headers": {...}}: one JSON object per line, one JSON array, or a single object. Non-string values are sent as their JSON text; a null value is a tombstone. --key and -H apply to every record (a JSON record's own key wins). Records without --partition are spread as the Java client does: murmur2 of the key, round robin without one.`
+Records come from the VALUE argument, from --file, or from stdin: one record per line (blank lines skipped; --key-separator splits key from value), or with --format json, JSON records shaped like {"key": ..., "value": ..., "headers": {...}}: one JSON object per line (JSON Lines: each sent as it arrives), one JSON array, or a single object. Non-string values are sent as their JSON text; a null value is a tombstone. --key and -H apply to every record (a JSON record's own key wins). Records without --partition are spread as the Java client does: murmur2 of the key, round robin without one.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders \'{"id": 1}\' -k user-1 -H source=cli', description: 'one record with a key and a header'},
@@ -65,8 +65,9 @@ Records come from the VALUE argument, from --file, or from stdin: one record per
       return [jsonRecord(parsed, 'the argument', options)]
     }
     if (file === undefined && process.stdin.isTTY) process.stderr.write('Type records, one per line; Ctrl-D to finish.\n')
-    if (format === 'json') return parseJsonRecords(readFileSync(file ?? 0, 'utf8'), options)
-    return textRecords(file ? createReadStream(file) : process.stdin, options)
+    const input = file ? createReadStream(file) : process.stdin
+    if (format === 'json') return jsonRecordStream(readLines(input), options)
+    return textRecords(input, options)
   }
 }
 

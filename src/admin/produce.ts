@@ -49,18 +49,49 @@ export function parseJsonRecords(text: string, defaults: LineOptions): ProduceRe
       .split(/\r?\n/)
       .map((line, index) => ({line, index}))
       .filter(({line}) => line.trim() !== '')
-      .map(({line, index}) => {
-        let parsed: unknown
-        try {
-          parsed = JSON.parse(line)
-        } catch (error) {
-          throw usageError(`invalid JSON record on line ${index + 1}: ${(error as Error).message}`, 'give one JSON object per line, or one JSON array')
-        }
-        return jsonRecord(parsed, `line ${index + 1}`, defaults)
-      })
+      .map(({line, index}) => jsonLineRecord(line, index + 1, defaults))
   }
   if (Array.isArray(whole)) return whole.map((item, index) => jsonRecord(item, `record ${index + 1}`, defaults))
   return [jsonRecord(whole, 'the input', defaults)]
+}
+
+function jsonLineRecord(line: string, lineNumber: number, defaults: LineOptions): ProduceRecord {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(line)
+  } catch (error) {
+    throw usageError(`invalid JSON record on line ${lineNumber}: ${(error as Error).message}`, 'give one JSON object per line, or one JSON array')
+  }
+  return jsonRecord(parsed, `line ${lineNumber}`, defaults)
+}
+
+/**
+ * JSON records from a stream of lines. When the first non-blank line is a whole JSON object,
+ * the input is JSON Lines and each record is sent as its line arrives (so
+ * `tail -f log | jq -c ... | kctl produce --format json` flows; a bad line stops the run at
+ * that line, after the records before it were sent and printed). Anything else (an array, a
+ * pretty-printed object) is read to the end and parsed whole, as parseJsonRecords does.
+ */
+export async function* jsonRecordStream(lines: AsyncIterable<string>, defaults: LineOptions): AsyncGenerator<ProduceRecord> {
+  const whole: string[] = []
+  let jsonLines: boolean | undefined
+  let lineNumber = 0
+  for await (const line of lines) {
+    lineNumber++
+    if (jsonLines === undefined && line.trim() !== '') jsonLines = isJsonObject(line)
+    if (!jsonLines) whole.push(line)
+    else if (line.trim() !== '') yield jsonLineRecord(line, lineNumber, defaults)
+  }
+  if (!jsonLines) yield* parseJsonRecords(whole.join('\n'), defaults)
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+  } catch {
+    return false
+  }
 }
 
 export function jsonRecord(item: unknown, where: string, defaults: LineOptions): ProduceRecord {

@@ -1,7 +1,7 @@
 import {Readable} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 import {parseKeyValues} from '../../src/admin/key-values.js'
-import {batches, lineRecord, parseJsonRecords, readLines} from '../../src/admin/produce.js'
+import {batches, jsonRecordStream, lineRecord, parseJsonRecords, readLines} from '../../src/admin/produce.js'
 import {streamItem} from '../../src/admin/stream-output.js'
 
 const defaults = {headers: {source: 'cli'}}
@@ -41,6 +41,35 @@ describe('produce input', () => {
     expect(() => parseJsonRecords('[{"value": 1}, {"val": 2}]', defaults)).toThrow(/record 2: unknown field "val"/)
     expect(() => parseJsonRecords('[1]', defaults)).toThrow(/expected an object/)
     expect(() => parseJsonRecords('{"headers": [1]}', defaults)).toThrow(/headers must be an object/)
+  })
+
+  it('streams JSON Lines record by record, and reads arrays and pretty-printed objects whole', async () => {
+    const collect = async (lines: AsyncIterable<string>) => {
+      const records = []
+      for await (const record of jsonRecordStream(lines, {headers: {}})) records.push(record)
+      return records
+    }
+    // JSON Lines: the first record comes out before the next line exists (a `tail -f` pipe).
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    async function* live() {
+      yield ''
+      yield '{"key": "a", "value": 1}'
+      await gate
+      yield '{"value": "b"}'
+    }
+    const stream = jsonRecordStream(live(), {headers: {}})
+    expect((await stream.next()).value).toEqual({key: 'a', value: '1', headers: {}})
+    release()
+    expect((await stream.next()).value).toEqual({key: null, value: 'b', headers: {}})
+    expect((await stream.next()).done).toBe(true)
+
+    expect(await collect(readLines(Readable.from(['{\n', '  "key": "k",\n', '  "value": "v"\n', '}\n'])))).toEqual([{key: 'k', value: 'v', headers: {}}])
+    expect(await collect(readLines(Readable.from(['[{"value": "a"},\n', '{"value": "b"}]\n'])))).toEqual([
+      {key: null, value: 'a', headers: {}},
+      {key: null, value: 'b', headers: {}},
+    ])
+    await expect(collect(readLines(Readable.from(['{"value": 1}\n{"value": 2\n'])))).rejects.toThrow(/invalid JSON record on line 2/)
   })
 
   it('splits streams into lines (LF, CRLF, a last line without newline) across chunk boundaries', async () => {
