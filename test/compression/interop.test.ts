@@ -50,9 +50,11 @@ describe('compressed batches between kctl and librdkafka', () => {
       const topic = `from-kcat-${codec}`
       const sent = lines(codec, 5000)
       await kcat(['-b', broker().bootstrap, '-P', '-t', topic, '-p', '0', '-z', codec, '-X', 'linger.ms=20'], {input: sent.join('\n') + '\n'})
+      // librdkafka sends a batch uncompressed when compressing would not shrink it (a small
+      // tail batch can land so), so 'none' may sit beside the codec.
       const codecsStored = storedCodecs(topic)
-      expect(codecsStored.length).toBeGreaterThan(0)
-      expect(new Set(codecsStored)).toEqual(new Set([codec]))
+      expect(codecsStored).toContain(codec)
+      expect(codecsStored.filter((stored) => stored !== codec && stored !== 'none')).toEqual([])
       const out = await kctl(['consume', topic, '--from-beginning', '--max-messages', String(sent.length), '-b', broker().bootstrap])
       expect(out.trimEnd().split('\n')).toEqual(sent)
     })
