@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs'
+import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {usageError} from '../../src/errors.js'
 import {addBrokerUser, startSecurityConfig} from '../../src/broker/auth/index.js'
@@ -78,6 +79,9 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
       throw usageError(`unable to start the broker: --port ${flags.port} conflicts with listeners=${config.listeners}`, 'drop --port, or set the port in listeners')
     const saslUser = flags['sasl-user']
     if (saslUser !== undefined) {
+      // SCRAM user names are principals (User:<name>); "admin:secret" is a password in the wrong place.
+      if (saslUser === '' || /[:\s]/.test(saslUser))
+        throw usageError(`unable to start the broker: "${saslUser}" is not a user name`, 'give the name alone (--sasl-user admin); the password comes from --sasl-password-file, $KCTL_BROKER_ADMIN_PASSWORD or a prompt')
       const password = await readPassword({file: flags['sasl-password-file'], env: 'KCTL_BROKER_ADMIN_PASSWORD', subject: `broker user ${saslUser}`, confirm: true})
       addBrokerUser(flags['data-dir'], saslUser, password)
     }
@@ -96,8 +100,11 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
       for (const warning of resolveSettings(config).warnings) process.stderr.write(`warning: ${warning}\n`)
       const info = await startDetached(options)
       const view = {pid: info.pid, bootstrap: `${info.host}:${info.port}`, dataDir: info.dataDir, logFile: info.logFile, metricsPort: info.metricsPort}
+      // A SASL listener refuses clients that do not authenticate: say how to save a context for it.
+      const tlsFlags = flags.tls ? ` --tls --ca ${path.join(info.dataDir, 'tls', 'ca.pem')}` : ''
+      const connect = saslUser === undefined ? [] : [`connect: kctl context add local -b ${view.bootstrap} --sasl-mechanism SCRAM-SHA-512 --username ${saslUser} --password-env KCTL_PASSWORD${tlsFlags} --use`]
       this.render(view, flags.output, (v) =>
-        [`broker started (pid ${v.pid}) on ${v.bootstrap}`, `data: ${v.dataDir}`, `log:  ${v.logFile}`, ...(v.metricsPort ? [`metrics: http://${v.bootstrap.split(':')[0]}:${v.metricsPort}/metrics`] : [])].join('\n'),
+        [`broker started (pid ${v.pid}) on ${v.bootstrap}`, `data: ${v.dataDir}`, `log:  ${v.logFile}`, ...(v.metricsPort ? [`metrics: http://${v.bootstrap.split(':')[0]}:${v.metricsPort}/metrics`] : []), ...connect].join('\n'),
       )
       return view
     }
