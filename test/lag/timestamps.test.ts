@@ -1,14 +1,14 @@
 // timestampAt: the timestamp of the first unconsumed record inside fetched batches, for
-// uncompressed, gzip, LogAppendTime, control and truncated batches.
-import {gzipSync} from 'node:zlib'
+// uncompressed and compressed (every Kafka codec), LogAppendTime, control and truncated batches.
 import {describe, expect, it} from 'vitest'
 import {timestampAt} from '../../src/admin/lag/requests.js'
 import {crc32c} from '../../src/broker/protocol/index.js'
+import {type CodecName, codecIds, compress} from '../../src/compression/index.js'
 
 const BASE_MS = 1_700_000_000_000
 
 /** A v2 batch at baseOffset with records whose timestamps are BASE_MS + 1000 * index. */
-function batch(baseOffset: number, count: number, options: {gzip?: boolean; logAppendTime?: boolean; control?: boolean} = {}): Buffer {
+function batch(baseOffset: number, count: number, options: {codec?: CodecName; logAppendTime?: boolean; control?: boolean} = {}): Buffer {
   const records: Buffer[] = []
   for (let index = 0; index < count; index++) {
     // attributes 0, timestampDelta 1000*index, offsetDelta index, key null, value "x", no headers (zigzag varints)
@@ -17,12 +17,12 @@ function batch(baseOffset: number, count: number, options: {gzip?: boolean; logA
     records.push(Buffer.concat([zigzag(body.length), body]))
   }
   const plain = Buffer.concat(records)
-  const recordBytes = options.gzip ? gzipSync(plain) : plain
+  const recordBytes = options.codec ? compress(options.codec, plain) : plain
   const header = Buffer.alloc(61)
   header.writeBigInt64BE(BigInt(baseOffset), 0)
   header.writeInt32BE(49 + recordBytes.length, 8)
   header.writeInt8(2, 16)
-  header.writeInt16BE((options.gzip ? 1 : 0) | (options.logAppendTime ? 0x08 : 0) | (options.control ? 0x20 : 0), 21)
+  header.writeInt16BE((options.codec ? codecIds[options.codec] : 0) | (options.logAppendTime ? 0x08 : 0) | (options.control ? 0x20 : 0), 21)
   header.writeInt32BE(count - 1, 23)
   header.writeBigInt64BE(BigInt(BASE_MS), 27)
   header.writeBigInt64BE(BigInt(BASE_MS + 1000 * (count - 1)), 35)
@@ -56,8 +56,8 @@ describe('timestampAt', () => {
     expect(timestampAt(fetched, 10)).toBeUndefined()
   })
 
-  it('reads inside gzip batches exactly', () => {
-    expect(timestampAt(batch(100, 8, {gzip: true}), 104)).toBe(BASE_MS + 4000)
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'] as const)('reads inside %s batches exactly', (codec) => {
+    expect(timestampAt(batch(100, 8, {codec}), 104)).toBe(BASE_MS + 4000)
   })
 
   it('uses the batch time for LogAppendTime and skips control batches', () => {

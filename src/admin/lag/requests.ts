@@ -10,7 +10,6 @@
 // needs header v2, which is v1 plus an empty tagged-field section, so the body is prefixed
 // with that one 0x00 byte; the flexible response header's tagged fields are skipped likewise.
 import {createRequire} from 'node:module'
-import {gunzipSync} from 'node:zlib'
 import {KctlError} from '../../errors.js'
 import {
   type ApiKey,
@@ -27,6 +26,7 @@ import {
 import {decodeRecords, readRecordBatchHeader, RECORD_BATCH_HEADER_BYTES} from '../../broker/protocol/record-batch.js'
 import type {RawCluster, RawMetadata} from '../connection.js'
 import {timestampKey} from './compute.js'
+import {type CodecName, codecNames, decompress} from '../../compression/index.js'
 
 const require = createRequire(import.meta.url)
 const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => {writeBufferInternal(buffer: Buffer): unknown}
@@ -370,9 +370,7 @@ const EXTRA_FETCH_PASSES = 4
  * Fetch v4-12 from each leader: one request per leader per "round", a round holding each
  * partition once (a partition wanted at several offsets, by several groups, needs several).
  * Result keys are timestampKey(topic, partition, offset); offsets that could not be read are
- * absent. The timestamp is exact for uncompressed and gzip batches and for LogAppendTime; for
- * snappy/lz4/zstd batches it is the batch's first timestamp (kctl carries no codecs for
- * those), which can only overstate the time lag, by at most the batch's time span.
+ * absent. The timestamp is exact for every codec Kafka has and for LogAppendTime.
  */
 export async function recordTimestamps(
   cluster: KafkajsCluster,
@@ -471,7 +469,7 @@ export function timestampAt(records: Buffer, offset: number): number | undefined
     if (lastOffset >= offset && !header.isControl) {
       if (header.timestampType === 'LogAppendTime') return header.maxTimestamp
       const batch = uncompressed(records.subarray(position, position + header.sizeBytes), header.compression)
-      if (!batch) return header.baseTimestamp
+      if (!batch) return header.baseTimestamp // a codec id Kafka has not assigned
       const record = decodeRecords(batch).find((each) => each.offset >= offset)
       if (record) return record.timestamp
     }
@@ -480,11 +478,11 @@ export function timestampAt(records: Buffer, offset: number): number | undefined
   return undefined
 }
 
-/** The batch with its records uncompressed (header patched to match), or undefined for codecs kctl cannot read. */
+/** The batch with its records uncompressed (header patched to match), or undefined for an unknown codec. */
 function uncompressed(batch: Buffer, compression: string): Buffer | undefined {
   if (compression === 'none') return batch
-  if (compression !== 'gzip') return undefined
-  const records = gunzipSync(batch.subarray(RECORD_BATCH_HEADER_BYTES))
+  if (!(codecNames as readonly string[]).includes(compression)) return undefined
+  const records = decompress(compression as CodecName, batch.subarray(RECORD_BATCH_HEADER_BYTES))
   const header = Buffer.from(batch.subarray(0, RECORD_BATCH_HEADER_BYTES))
   header.writeInt16BE(header.readInt16BE(21) & ~0x07, 21) // attributes: compression none
   header.writeInt32BE(RECORD_BATCH_HEADER_BYTES - 12 + records.length, 8) // batchLength
