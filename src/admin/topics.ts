@@ -254,15 +254,17 @@ export async function createTopics(admin: Admin, request: CreateTopicsRequest): 
     })
   }
 
-  const existing = request.ifNotExists ? new Set(await admin.listTopics()) : new Set<string>()
+  const existing = request.ifNotExists ? await existingTopicShapes(admin, request.names) : new Map<string, {partitions: number; replicationFactor: number}>()
   const configEntries = Object.entries(configs).map(([name, value]) => ({name, value}))
   const rows: TopicCreateRow[] = []
   // One request per topic: kafkajs fails a multi-topic CreateTopics as a whole, and each row
   // needs its own status.
   for (const topic of request.names) {
     const row: TopicCreateRow = {topic, status: request.dryRun ? 'validated' : 'created', error: null, partitions, replicationFactor}
-    if (existing.has(topic)) {
-      rows.push({...row, status: 'exists'})
+    const shape = existing.get(topic)
+    if (shape) {
+      // The topic as it is, not as requested: an "exists" row must not suggest the request took effect.
+      rows.push({...row, ...shape, status: 'exists'})
       continue
     }
     try {
@@ -281,6 +283,17 @@ export async function createTopics(admin: Admin, request: CreateTopicsRequest): 
     rows.push(row)
   }
   return rows
+}
+
+/** Partition count and replication factor of those of `names` that exist. */
+async function existingTopicShapes(admin: Admin, names: string[]): Promise<Map<string, {partitions: number; replicationFactor: number}>> {
+  const all = new Set(await admin.listTopics())
+  const present = names.filter((name) => all.has(name))
+  if (present.length === 0) return new Map()
+  const metadata = await admin.fetchTopicMetadata({topics: present})
+  return new Map(
+    metadata.topics.map((topic) => [topic.name, {partitions: topic.partitions.length, replicationFactor: replicationFactor(topic.partitions)}]),
+  )
 }
 
 /**
