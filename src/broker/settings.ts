@@ -4,6 +4,7 @@
 // those are accepted with a warning, never silently. Any other key is an error, so a typo
 // in server.properties is caught at start.
 import {KctlError, usageError} from '../errors.js'
+import {closest} from '../config/suggest.js'
 
 /** Kafka's ConfigDef types, numbered as DescribeConfigs v3+ reports them (KIP-569). */
 export type SettingType = 'boolean' | 'string' | 'int' | 'short' | 'long' | 'double' | 'list' | 'class' | 'password'
@@ -215,27 +216,8 @@ function checkValue(def: SettingDef, value: string): void {
 }
 
 function suggestion(name: string): string {
-  let best = ''
-  let bestDistance = Infinity
-  for (const def of brokerSettings) {
-    const d = editDistance(name, def.name)
-    if (d < bestDistance) [best, bestDistance] = [def.name, d]
-  }
-  return bestDistance <= 3 ? `did you mean ${best}? (kctl broker start --help lists the settings)` : 'kctl broker start --help lists the settings the bundled broker honours'
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
-      previous = saved
-    }
-  }
-  return row[b.length]
+  const best = closest(name, brokerSettings.map((def) => def.name), 3)
+  return best ? `did you mean ${best}? (kctl broker start --help lists the settings)` : 'kctl broker start --help lists the settings the bundled broker honours'
 }
 
 /** Typed view of the resolved settings that the broker code reads. */

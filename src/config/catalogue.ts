@@ -2,6 +2,7 @@
 // and ranges (kafka-4.0-configs.ts), keys Kafka 4 no longer accepts, and the prefixed keys
 // Kafka reads outside its ConfigDef (listener overrides, authorizer settings).
 import {kafka40ConfigKeys} from './kafka-4.0-configs.js'
+import {closest} from './suggest.js'
 
 export type ConfigType = 'boolean' | 'string' | 'int' | 'short' | 'long' | 'double' | 'list' | 'class' | 'password'
 
@@ -100,29 +101,8 @@ export function configDefinition(key: string): ConfigKeyDefinition | undefined {
 
 /** Closest catalogue key by edit distance, if close enough to be a typo. */
 export function suggestKey(key: string): string | undefined {
-  let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const name of byName.keys()) {
-    if (Math.abs(name.length - key.length) > 4) continue
-    const distance = editDistance(key, name)
-    if (distance < bestDistance) {
-      best = name
-      bestDistance = distance
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 6)) ? best : undefined
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({length: b.length + 1}, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = current
-  }
-  return previous[b.length]
+  const nearLength = [...byName.keys()].filter((name) => Math.abs(name.length - key.length) <= 4)
+  return closest(key, nearLength, Math.max(2, Math.floor(key.length / 6)))
 }
 
 /**
