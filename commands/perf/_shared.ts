@@ -48,7 +48,7 @@ export function perfBootstrap(flags: {'bootstrap-server'?: string; context?: str
 }
 
 /** An AbortSignal fired by the first Ctrl-C; a second Ctrl-C exits at once. */
-export function interruptSignal(): {signal: AbortSignal; dispose: () => void} {
+function interruptSignal(): {signal: AbortSignal; dispose: () => void} {
   const controller = new AbortController()
   const onSignal = (): void => {
     if (controller.signal.aborted) process.exit(130)
@@ -59,7 +59,7 @@ export function interruptSignal(): {signal: AbortSignal; dispose: () => void} {
 }
 
 /** A one-line progress bar on stderr, only on a TTY and never in json/yaml mode. */
-export function progressBar(enabled: boolean): {update: (p: {records: number; elapsedMs: number; fraction: number | null}) => void; clear: () => void} {
+function progressBar(enabled: boolean): {update: (p: {records: number; elapsedMs: number; fraction: number | null}) => void; clear: () => void} {
   const active = enabled && Boolean(process.stderr.isTTY)
   let drawn = false
   return {
@@ -75,5 +75,34 @@ export function progressBar(enabled: boolean): {update: (p: {records: number; el
       if (drawn) process.stderr.write('\r\u001B[K')
       drawn = false
     },
+  }
+}
+
+export interface RunHooks {
+  signal: AbortSignal
+  onLine: (line: string) => void
+  onProgress: (progress: {records: number; elapsedMs: number; fraction: number | null}) => void
+}
+
+/**
+ * Runs a load with Ctrl-C and, in text mode, the progress bar wired up: progress lines go
+ * through `log` with the bar cleared first, so the two never interleave on a terminal.
+ */
+export async function withProgress<T>(text: boolean, log: (line: string) => void, run: (hooks: RunHooks) => Promise<T>): Promise<T> {
+  const bar = progressBar(text)
+  const interrupt = interruptSignal()
+  try {
+    return await run({
+      signal: interrupt.signal,
+      onLine: (line) => {
+        if (!text) return
+        bar.clear()
+        log(line)
+      },
+      onProgress: (progress) => bar.update(progress),
+    })
+  } finally {
+    bar.clear()
+    interrupt.dispose()
   }
 }

@@ -6,7 +6,7 @@ import {ExitCode, usageError} from '../../src/errors.js'
 import {consumeDefaults, runConsume} from '../../src/perf/consumer.js'
 import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {consumeReport, consumeResult, consumeSummaryLines, type ConsumeResult} from '../../src/perf/result.js'
-import {interruptSignal, parseOptionalDurationMs, perfBootstrap, progressBar} from './_shared.js'
+import {parseOptionalDurationMs, perfBootstrap, withProgress} from './_shared.js'
 
 export default class PerfConsume extends BaseCommand {
   static description = `Reads a topic as fast as the cluster serves it and prints kafka-consumer-perf-test's columns
@@ -44,11 +44,8 @@ Ctrl-C stops the run and prints the summary so far (exit 130).`
     if (fetchBytes < 1024) throw usageError(`invalid --fetch-size "${flags['fetch-size']}"`, 'use at least 1KiB')
     if (flags.report) checkWritable(flags.report, '--report')
     const text = flags.output === 'table'
-    const bar = progressBar(text)
-    const interrupt = interruptSignal()
-    let outcome
-    try {
-      outcome = await runConsume(
+    const outcome = await withProgress(text, (line) => this.log(line), (hooks) =>
+      runConsume(
         {
           ...consumeDefaults,
           topic: flags.topic,
@@ -59,12 +56,9 @@ Ctrl-C stops the run and prints the summary so far (exit 130).`
           fromLatest: flags['from-latest'],
           fetchBytes,
         },
-        {signal: interrupt.signal, onProgress: (progress) => bar.update(progress)},
-      )
-    } finally {
-      bar.clear()
-      interrupt.dispose()
-    }
+        hooks,
+      ),
+    )
     const result = consumeResult(outcome)
     if (flags.report) writeReport(flags.report, consumeReport(result, outcome))
     this.render(result, flags.output, () => consumeSummaryLines(outcome).join('\n'))

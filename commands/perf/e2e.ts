@@ -9,13 +9,12 @@ import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/result.js'
 import {runWorkload} from '../../src/perf/workload.js'
 import {
-  interruptSignal,
   parseAcks,
   parseBatchBytes,
   parseOptionalDurationMs,
   perfBootstrap,
   producerFlags,
-  progressBar,
+  withProgress,
 } from './_shared.js'
 
 export default class PerfE2e extends BaseCommand {
@@ -84,25 +83,8 @@ names (endToEndLatency99pct …).`
     if (flags.report) checkWritable(flags.report, '--report')
     if (flags.histogram) checkWritable(flags.histogram, '--histogram')
     const text = flags.output === 'table'
-    const bar = progressBar(text)
-    const interrupt = interruptSignal()
     const histogramLog = flags.histogram ? new HistogramLog(Date.now(), 'kctl perf e2e: publish and end-to-end latency') : undefined
-    let outcome
-    try {
-      outcome = await runWorkload(workload, perfBootstrap(flags), {
-        signal: interrupt.signal,
-        histogramLog,
-        onLine: (line) => {
-          if (!text) return
-          bar.clear()
-          this.log(line)
-        },
-        onProgress: (progress) => bar.update(progress),
-      })
-    } finally {
-      bar.clear()
-      interrupt.dispose()
-    }
+    const outcome = await withProgress(text, (line) => this.log(line), (hooks) => runWorkload(workload, perfBootstrap(flags), {...hooks, histogramLog}))
     const result = workloadResult(outcome)
     histogramLog?.write(flags.histogram!)
     if (flags.report) writeReport(flags.report, workloadReport(result, outcome, `kctl perf e2e: ${flags.topic}`))

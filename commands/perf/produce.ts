@@ -9,13 +9,12 @@ import {produceDefaults, runProduce} from '../../src/perf/produce.js'
 import {produceReport, produceResult, produceSummaryLines, type ProduceResult} from '../../src/perf/result.js'
 import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {
-  interruptSignal,
   parseAcks,
   parseBatchBytes,
   parseOptionalDurationMs,
   perfBootstrap,
   producerFlags,
-  progressBar,
+  withProgress,
 } from './_shared.js'
 
 export default class PerfProduce extends BaseCommand {
@@ -95,28 +94,11 @@ Ctrl-C stops the run and prints the summary so far (exit 130).`
     if (flags.report) checkWritable(flags.report, '--report')
     if (flags.histogram) checkWritable(flags.histogram, '--histogram')
     const text = flags.output === 'table'
-    const bar = progressBar(text)
-    const interrupt = interruptSignal()
     const histogramLog = flags.histogram ? new HistogramLog(Date.now(), 'kctl perf produce: publish latency') : undefined
     if (text && settings.warmupMs > 0) {
       this.log(`Warmup first ${flags.warmup}. Steady state results will print after the complete test summary.`)
     }
-    let outcome
-    try {
-      outcome = await runProduce(settings, {
-        signal: interrupt.signal,
-        histogramLog,
-        onLine: (line) => {
-          if (!text) return
-          bar.clear()
-          this.log(line)
-        },
-        onProgress: (progress) => bar.update(progress),
-      })
-    } finally {
-      bar.clear()
-      interrupt.dispose()
-    }
+    const outcome = await withProgress(text, (line) => this.log(line), (hooks) => runProduce(settings, {...hooks, histogramLog}))
     const result = produceResult(outcome)
     histogramLog?.write(flags.histogram!)
     if (flags.report) writeReport(flags.report, produceReport(result, outcome))

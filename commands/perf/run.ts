@@ -7,7 +7,7 @@ import {HistogramLog} from '../../src/perf/histogram-log.js'
 import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/result.js'
 import {readWorkload, runWorkload} from '../../src/perf/workload.js'
-import {interruptSignal, perfBootstrap, progressBar} from './_shared.js'
+import {perfBootstrap, withProgress} from './_shared.js'
 
 export default class PerfRun extends BaseCommand {
   static args = {
@@ -48,25 +48,8 @@ duration, warmup, acks, batchSize, lingerMs, compression.`
     checkWritable(reportFile, '--report')
     if (flags.histogram) checkWritable(flags.histogram, '--histogram')
     const text = flags.output === 'table'
-    const bar = progressBar(text)
-    const interrupt = interruptSignal()
     const histogramLog = flags.histogram ? new HistogramLog(Date.now(), `kctl perf run ${workload.name}: publish and end-to-end latency`) : undefined
-    let outcome
-    try {
-      outcome = await runWorkload(workload, bootstrap, {
-        signal: interrupt.signal,
-        histogramLog,
-        onLine: (line) => {
-          if (!text) return
-          bar.clear()
-          this.log(line)
-        },
-        onProgress: (progress) => bar.update(progress),
-      })
-    } finally {
-      bar.clear()
-      interrupt.dispose()
-    }
+    const outcome = await withProgress(text, (line) => this.log(line), (hooks) => runWorkload(workload, bootstrap, {...hooks, histogramLog}))
     const result = workloadResult(outcome)
     try {
       writeFileSync(jsonFile, JSON.stringify(result, null, 2) + '\n')
