@@ -12,7 +12,8 @@ const hasScript = spawnSync('script', ['--version']).status === 0
 
 function onTerminal(args: string[], answer: string, env: Record<string, string>): Promise<{code: number | null; output: string}> {
   const command = [process.execPath, runJs, ...args].map((word) => `'${word}'`).join(' ')
-  const child = spawn('script', ['-qec', command, '/dev/null'], {env: {...process.env, ...env, NO_COLOR: '1'}, stdio: ['pipe', 'pipe', 'pipe']})
+  // A person at a terminal: CI=true (set by the CI runner) would make kctl refuse to ask.
+  const child = spawn('script', ['-qec', command, '/dev/null'], {env: {...process.env, CI: '', ...env, NO_COLOR: '1'}, stdio: ['pipe', 'pipe', 'pipe']})
   let output = ''
   let answered = false
   child.stdout.on('data', (chunk) => {
