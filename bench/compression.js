@@ -10,7 +10,7 @@
 // The timing loops yield to the event loop after each call: the napi codecs hand back
 // external buffers whose release runs there, and a loop that never yields measures a
 // growing backlog of them instead of the codec.
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,6 +18,7 @@ import {setImmediate as yieldToEventLoop} from 'node:timers/promises'
 import {fileURLToPath} from 'node:url'
 import {codecNames, compress, decompress} from '../dist/src/compression/index.js'
 import {randomPayloads} from '../dist/src/perf/payloads.js'
+import {startBrokerProcess} from './lib/broker-process.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const produceSeconds = Number(process.env.COMPRESSION_BENCH_SECONDS ?? 4)
@@ -53,22 +54,6 @@ async function codecFigures(input) {
   return figures
 }
 
-function startBrokerProcess(dataDir) {
-  const script = `
-    import {startBroker} from ${JSON.stringify(path.join(root, 'dist/src/broker/index.js'))}
-    const broker = await startBroker({port: 0, host: '127.0.0.1', dataDir: ${JSON.stringify(dataDir)}})
-    process.stdout.write(JSON.stringify({bootstrap: broker.bootstrap}) + '\\n')
-    process.on('SIGTERM', async () => { await broker.close(); process.exit(0) })`
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']})
-  return new Promise((resolve, reject) => {
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-      if (output.includes('\n')) resolve({child, bootstrap: JSON.parse(output.split('\n')[0]).bootstrap})
-    })
-    child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)))
-  })
-}
 
 function perfProduce(bootstrap, codec) {
   const args = [path.join(root, 'bin/run.js'), 'perf', 'produce', '-b', bootstrap, '--topic', `bench-${codec}`, '--partitions', '1']

@@ -10,28 +10,11 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {startBrokerProcess} from './lib/broker-process.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const seconds = Number(process.env.PERF_BENCH_SECONDS ?? 10)
 
-/** Starts the bundled broker as a child process; resolves once it listens. */
-function startBrokerProcess(dataDir) {
-  const script = `
-    import {startBroker} from ${JSON.stringify(path.join(root, 'dist/src/broker/index.js'))}
-    const broker = await startBroker({port: 0, host: '127.0.0.1', dataDir: ${JSON.stringify(dataDir)}})
-    process.stdout.write(JSON.stringify({bootstrap: broker.bootstrap}) + '\\n')
-    process.on('SIGTERM', async () => { await broker.close(); process.exit(0) })`
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'inherit']})
-  return new Promise((resolve, reject) => {
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-      const line = output.split('\n')[0]
-      if (output.includes('\n')) resolve({child, bootstrap: JSON.parse(line).bootstrap})
-    })
-    child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)))
-  })
-}
 
 /**
  * An idle Node process measuring its own timer lateness (monitorEventLoopDelay) while the
