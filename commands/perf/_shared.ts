@@ -5,6 +5,16 @@ import {KctlError, usageError} from '../../src/errors.js'
 import {compressionNames} from '../../src/perf/batch.js'
 import {parseDurationMs, parseBytes} from '../../src/config/units.js'
 
+/** How much to send and where, shared by perf produce and perf e2e (their defaults for
+ *  --throughput and --record-size differ, so those stay with each command). */
+export const sendFlags = {
+  duration: Flags.string({description: 'how long to send (e.g. 30s, 5m); with --num-records, whichever ends first'}),
+  'num-records': Flags.integer({description: 'number of records to send', min: 1}),
+  partitions: Flags.integer({description: 'create the topic with N partitions if it does not exist', min: 1}),
+  'payload-file': Flags.file({description: 'send payloads from FILE, one per line', exclusive: ['record-size']}),
+  report: Flags.string({description: 'write a self-contained HTML report with charts to FILE'}),
+}
+
 export const producerFlags = {
   acks: Flags.option({description: 'acknowledgements: all (-1), 1 (leader) or 0 (none)', options: ['all', '-1', '0', '1'] as const, default: 'all' as const})(),
   'batch-size': Flags.string({description: 'largest record batch per partition (e.g. 16KiB, 1MiB)', default: '1MiB'}),

@@ -14,6 +14,7 @@ import {
   parseOptionalDurationMs,
   perfBootstrap,
   producerFlags,
+  sendFlags,
   withProgress,
 } from './_shared.js'
 
@@ -36,14 +37,10 @@ Ctrl-C stops the run and prints the summary so far (exit 130).`
   static flags = {
     ...connectionFlags,
     ...producerFlags,
-    duration: Flags.string({description: 'how long to send (e.g. 30s, 5m); with --num-records, whichever ends first'}),
+    ...sendFlags,
     histogram: Flags.string({description: 'write the latency histograms to FILE in HdrHistogram log format'}),
-    'num-records': Flags.integer({description: 'number of records to send', min: 1}),
     output: outputFlag,
-    partitions: Flags.integer({description: 'create the topic with N partitions if it does not exist', min: 1}),
-    'payload-file': Flags.file({description: 'send payloads from FILE, one per line', exclusive: ['record-size']}),
     'record-size': Flags.string({description: 'record value size (e.g. 100, 1KiB)', exclusive: ['payload-file']}),
-    report: Flags.string({description: 'write a self-contained HTML report with charts to FILE'}),
     throughput: Flags.integer({description: 'records per second over all producers; -1 sends as fast as possible', default: -1, min: -1}),
     topic: Flags.string({char: 't', description: 'topic to send to', required: true}),
     warmup: Flags.string({description: 'leave the first part of the run out of the steady-state summary (e.g. 10s)'}),
