@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ExitCode, KctlError, usageError} from '../src/errors.js'
 import {formatNumber, limitsRows, type Plan, type PlanInput, planCapacity, type RawPlanOptions, resolvePlanInput} from '../src/plan/index.js'
+import {mayAsk} from '../src/ui/interactive.js'
 import {colour, renderKeyValues, renderTable} from '../src/ui/output.js'
 import {BaseCommand} from './_base.js'
 import {outputFlag} from './_flags.js'
@@ -39,7 +40,7 @@ export function rawOptions(flags: PlanFlagValues): RawPlanOptions {
 
 /** Prompts only on an interactive terminal outside CI; elsewhere missing values stay missing. */
 export function canPrompt(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI
+  return mayAsk() && Boolean(process.stdout.isTTY)
 }
 
 /** Asks for the workload values that were not given as flags. */

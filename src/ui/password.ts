@@ -4,6 +4,7 @@
 import {readFileSync} from 'node:fs'
 import {password} from '@inquirer/prompts'
 import {KctlError, usageError} from '../errors.js'
+import {mayAsk} from './interactive.js'
 
 export interface PasswordSource {
   /** File whose first line is the password; '-' reads standard input. */
@@ -32,7 +33,7 @@ export async function readPassword(source: PasswordSource): Promise<string> {
   }
   const fromEnv = process.env[source.env]
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
-  if (!process.stdin.isTTY || process.env.CI === 'true') {
+  if (!mayAsk()) {
     throw usageError(
       `unable to read the password for ${source.subject}: no terminal to ask on`,
       `pass --password-file FILE (- for stdin) or set ${source.env}`,
