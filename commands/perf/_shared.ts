@@ -4,6 +4,7 @@ import {connectionOptions, resolveConnection} from '../../src/admin/connection.j
 import {KctlError, usageError} from '../../src/errors.js'
 import {compressionNames} from '../../src/perf/batch.js'
 import {parseDurationMs, parseBytes} from '../../src/config/units.js'
+import {payloadsFromFile, randomPayloads} from '../../src/perf/payloads.js'
 
 /** How much to send and where, shared by perf produce and perf e2e (their defaults for
  *  --throughput and --record-size differ, so those stay with each command). */
@@ -13,6 +14,44 @@ export const sendFlags = {
   partitions: Flags.integer({description: 'create the topic with N partitions if it does not exist', min: 1}),
   'payload-file': Flags.file({description: 'send payloads from FILE, one per line', exclusive: ['record-size']}),
   report: Flags.string({description: 'write a self-contained HTML report with charts to FILE'}),
+}
+
+/** What a producing run sends and for how long, checked the same way for produce and e2e. */
+export interface SendPlan {
+  numRecords: number
+  durationMs: number
+  warmupMs: number
+  payloads: Buffer[]
+}
+
+export function parseSendPlan(flags: {
+  duration?: string
+  'num-records'?: number
+  throughput: number
+  'record-size'?: string
+  'payload-file'?: string
+  warmup?: string
+}): SendPlan {
+  const durationMs = parseOptionalDurationMs(flags.duration, '--duration')
+  if (flags['num-records'] === undefined && durationMs === undefined) {
+    throw usageError('unable to start the load test: no length given', 'pass --num-records N or --duration 30s')
+  }
+  if (flags['record-size'] === undefined && flags['payload-file'] === undefined) {
+    throw usageError('unable to start the load test: no payload given', 'pass --record-size 100 or --payload-file FILE')
+  }
+  if (flags.throughput === 0) throw usageError('invalid --throughput 0', 'use records per second, or -1 for as fast as possible')
+  let payloads: Buffer[]
+  if (flags['payload-file']) payloads = payloadsFromFile(flags['payload-file'])
+  else {
+    const recordBytes = parseBytes(flags['record-size']!, '--record-size')
+    if (!Number.isInteger(recordBytes) || recordBytes < 1) throw usageError(`invalid --record-size "${flags['record-size']}"`, 'use a whole number of bytes ≥ 1')
+    payloads = randomPayloads(recordBytes)
+  }
+  const warmupMs = flags.warmup ? parseDurationMs(flags.warmup, '--warmup') : 0
+  if (durationMs !== undefined && warmupMs >= durationMs) {
+    throw usageError(`invalid --warmup ${flags.warmup}: not shorter than --duration ${flags.duration}`, 'the warm-up is left out of the steady-state figures; make it shorter than the run')
+  }
+  return {numRecords: flags['num-records'] ?? Number.POSITIVE_INFINITY, durationMs: durationMs ?? Number.POSITIVE_INFINITY, warmupMs, payloads}
 }
 
 export const producerFlags = {

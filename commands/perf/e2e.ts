@@ -1,17 +1,16 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
-import {parseBytes, parseDurationMs} from '../../src/config/units.js'
-import {ExitCode, usageError} from '../../src/errors.js'
+import {ExitCode} from '../../src/errors.js'
 import {HistogramLog} from '../../src/perf/histogram-log.js'
-import {parseKeyPattern, payloadsFromFile, randomPayloads} from '../../src/perf/payloads.js'
+import {parseKeyPattern} from '../../src/perf/payloads.js'
 import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/result.js'
 import {runWorkload} from '../../src/perf/workload.js'
 import {
   parseAcks,
   parseBatchBytes,
-  parseOptionalDurationMs,
+  parseSendPlan,
   perfBootstrap,
   producerFlags,
   sendFlags,
@@ -48,30 +47,20 @@ names (endToEndLatency99pct …).`
 
   async run(): Promise<WorkloadResult> {
     const {flags} = await this.parse(PerfE2e)
-    const durationMs = parseOptionalDurationMs(flags.duration, '--duration')
-    if (flags['num-records'] === undefined && durationMs === undefined) {
-      throw usageError('unable to start the load test: no length given', 'pass --num-records N or --duration 30s')
-    }
-    if (flags.throughput === 0) throw usageError('invalid --throughput 0', 'use records per second, or -1 for as fast as possible')
-    const recordBytes = Math.floor(parseBytes(flags['record-size'], '--record-size'))
-    if (!flags['payload-file'] && recordBytes < 1) throw usageError(`invalid --record-size "${flags['record-size']}"`, 'use a whole number of bytes ≥ 1')
-    const warmupMs = flags.warmup ? parseDurationMs(flags.warmup, '--warmup') : 0
-    if (durationMs !== undefined && warmupMs >= durationMs) {
-      throw usageError(`invalid --warmup ${flags.warmup}: not shorter than --duration ${flags.duration}`, 'the warm-up is left out of the steady-state figures; make it shorter than the run')
-    }
+    const plan = parseSendPlan(flags)
     const workload = {
       name: 'perf e2e',
       topicNames: [flags.topic],
       partitionsPerTopic: flags.partitions ?? 1,
       createTopics: flags.partitions !== undefined,
-      payloads: flags['payload-file'] ? payloadsFromFile(flags['payload-file']) : randomPayloads(recordBytes),
+      payloads: plan.payloads,
       keyPattern: parseKeyPattern(flags['key-pattern']),
       producersPerTopic: flags.producers,
       consumersPerTopic: 1,
       producerRate: flags.throughput,
-      numRecords: flags['num-records'] ?? Number.POSITIVE_INFINITY,
-      durationMs: durationMs ?? Number.POSITIVE_INFINITY,
-      warmupMs,
+      numRecords: plan.numRecords,
+      durationMs: plan.durationMs,
+      warmupMs: plan.warmupMs,
       acks: parseAcks(flags.acks),
       batchBytes: parseBatchBytes(flags['batch-size']),
       lingerMs: flags['linger-ms'],

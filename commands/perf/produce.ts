@@ -1,17 +1,16 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
-import {parseBytes, parseDurationMs} from '../../src/config/units.js'
-import {ExitCode, usageError} from '../../src/errors.js'
+import {ExitCode} from '../../src/errors.js'
 import {HistogramLog} from '../../src/perf/histogram-log.js'
-import {parseKeyPattern, payloadsFromFile, randomPayloads} from '../../src/perf/payloads.js'
+import {parseKeyPattern} from '../../src/perf/payloads.js'
 import {produceDefaults, runProduce} from '../../src/perf/produce.js'
 import {produceReport, produceResult, produceSummaryLines, type ProduceResult} from '../../src/perf/result.js'
 import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {
   parseAcks,
   parseBatchBytes,
-  parseOptionalDurationMs,
+  parseSendPlan,
   perfBootstrap,
   producerFlags,
   sendFlags,
@@ -50,40 +49,22 @@ Ctrl-C stops the run and prints the summary so far (exit 130).`
 
   async run(): Promise<ProduceResult> {
     const {flags} = await this.parse(PerfProduce)
-    const durationMs = parseOptionalDurationMs(flags.duration, '--duration')
-    if (flags['num-records'] === undefined && durationMs === undefined) {
-      throw usageError('unable to start the load test: no length given', 'pass --num-records N or --duration 30s')
-    }
-    if (flags['record-size'] === undefined && flags['payload-file'] === undefined) {
-      throw usageError('unable to start the load test: no payload given', 'pass --record-size 100 or --payload-file FILE')
-    }
-    if (flags.throughput === 0) throw usageError('invalid --throughput 0', 'use records per second, or -1 for as fast as possible')
-    let payloads: Buffer[]
-    if (flags['payload-file']) payloads = payloadsFromFile(flags['payload-file'])
-    else {
-      const recordBytes = parseBytes(flags['record-size']!, '--record-size')
-      if (!Number.isInteger(recordBytes) || recordBytes < 1) throw usageError(`invalid --record-size "${flags['record-size']}"`, 'use a whole number of bytes ≥ 1')
-      payloads = randomPayloads(recordBytes)
-    }
-    const warmupMs = flags.warmup ? parseDurationMs(flags.warmup, '--warmup') : 0
-    if (durationMs !== undefined && warmupMs >= durationMs) {
-      throw usageError(`invalid --warmup ${flags.warmup}: not shorter than --duration ${flags.duration}`, 'the warm-up is left out of the steady-state figures; make it shorter than the run')
-    }
+    const plan = parseSendPlan(flags)
     const settings = {
       ...produceDefaults,
       topic: flags.topic,
       bootstrapServers: perfBootstrap(flags),
       createPartitions: flags.partitions,
-      numRecords: flags['num-records'] ?? Number.POSITIVE_INFINITY,
-      durationMs: durationMs ?? Number.POSITIVE_INFINITY,
-      payloads,
+      numRecords: plan.numRecords,
+      durationMs: plan.durationMs,
+      payloads: plan.payloads,
       recordsPerSec: flags.throughput,
       acks: parseAcks(flags.acks),
       batchBytes: parseBatchBytes(flags['batch-size']),
       lingerMs: flags['linger-ms'],
       compression: flags.compression,
       producers: flags.producers,
-      warmupMs,
+      warmupMs: plan.warmupMs,
       keyPattern: parseKeyPattern(flags['key-pattern']),
       maxInFlight: flags['max-in-flight'],
       stampSendTime: false,
