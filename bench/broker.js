@@ -24,7 +24,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {encodeRequest} from '../dist/src/broker/protocol/index.js'
+import {encodeRequest} from '../dist/src/kafka/protocol/index.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const brokerMain = path.join(here, '..', 'dist', 'src', 'broker', 'main.js')

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {LogManager} from '../dist/src/broker/log/index.js'
-import {buildRecordBatch, readRecordBatchHeader} from '../dist/src/broker/protocol/record-batch.js'
+import {buildRecordBatch, readRecordBatchHeader} from '../dist/src/kafka/protocol/record-batch.js'
 
 const RECORD_BYTES = 100
 const BATCH_TARGET_BYTES = 1_000_000 // under max.message.bytes (1048588)

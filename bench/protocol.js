@@ -12,7 +12,7 @@ import {
   varlongSize,
   writeVarint,
   writeVarlong,
-} from '../dist/src/broker/protocol/index.js'
+} from '../dist/src/kafka/protocol/index.js'
 
 const RECORDS = 10_000
 const VALUE_BYTES = 90

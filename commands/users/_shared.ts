@@ -1,7 +1,7 @@
 // Flags and the table the users commands share.
 import {Flags} from '@oclif/core'
 import type {UserCredentialRow} from '../../src/admin/users.js'
-import {scramMechanisms} from '../../src/broker/auth/scram.js'
+import {scramMechanisms} from '../../src/kafka/sasl/scram.js'
 import {renderTable} from '../../src/ui/output.js'
 
 export const mechanismFlag = Flags.option({

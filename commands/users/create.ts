@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {connectionOptions} from '../../src/admin/connection.js'
 import {checkNewUser, createUser, type UserCredentialRow} from '../../src/admin/users.js'
-import {minIterations, scramMechanisms} from '../../src/broker/auth/scram.js'
+import {minIterations, scramMechanisms} from '../../src/kafka/sasl/scram.js'
 import {readPassword} from '../../src/ui/password.js'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'

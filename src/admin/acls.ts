@@ -19,7 +19,7 @@ import {
   permissionTypeCodes,
   type ResourceType,
   resourceTypeCodes,
-} from '../broker/auth/acl.js'
+} from '../kafka/acl/model.js'
 import type {AclEntry, AclFilter} from 'kafkajs'
 import {ExitCode, KctlError, usageError} from '../errors.js'
 import {type ConnectionOptions, withAdmin} from './connection.js'

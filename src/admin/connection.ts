@@ -11,7 +11,7 @@
 import {createRequire} from 'node:module'
 import type {Socket} from 'node:net'
 import {type Admin, Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
-import {readRunningBroker} from '../broker/daemon.js'
+import {readRunningBroker} from '../local-broker.js'
 import {registerKafkajsCodecs} from '../compression/index.js'
 import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers, type TlsSettings, validServers} from '../config/command-config.js'
 import {contextSettings, selectContext} from '../config/context.js'

@@ -1,8 +1,8 @@
 // `kctl groups list|describe|reset-offsets|delete`: views built from the batched requests of
 // lag/requests.ts, plus their table renderers. Offsets in describe come from the same lag
 // sample as `kctl lag`, so the two commands never disagree.
-import {decodeAssignment} from '../broker/groups/consumer-protocol.js'
-import {errorByCode} from '../broker/protocol/index.js'
+import {decodeAssignment} from '../kafka/consumer-protocol.js'
+import {errorByCode} from '../kafka/protocol/index.js'
 import {formatDurationMs} from '../config/units.js'
 import {ExitCode, KctlError, usageError} from '../errors.js'
 import {colour, renderKeyValues, renderTable} from '../ui/output.js'

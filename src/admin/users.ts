@@ -10,7 +10,7 @@
 import {randomBytes} from 'node:crypto'
 import net from 'node:net'
 import tls from 'node:tls'
-import {plainMessage} from '../broker/auth/plain.js'
+import {plainMessage} from '../kafka/sasl/plain.js'
 import {
   isScramMechanism,
   minIterations,
@@ -21,7 +21,7 @@ import {
   scramMechanismCodes,
   scramMechanismFromCode,
   saltedPassword,
-} from '../broker/auth/scram.js'
+} from '../kafka/sasl/scram.js'
 import {
   type ApiKey,
   decodeResponse,
@@ -29,7 +29,7 @@ import {
   errorByCode,
   type RequestInput,
   type ResponseBody,
-} from '../broker/protocol/index.js'
+} from '../kafka/protocol/index.js'
 import {ExitCode, KctlError, usageError} from '../errors.js'
 import {type ConnectionOptions, type ResolvedConnection, resolveConnection} from './connection.js'
 import {connectionHint, toKctlError} from './errors.js'

@@ -9,54 +9,15 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {ExitCode, KctlError} from '../errors.js'
 import {defaultBrokerDataDir} from '../paths.js'
-import {decodeResponse, encodeRequest} from './protocol/index.js'
+import {BROKER_INFO_FILE, type BrokerInfo, isAlive, readRunningBroker} from '../local-broker.js'
+import {decodeResponse, encodeRequest} from '../kafka/protocol/index.js'
 import type {StartBrokerOptions} from './index.js'
 import type {Logger} from './state.js'
 
-/** `<dataDir>/broker.json`: written once the broker serves, removed on graceful stop. */
-export interface BrokerInfo {
-  pid: number
-  host: string
-  port: number
-  metricsPort: number | null
-  dataDir: string
-  startedAt: string
-  version: string
-  logFile: string | null
-}
-
-export const BROKER_INFO_FILE = 'broker.json'
 export const BROKER_LOG_FILE = 'broker.log'
 
 /** Options as the detached process receives them (JSON on its command line). */
 export type DaemonOptions = Omit<StartBrokerOptions, 'logger'> & {logFile: string | null}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-  // A detached broker outlives its parent; until its new parent reaps it, an exited broker is
-  // a zombie that still answers signal 0. On Linux /proc tells the two apart.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return true
-  }
-}
-
-/** The broker running on `dataDir`, or undefined (no broker.json, or its pid is gone). */
-export function readRunningBroker(dataDir = defaultBrokerDataDir()): BrokerInfo | undefined {
-  let info: BrokerInfo
-  try {
-    info = JSON.parse(readFileSync(path.join(dataDir, BROKER_INFO_FILE), 'utf8')) as BrokerInfo
-  } catch {
-    return undefined
-  }
-  return typeof info.pid === 'number' && isAlive(info.pid) ? info : undefined
-}
 
 export function kctlVersion(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url))

@@ -2,7 +2,7 @@
 // over the log helper's LogManager (src/broker/log). Keeping the handlers on this narrow
 // surface means one file adapts when the log's API moves.
 import {LogManager, type LogDefaults, type PartitionLog, type TopicInfo, honouredTopicConfigKeys, resolveTopicConfig, topicConfigValues} from './log/index.js'
-import type {ErrorName} from './protocol/errors.js'
+import type {ErrorName} from '../kafka/protocol/errors.js'
 import {type BrokerSettings, checkStoredOnlyTopicConfig, storedOnlyTopicConfig, storedOnlyTopicConfigs, topicConfigSynonyms} from './settings.js'
 import type {Logger} from './state.js'
 

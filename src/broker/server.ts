@@ -14,8 +14,8 @@
 // an unknown version is answered with UNSUPPORTED_VERSION, the broker's ranges and a v0
 // header (KIP-511), and the client retries lower.
 import net from 'node:net'
-import {type ApiKey, decodeRequest, encodeResponse, readRequestHeader} from './protocol/index.js'
-import {ErrorCode} from './protocol/errors.js'
+import {type ApiKey, decodeRequest, encodeResponse, readRequestHeader} from '../kafka/protocol/index.js'
+import {ErrorCode} from '../kafka/protocol/errors.js'
 import {apiRegistry, apiVersionsBody} from './apis/index.js'
 import type {HandlerContext, RequestHeader} from './apis/define-api.js'
 import type {BrokerState} from './state.js'

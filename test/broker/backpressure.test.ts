@@ -2,8 +2,8 @@
 // read the whole log into memory: the broker stops taking requests from that connection while
 // its responses wait (as Kafka mutes a channel), and takes the rest once the client reads.
 import {describe, expect, it} from 'vitest'
-import {decodeResponse} from '../../src/broker/protocol/index.js'
-import {buildRecordBatch} from '../../src/broker/protocol/record-batch.js'
+import {decodeResponse} from '../../src/kafka/protocol/index.js'
+import {buildRecordBatch} from '../../src/kafka/protocol/record-batch.js'
 import {useBroker} from '../helpers/broker.js'
 import {RawClient} from './raw-client.js'
 

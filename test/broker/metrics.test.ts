@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {startBroker} from '../../src/broker/index.js'
-import {buildRecordBatch} from '../../src/broker/protocol/record-batch.js'
+import {buildRecordBatch} from '../../src/kafka/protocol/record-batch.js'
 import {RawClient} from './raw-client.js'
 
 function get(port: number, urlPath: string): Promise<{status: number; type: string; body: string}> {

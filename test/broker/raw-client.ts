@@ -1,7 +1,7 @@
 // A bare Kafka protocol client over one socket, built on the project's codec, for tests that
 // need exact control of frames: pipelining, acks=0, unknown versions, malformed frames.
 import net from 'node:net'
-import {type ApiKey, type RequestInput, type ResponseBody, decodeResponse, encodeRequest} from '../../src/broker/protocol/index.js'
+import {type ApiKey, type RequestInput, type ResponseBody, decodeResponse, encodeRequest} from '../../src/kafka/protocol/index.js'
 
 export class RawClient {
   private buffered = Buffer.alloc(0)

@@ -5,8 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {startBroker} from '../../src/broker/index.js'
-import {ErrorCode} from '../../src/broker/protocol/index.js'
-import {buildRecordBatch} from '../../src/broker/protocol/record-batch.js'
+import {ErrorCode} from '../../src/kafka/protocol/index.js'
+import {buildRecordBatch} from '../../src/kafka/protocol/record-batch.js'
 import {RawClient} from './raw-client.js'
 
 describe('broker restart', () => {

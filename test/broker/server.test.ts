@@ -1,8 +1,8 @@
 // The request pipeline over raw sockets: ordering, acks=0, ApiVersions fallback, and that a
 // malformed frame closes only its own connection.
 import {afterEach, describe, expect, it} from 'vitest'
-import {ErrorCode, decodeResponse} from '../../src/broker/protocol/index.js'
-import {buildRecordBatch} from '../../src/broker/protocol/record-batch.js'
+import {ErrorCode, decodeResponse} from '../../src/kafka/protocol/index.js'
+import {buildRecordBatch} from '../../src/kafka/protocol/record-batch.js'
 import {useBroker} from '../helpers/broker.js'
 import {RawClient} from './raw-client.js'
 

@@ -8,9 +8,9 @@
 //   the broker's /metrics.
 // - Time lag = now - timestamp of the first unconsumed record; 0 when caught up, null when
 //   that record could not be read.
-import {firstUnconsumedOffset, partitionLag} from '../../broker/groups/lag.js'
+import {firstUnconsumedOffset, partitionLag} from '../../kafka/lag.js'
 
-export {firstUnconsumedOffset, partitionLag} from '../../broker/groups/lag.js'
+export {firstUnconsumedOffset, partitionLag} from '../../kafka/lag.js'
 
 export interface PartitionOffsets {
   readonly topic: string

@@ -5,8 +5,8 @@
 // given); one batched FindCoordinator; per coordinator one DescribeGroups and one OffsetFetch
 // (v8 multi-group); per leader two ListOffsets (earliest, latest); per leader one Fetch per
 // distinct committed offset of a partition, for the time lag.
-import {decodeAssignment} from '../../broker/groups/consumer-protocol.js'
-import {errorByCode} from '../../broker/protocol/index.js'
+import {decodeAssignment} from '../../kafka/consumer-protocol.js'
+import {errorByCode} from '../../kafka/protocol/index.js'
 import {ExitCode, KctlError} from '../../errors.js'
 import type {RawCluster} from '../connection.js'
 import {

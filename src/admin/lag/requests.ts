@@ -22,8 +22,8 @@ import {
   type ResponseBody,
   schemasByKey,
   versionRange,
-} from '../../broker/protocol/index.js'
-import {decodeRecords, readRecordBatchHeader, RECORD_BATCH_HEADER_BYTES} from '../../broker/protocol/record-batch.js'
+} from '../../kafka/protocol/index.js'
+import {decodeRecords, readRecordBatchHeader, RECORD_BATCH_HEADER_BYTES} from '../../kafka/protocol/record-batch.js'
 import type {RawCluster, RawMetadata} from '../connection.js'
 import {timestampKey} from './compute.js'
 import {type CodecName, codecNames, decompress} from '../../compression/index.js'

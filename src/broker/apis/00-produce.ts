@@ -29,7 +29,7 @@
 //   logStartOffset. v8: recordErrors and errorMessage (KIP-467). v9: flexible. v10: currentLeader
 //   and nodeEndpoints tags (KIP-951; not sent: leadership never moves). v11: KIP-890 part 1.
 //   v12: KIP-890 part 2 (transactions without AddPartitionsToTxn; not relevant here).
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 

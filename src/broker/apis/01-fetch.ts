@@ -27,7 +27,7 @@
 //   read replica (KIP-392). v12: flexible, diverging epoch (KIP-595). v13: topic ids
 //   (KIP-516). v15: replicaState (KIP-903). v16: nodeEndpoints (KIP-951). v17: replica
 //   directory id (KIP-853).
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi, type HandlerContext} from './define-api.js'
 import type {PartitionOffsets} from '../log-adapter.js'

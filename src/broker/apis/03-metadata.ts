@@ -27,8 +27,8 @@
 //   v8: authorized operations (KIP-430). v9: flexible. v10: topic ids (KIP-516).
 //   v11: cluster authorized operations moved to DescribeCluster (KIP-700). v12: topics by id.
 //   v13: top-level errorCode (KIP-1102, REBOOTSTRAP_REQUIRED; always 0 here).
-import type {RequestBody, ResponseInput} from '../protocol/index.js'
-import {ErrorCode, ZERO_UUID} from '../protocol/index.js'
+import type {RequestBody, ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode, ZERO_UUID} from '../../kafka/protocol/index.js'
 import {OPERATIONS_NOT_REQUESTED, allowed, authorizedOperations, invalidTopicName, mayCreateTopic} from './common.js'
 import {defineApi, type HandlerContext} from './define-api.js'
 import type {TopicInfo} from '../log-adapter.js'

@@ -16,9 +16,9 @@
 // - v2: retention time. v3: throttle time. v4: same as v3. v5: no retention time.
 // - v6: leader epoch (KIP-320). v7: group.instance.id (KIP-345). v8: flexible.
 // - v9: KIP-848 member epochs (classic groups read it as the generation).
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {OffsetCommitRequest, OffsetCommitResponse} from '../protocol/schemas/08-offset-commit.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {OffsetCommitRequest, OffsetCommitResponse} from '../../kafka/protocol/schemas/08-offset-commit.js'
 import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 

@@ -16,9 +16,9 @@
 // - v2: null topics = all, top-level error. v3: throttle time. v4: same as v3.
 // - v5: leader epoch (KIP-320). v6: flexible. v7: RequireStable (KIP-447). v8: batched groups
 //   (KIP-709). v9: member id and epoch (KIP-848).
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {OffsetFetchRequest, OffsetFetchResponse} from '../protocol/schemas/09-offset-fetch.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {OffsetFetchRequest, OffsetFetchResponse} from '../../kafka/protocol/schemas/09-offset-fetch.js'
 import type {GroupCoordinator} from '../groups/index.js'
 import {groupCoordinator} from '../groups/index.js'
 import type {HandlerContext} from './define-api.js'

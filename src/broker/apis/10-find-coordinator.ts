@@ -15,9 +15,9 @@
 // - v1: KeyType (0 group, 1 transaction), throttle time, error message. v2: same as v1.
 // - v3: flexible. v4: batched CoordinatorKeys, one result per key (KIP-699). v5: may answer
 //   TRANSACTION_ABORTABLE (KIP-890). v6: share group key type (KIP-932).
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {FindCoordinatorRequest, FindCoordinatorResponse} from '../protocol/schemas/10-find-coordinator.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {FindCoordinatorRequest, FindCoordinatorResponse} from '../../kafka/protocol/schemas/10-find-coordinator.js'
 import {defineApi} from './define-api.js'
 
 const KEY_TYPE_GROUP = 0

@@ -15,9 +15,9 @@
 // - v2-v3: same as v1 (throttle time from v2). v4: MEMBER_ID_REQUIRED round trip (KIP-394).
 // - v5: group.instance.id (KIP-345). v6: flexible. v7: protocol type in the response (KIP-559).
 // - v8: reason (KIP-800). v9: SkipAssignment for a rejoining static leader (KIP-814).
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {JoinGroupRequest, JoinGroupResponse} from '../protocol/schemas/11-join-group.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {JoinGroupRequest, JoinGroupResponse} from '../../kafka/protocol/schemas/11-join-group.js'
 import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 

@@ -6,9 +6,9 @@
 //
 // Version notes:
 // - v1: throttle time. v2: same as v1. v3: group.instance.id (KIP-345). v4: flexible.
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {HeartbeatRequest, HeartbeatResponse} from '../protocol/schemas/12-heartbeat.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {HeartbeatRequest, HeartbeatResponse} from '../../kafka/protocol/schemas/12-heartbeat.js'
 import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 

@@ -8,9 +8,9 @@
 // Version notes:
 // - v1: throttle time. v2: same as v1. v3: batched members (KIP-345). v4: flexible.
 // - v5: reason (KIP-800), accepted and dropped.
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {LeaveGroupRequest, LeaveGroupResponse} from '../protocol/schemas/13-leave-group.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {LeaveGroupRequest, LeaveGroupResponse} from '../../kafka/protocol/schemas/13-leave-group.js'
 import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 

@@ -7,9 +7,9 @@
 // Version notes:
 // - v1: throttle time. v2: same as v1. v3: group.instance.id (KIP-345). v4: flexible.
 // - v5: protocol type and name in request and response, checked against the group (KIP-559).
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {SyncGroupRequest, SyncGroupResponse} from '../protocol/schemas/14-sync-group.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {SyncGroupRequest, SyncGroupResponse} from '../../kafka/protocol/schemas/14-sync-group.js'
 import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 

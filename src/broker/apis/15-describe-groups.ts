@@ -13,9 +13,9 @@
 // - v1: throttle time. v2: same as v1. v3: authorized operations (KIP-430).
 // - v4: group.instance.id of members (KIP-345). v5: flexible. v6: error message and
 //   GROUP_ID_NOT_FOUND for unknown groups (KIP-1043).
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {DescribeGroupsRequest, DescribeGroupsResponse} from '../protocol/schemas/15-describe-groups.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {DescribeGroupsRequest, DescribeGroupsResponse} from '../../kafka/protocol/schemas/15-describe-groups.js'
 import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 

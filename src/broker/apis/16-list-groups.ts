@@ -8,9 +8,9 @@
 // Version notes:
 // - v1: throttle time. v2: same as v1. v3: flexible. v4: states filter and group state
 //   (KIP-518). v5: types filter and group type (KIP-848).
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {ListGroupsRequest, ListGroupsResponse} from '../protocol/schemas/16-list-groups.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {ListGroupsRequest, ListGroupsResponse} from '../../kafka/protocol/schemas/16-list-groups.js'
 import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 

@@ -14,9 +14,9 @@
 // - v1: the tokens come in SaslAuthenticate requests (KIP-152).
 import {security} from '../auth/index.js'
 import {SaslFailure} from '../auth/sasl.js'
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {SaslHandshakeRequest, SaslHandshakeResponse} from '../protocol/schemas/17-sasl-handshake.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {SaslHandshakeRequest, SaslHandshakeResponse} from '../../kafka/protocol/schemas/17-sasl-handshake.js'
 import {defineApi} from './define-api.js'
 
 export default defineApi<Decoded<typeof SaslHandshakeRequest>, Input<typeof SaslHandshakeResponse>>({

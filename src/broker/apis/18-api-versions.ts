@@ -17,7 +17,7 @@
 // Version notes:
 // - v1: throttleTimeMs. v2: same as v1. v3: flexible, client software name/version (KIP-511),
 //   feature tags (KIP-584). v4: same as v3, lets clients see UNSUPPORTED_VERSION (KIP-896).
-import type {RequestBody, ResponseInput} from '../protocol/index.js'
+import type {RequestBody, ResponseInput} from '../../kafka/protocol/index.js'
 import {apiVersionsBody} from './index.js'
 import {defineApi} from './define-api.js'
 

@@ -12,7 +12,7 @@
 //
 // Version notes:
 // - v1: throttle time. v4: flexible. v5: errorMessage (KIP-599). v6: topics by id (KIP-516).
-import {ErrorCode, ZERO_UUID, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, ZERO_UUID, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 

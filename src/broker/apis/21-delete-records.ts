@@ -9,7 +9,7 @@
 //
 // Version notes:
 // - v1: same as v0. v2: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 

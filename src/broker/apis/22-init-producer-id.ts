@@ -18,7 +18,7 @@
 // Version notes:
 // - v1: same as v0. v2: flexible. v3: producerId/producerEpoch for epoch bumps (KIP-360).
 //   v4: PRODUCER_FENCED instead of INVALID_PRODUCER_EPOCH (KIP-588). v5: KIP-890.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 

@@ -14,7 +14,7 @@
 //
 // Version notes:
 // - v2: currentLeaderEpoch (KIP-320). v3: replicaId (KIP-392). v4: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 

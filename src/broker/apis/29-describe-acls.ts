@@ -10,12 +10,12 @@
 //
 // Version notes:
 // - v1: patternTypeFilter (KIP-290 prefixed ACLs). v2: flexible. v3: USER resource type (KIP-554).
-import {bindingMatchesFilter} from '../auth/acl.js'
-import {bindingToWire, filterFromWire} from '../auth/acl-wire.js'
+import {bindingMatchesFilter} from '../../kafka/acl/model.js'
+import {bindingToWire, filterFromWire} from '../../kafka/acl/wire.js'
 import {security} from '../auth/index.js'
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {DescribeAclsRequest, DescribeAclsResponse} from '../protocol/schemas/29-describe-acls.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {DescribeAclsRequest, DescribeAclsResponse} from '../../kafka/protocol/schemas/29-describe-acls.js'
 import {defineApi} from './define-api.js'
 
 type Response = Input<typeof DescribeAclsResponse>

@@ -11,12 +11,12 @@
 //
 // Version notes:
 // - v1: resourcePatternType (KIP-290). v2: flexible. v3: USER resource type (KIP-554).
-import type {AclBinding} from '../auth/acl.js'
-import {bindingFromWire} from '../auth/acl-wire.js'
+import type {AclBinding} from '../../kafka/acl/model.js'
+import {bindingFromWire} from '../../kafka/acl/wire.js'
 import {security} from '../auth/index.js'
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {CreateAclsRequest, CreateAclsResponse} from '../protocol/schemas/30-create-acls.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {CreateAclsRequest, CreateAclsResponse} from '../../kafka/protocol/schemas/30-create-acls.js'
 import {defineApi} from './define-api.js'
 
 export default defineApi<Decoded<typeof CreateAclsRequest>, Input<typeof CreateAclsResponse>>({

@@ -9,11 +9,11 @@
 //
 // Version notes:
 // - v1: patternTypeFilter (KIP-290). v2: flexible. v3: USER resource type (KIP-554).
-import {bindingToWire, filterFromWire} from '../auth/acl-wire.js'
+import {bindingToWire, filterFromWire} from '../../kafka/acl/wire.js'
 import {security} from '../auth/index.js'
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {DeleteAclsRequest, DeleteAclsResponse} from '../protocol/schemas/31-delete-acls.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {DeleteAclsRequest, DeleteAclsResponse} from '../../kafka/protocol/schemas/31-delete-acls.js'
 import {defineApi} from './define-api.js'
 
 export default defineApi<Decoded<typeof DeleteAclsRequest>, Input<typeof DeleteAclsResponse>>({

@@ -20,7 +20,7 @@
 // Version notes:
 // - v1: synonyms and config source (KIP-226). v2: same as v1. v3: config type and
 //   documentation (KIP-569). v4: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {ResourceType, brokerConfigEntries, topicConfigEntries, type ConfigEntry} from './configs.js'
 import {defineApi} from './define-api.js'

@@ -11,7 +11,7 @@
 //
 // Version notes:
 // - v1: same as v0. v2: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {alterTarget, isError, storeTopicConfig} from './alter-topic-configs.js'
 import {defineApi} from './define-api.js'
 

@@ -10,7 +10,7 @@
 // Version notes:
 // - v1: same as v0. v2: flexible. v3: top-level errorCode. v4: totalBytes/usableBytes (KIP-827).
 import {statfsSync} from 'node:fs'
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 

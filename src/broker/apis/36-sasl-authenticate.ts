@@ -14,9 +14,9 @@
 // - v1: sessionLifetimeMs. v2: flexible.
 import {security} from '../auth/index.js'
 import {SaslFailure} from '../auth/sasl.js'
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {SaslAuthenticateRequest, SaslAuthenticateResponse} from '../protocol/schemas/36-sasl-authenticate.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {SaslAuthenticateRequest, SaslAuthenticateResponse} from '../../kafka/protocol/schemas/36-sasl-authenticate.js'
 import {defineApi} from './define-api.js'
 
 export default defineApi<Decoded<typeof SaslAuthenticateRequest>, Input<typeof SaslAuthenticateResponse>>({

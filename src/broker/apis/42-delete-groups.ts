@@ -6,9 +6,9 @@
 //
 // Version notes:
 // - v1: same as v0 (throttling after the response, KIP-219). v2: flexible.
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {DeleteGroupsRequest, DeleteGroupsResponse} from '../protocol/schemas/42-delete-groups.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {DeleteGroupsRequest, DeleteGroupsResponse} from '../../kafka/protocol/schemas/42-delete-groups.js'
 import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 

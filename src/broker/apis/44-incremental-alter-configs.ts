@@ -11,7 +11,7 @@
 //
 // Version notes:
 // - v0: KIP-339. v1: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
 import {alterTarget, isError, storeTopicConfig} from './alter-topic-configs.js'
 import {defineApi} from './define-api.js'

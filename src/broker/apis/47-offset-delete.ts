@@ -3,9 +3,9 @@
 // Behavior:
 // - Deletes committed offsets of an Empty group, or of a consumer group for topics none of
 //   its members subscribes to (GROUP_SUBSCRIBED_TO_TOPIC per partition otherwise).
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
-import type {OffsetDeleteRequest, OffsetDeleteResponse} from '../protocol/schemas/47-offset-delete.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
+import type {OffsetDeleteRequest, OffsetDeleteResponse} from '../../kafka/protocol/schemas/47-offset-delete.js'
 import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 

@@ -6,13 +6,13 @@
 //   user without one gets RESOURCE_NOT_FOUND, a user named twice DUPLICATE_RESOURCE.
 // - Only mechanism and iteration count are returned, never salts or keys.
 import {security} from '../auth/index.js'
-import {scramMechanismCodes} from '../auth/scram.js'
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
+import {scramMechanismCodes} from '../../kafka/sasl/scram.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
 import type {
   DescribeUserScramCredentialsRequest,
   DescribeUserScramCredentialsResponse,
-} from '../protocol/schemas/50-describe-user-scram-credentials.js'
+} from '../../kafka/protocol/schemas/50-describe-user-scram-credentials.js'
 import {defineApi} from './define-api.js'
 
 export default defineApi<Decoded<typeof DescribeUserScramCredentialsRequest>, Input<typeof DescribeUserScramCredentialsResponse>>({

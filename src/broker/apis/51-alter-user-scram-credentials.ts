@@ -17,13 +17,13 @@ import {
   type ScramCredential,
   type ScramMechanism,
   scramMechanismFromCode,
-} from '../auth/scram.js'
-import {ErrorCode} from '../protocol/errors.js'
-import type {Decoded, Input} from '../protocol/schema.js'
+} from '../../kafka/sasl/scram.js'
+import {ErrorCode} from '../../kafka/protocol/errors.js'
+import type {Decoded, Input} from '../../kafka/protocol/schema.js'
 import type {
   AlterUserScramCredentialsRequest,
   AlterUserScramCredentialsResponse,
-} from '../protocol/schemas/51-alter-user-scram-credentials.js'
+} from '../../kafka/protocol/schemas/51-alter-user-scram-credentials.js'
 import {defineApi} from './define-api.js'
 
 interface Change {

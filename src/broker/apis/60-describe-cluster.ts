@@ -9,7 +9,7 @@
 //
 // Version notes:
 // - v0: KIP-700. v1: endpointType (KIP-919). v2: includeFencedBrokers, isFenced (KIP-1073).
-import {ErrorCode, type RequestBody, type ResponseInput} from '../protocol/index.js'
+import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
 import {OPERATIONS_NOT_REQUESTED, authorizedOperations} from './common.js'
 import {defineApi} from './define-api.js'
 

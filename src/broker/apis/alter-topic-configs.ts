@@ -1,6 +1,6 @@
 // The part AlterConfigs and IncrementalAlterConfigs share: checking a resource and storing a
 // topic's new override set (or only validating it).
-import {ErrorCode} from '../protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {ResourceType, warnUnapplied} from './configs.js'
 import type {HandlerContext} from './define-api.js'

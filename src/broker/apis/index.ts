@@ -1,6 +1,6 @@
 // The API registry: every handler the broker serves, one import each. ApiVersions is
 // computed from this list, and a key listed twice fails at load.
-import type {ResponseInput} from '../protocol/index.js'
+import type {ResponseInput} from '../../kafka/protocol/index.js'
 import type {ApiDefinition} from './define-api.js'
 import produce from './00-produce.js'
 import fetch from './01-fetch.js'

@@ -10,8 +10,8 @@
 // anything else closes the connection (Kafka's "unexpected Kafka request ... during SASL
 // handshake"). A failed authentication is answered with SASL_AUTHENTICATION_FAILED and the
 // connection closed; there is no re-authentication (KIP-368 session lifetime 0).
-import {parsePlainMessage, PlainError} from './plain.js'
-import {isScramMechanism, type CredentialLookup, ScramError, ScramServer} from './scram.js'
+import {parsePlainMessage, PlainError} from '../../kafka/sasl/plain.js'
+import {isScramMechanism, type CredentialLookup, ScramError, ScramServer} from '../../kafka/sasl/scram.js'
 
 export const supportedSaslMechanisms = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const
 export type SaslMechanism = (typeof supportedSaslMechanisms)[number]

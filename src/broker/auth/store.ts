@@ -4,8 +4,8 @@
 // are enough to impersonate the broker to a client.
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {type AclBinding, type AclFilter, bindingMatchesFilter, sameBinding} from './acl.js'
-import {type ScramCredential, type ScramMechanism, scramMechanisms} from './scram.js'
+import {type AclBinding, type AclFilter, bindingMatchesFilter, sameBinding} from '../../kafka/acl/model.js'
+import {type ScramCredential, type ScramMechanism, scramMechanisms} from '../../kafka/sasl/scram.js'
 
 function readJson<T>(file: string, empty: T): T {
   let text: string

@@ -26,7 +26,7 @@
 // groups come back Empty with their offsets and members simply rejoin; transactional offset
 // commits; the KIP-848 consumer protocol.
 import {randomUUID} from 'node:crypto'
-import {decodeSubscriptionTopics} from './consumer-protocol.js'
+import {decodeSubscriptionTopics} from '../../kafka/consumer-protocol.js'
 import {type CommittedOffset, type OffsetRecord, type OffsetStore, type OffsetsByGroup} from './offset-store.js'
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'

@@ -3,7 +3,7 @@
 import type {BrokerState} from '../state.js'
 import {GroupCoordinator} from './coordinator.js'
 import type {GaugeSample} from '../metrics.js'
-import {type LogBounds, partitionLag} from './lag.js'
+import {type LogBounds, partitionLag} from '../../kafka/lag.js'
 import {FileOffsetStore} from './offset-store.js'
 
 export {GroupCoordinator} from './coordinator.js'

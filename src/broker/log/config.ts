@@ -1,6 +1,6 @@
 // Log settings: broker-wide defaults (Kafka's log.* names, resolved by the caller) and
 // the per-topic overrides the log honours, parsed from Kafka's topic config names.
-import type {TimestampType} from '../protocol/record-batch.js'
+import type {TimestampType} from '../../kafka/protocol/record-batch.js'
 
 /** 'always': fdatasync after every append; 'interval': in the background every flushIntervalMs, and on close. */
 export type FsyncPolicy = 'always' | 'interval'

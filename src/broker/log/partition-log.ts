@@ -15,7 +15,7 @@ import {
   readRecordBatchHeader,
   splitRecordBatches,
   type RecordBatchError,
-} from '../protocol/record-batch.js'
+} from '../../kafka/protocol/record-batch.js'
 import type {FsyncPolicy, LogConfig} from './config.js'
 import {ProducerState, type ProducerBatch, type ProducerEntry} from './producer-state.js'
 import {Segment, segmentFileName, walkBatches, type AppendedBatch} from './segment.js'

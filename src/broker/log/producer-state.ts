@@ -5,7 +5,7 @@
 // INVALID_PRODUCER_EPOCH; a newer epoch starts over at sequence 0. Producer id -1 skips
 // it all. The state is rebuilt on open from a snapshot (taken at each roll and at close)
 // plus the batch headers after it, so an acknowledged batch is recognised after a crash too.
-import {lastSequenceOf, type RecordBatchHeader} from '../protocol/record-batch.js'
+import {lastSequenceOf, type RecordBatchHeader} from '../../kafka/protocol/record-batch.js'
 
 /** Kafka keeps five: max.in.flight.requests.per.connection may not exceed it with idempotence. */
 export const PRODUCER_BATCHES_KEPT = 5

@@ -11,7 +11,7 @@ import {
   findOffsetByTimestamp,
   readRecordBatchHeader,
   verifyRecordBatchCrc,
-} from '../protocol/record-batch.js'
+} from '../../kafka/protocol/record-batch.js'
 import {OffsetIndex, TimeIndex} from './sparse-index.js'
 import type {LogFile, LogStorage} from './storage.js'
 

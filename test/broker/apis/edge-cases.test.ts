@@ -1,6 +1,6 @@
 // Version-specific and error paths that real clients rarely take but Kafka defines.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {ErrorCode} from '../../../src/broker/protocol/index.js'
+import {ErrorCode} from '../../../src/kafka/protocol/index.js'
 import {useBroker} from '../../helpers/broker.js'
 import {RawClient} from '../raw-client.js'
 

@@ -2,8 +2,8 @@
 // exact frames, plus a kafkajs producer for compressed and idempotent batches.
 import {CompressionTypes, Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {ErrorCode, type ResponseBody} from '../../../src/broker/protocol/index.js'
-import {buildRecordBatch, decodeRecords, readRecordBatchHeader} from '../../../src/broker/protocol/record-batch.js'
+import {ErrorCode, type ResponseBody} from '../../../src/kafka/protocol/index.js'
+import {buildRecordBatch, decodeRecords, readRecordBatchHeader} from '../../../src/kafka/protocol/record-batch.js'
 import {useBroker} from '../../helpers/broker.js'
 import {RawClient} from '../raw-client.js'
 

@@ -3,7 +3,7 @@
 import {describe, expect, it} from 'vitest'
 import {defineApi} from '../../../src/broker/apis/define-api.js'
 import {apiRegistry, apiVersionsBody, buildRegistry} from '../../../src/broker/apis/index.js'
-import {versionRange} from '../../../src/broker/protocol/index.js'
+import {versionRange} from '../../../src/kafka/protocol/index.js'
 
 describe('API registry', () => {
   it('gives every handler exactly its schema\'s version range', () => {

@@ -7,7 +7,7 @@ import path from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
 import {describe, expect, it} from 'vitest'
 import {startBroker} from '../../../src/broker/index.js'
-import {ErrorCode} from '../../../src/broker/protocol/index.js'
+import {ErrorCode} from '../../../src/kafka/protocol/index.js'
 import {useBroker} from '../../helpers/broker.js'
 import {RawClient} from '../raw-client.js'
 

@@ -6,9 +6,9 @@ import {once} from 'node:events'
 import {describe, expect, it} from 'vitest'
 import {KafkaWireClient} from '../../../src/admin/users.js'
 import {resolveConnection} from '../../../src/admin/connection.js'
-import {plainMessage} from '../../../src/broker/auth/plain.js'
-import {saltedPassword, ScramClient} from '../../../src/broker/auth/scram.js'
-import {decodeResponse, encodeRequest, ErrorCode} from '../../../src/broker/protocol/index.js'
+import {plainMessage} from '../../../src/kafka/sasl/plain.js'
+import {saltedPassword, ScramClient} from '../../../src/kafka/sasl/scram.js'
+import {decodeResponse, encodeRequest, ErrorCode} from '../../../src/kafka/protocol/index.js'
 import {useSecureBroker} from './secure-broker.js'
 
 const config = {

@@ -1,9 +1,9 @@
 // The per-connection SASL state machine: which requests pass before authentication, the two
 // token flows (KIP-152 SaslAuthenticate and the raw frames after SaslHandshake v0), failures.
 import {describe, expect, it} from 'vitest'
-import {plainMessage} from '../../../src/broker/auth/plain.js'
+import {plainMessage} from '../../../src/kafka/sasl/plain.js'
 import {SaslFailure, SaslSession} from '../../../src/broker/auth/sasl.js'
-import {newCredential, ScramClient} from '../../../src/broker/auth/scram.js'
+import {newCredential, ScramClient} from '../../../src/kafka/sasl/scram.js'
 
 const credential256 = newCredential('SCRAM-SHA-256', 'secret')
 function session(enabledMechanisms = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']): SaslSession {

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {addBrokerUser, Security, startSecurityConfig} from '../../../src/broker/auth/index.js'
-import {newCredential} from '../../../src/broker/auth/scram.js'
+import {newCredential} from '../../../src/kafka/sasl/scram.js'
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-security-'))
 afterAll(() => rmSync(dataDir, {recursive: true, force: true}))

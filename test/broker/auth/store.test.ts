@@ -3,8 +3,8 @@ import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
-import type {AclBinding} from '../../../src/broker/auth/acl.js'
-import {newCredential, passwordMatches} from '../../../src/broker/auth/scram.js'
+import type {AclBinding} from '../../../src/kafka/acl/model.js'
+import {newCredential, passwordMatches} from '../../../src/kafka/sasl/scram.js'
 import {AclStore, CredentialStore} from '../../../src/broker/auth/store.js'
 
 const dirs: string[] = []

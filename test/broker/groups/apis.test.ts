@@ -2,7 +2,7 @@
 // batched v4, ListGroups state filters, DescribeGroups of an unknown group before and after v6,
 // OffsetCommit to a missing partition, OffsetDelete, OffsetFetch v1, and the broker's lag gauges.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {crc32c} from '../../../src/broker/protocol/index.js'
+import {crc32c} from '../../../src/kafka/protocol/index.js'
 import {useBroker} from '../../helpers/broker.js'
 import {RawClient} from '../raw-client.js'
 

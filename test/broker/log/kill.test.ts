@@ -10,7 +10,7 @@ import readline from 'node:readline'
 import {fileURLToPath} from 'node:url'
 import {afterEach, expect, it} from 'vitest'
 import {LogManager} from '../../../src/broker/log/index.js'
-import {buildRecordBatch} from '../../../src/broker/protocol/record-batch.js'
+import {buildRecordBatch} from '../../../src/kafka/protocol/record-batch.js'
 import {readAll} from './log.case.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))

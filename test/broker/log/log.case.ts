@@ -5,8 +5,8 @@ import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 import {KctlError} from '../../../src/errors.js'
 import {LogManager, PartitionLog, kafkaLogDefaults, type LogConfig, type LogStorage, type PartitionLogOptions} from '../../../src/broker/log/index.js'
-import {crc32c} from '../../../src/broker/protocol/crc32c.js'
-import {buildRecordBatch, decodeRecords, readRecordBatchHeader, splitRecordBatches, verifyRecordBatchCrc} from '../../../src/broker/protocol/record-batch.js'
+import {crc32c} from '../../../src/kafka/protocol/crc32c.js'
+import {buildRecordBatch, decodeRecords, readRecordBatchHeader, splitRecordBatches, verifyRecordBatchCrc} from '../../../src/kafka/protocol/record-batch.js'
 
 export interface StorageFixture {
   storage: LogStorage

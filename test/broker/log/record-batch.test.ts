@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {crc32c} from '../../../src/broker/protocol/crc32c.js'
+import {crc32c} from '../../../src/kafka/protocol/crc32c.js'
 import {
   RECORD_BATCH_HEADER_BYTES,
   buildRecordBatch,
@@ -10,7 +10,7 @@ import {
   readRecordBatchHeader,
   splitRecordBatches,
   verifyRecordBatchCrc,
-} from '../../../src/broker/protocol/record-batch.js'
+} from '../../../src/kafka/protocol/record-batch.js'
 
 const batch = (): Buffer =>
   buildRecordBatch({

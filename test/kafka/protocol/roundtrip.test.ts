@@ -10,7 +10,7 @@ import {
   fieldKey,
   parseVersions,
   schemasByKey,
-} from '../../../src/broker/protocol/index.js'
+} from '../../../src/kafka/protocol/index.js'
 
 const inRange = (text: string | undefined, v: number) => {
   if (text === undefined) return false

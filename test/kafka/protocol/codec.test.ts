@@ -24,8 +24,8 @@ import {
   writeUnsignedVarint,
   writeVarint,
   writeVarlong,
-} from '../../../src/broker/protocol/index.js'
-import {RequestHeader, ResponseHeader, headerVersion} from '../../../src/broker/protocol/headers.js'
+} from '../../../src/kafka/protocol/index.js'
+import {RequestHeader, ResponseHeader, headerVersion} from '../../../src/kafka/protocol/headers.js'
 
 const hex = (chunks: Buffer[] | Buffer) => (Array.isArray(chunks) ? Buffer.concat(chunks) : chunks).toString('hex')
 

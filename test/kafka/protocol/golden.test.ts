@@ -15,7 +15,7 @@ import {
   isSupported,
   readRequestHeader,
   versionRange,
-} from '../../../src/broker/protocol/index.js'
+} from '../../../src/kafka/protocol/index.js'
 
 interface Captured {
   frame: Buffer

@@ -13,7 +13,7 @@ import {
   permissionTypeCodes,
   type ResourceTypeName,
   resourceTypeCodes,
-} from './acl.js'
+} from './model.js'
 
 export interface WireFilter {
   resourceTypeFilter: number

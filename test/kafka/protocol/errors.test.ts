@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {ErrorCode, allErrors, errorByCode, errorByName} from '../../../src/broker/protocol/index.js'
+import {ErrorCode, allErrors, errorByCode, errorByName} from '../../../src/kafka/protocol/index.js'
 
 // Every code the broker, the group coordinator and the security layer return.
 const REQUIRED = `NONE OFFSET_OUT_OF_RANGE CORRUPT_MESSAGE UNKNOWN_TOPIC_OR_PARTITION INVALID_FETCH_SIZE

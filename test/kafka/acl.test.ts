@@ -9,7 +9,7 @@ import {
   invalidBindingReason,
   isAllowed,
   type Operation,
-} from '../../../src/broker/auth/acl.js'
+} from '../../src/kafka/acl/model.js'
 
 const policy = {superUsers: new Set(['User:admin']), allowEveryoneIfNoAclFound: false}
 

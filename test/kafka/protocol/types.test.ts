@@ -1,7 +1,7 @@
 // Message types are derived from the schema literals; these checks fail to compile (tsc over
 // test/) or at run time (expectTypeOf) if the derivation drifts.
 import {describe, expectTypeOf, it} from 'vitest'
-import type {RequestBody, RequestInput, ResponseBody, ResponseInput} from '../../../src/broker/protocol/index.js'
+import type {RequestBody, RequestInput, ResponseBody, ResponseInput} from '../../../src/kafka/protocol/index.js'
 
 describe('derived message types', () => {
   it('lower the first letter of field names and map Kafka types to JS types', () => {

@@ -9,7 +9,7 @@ import {
   ScramError,
   type ScramMechanism,
   ScramServer,
-} from '../../../src/broker/auth/scram.js'
+} from '../../src/kafka/sasl/scram.js'
 
 describe('SCRAM', () => {
   it('reproduces the RFC 7677 SCRAM-SHA-256 exchange byte for byte', () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {type MessageSpec, SchemaError, parseVersions, schemasByKey, validateSpec} from '../../../src/broker/protocol/index.js'
-import {RequestHeader, ResponseHeader} from '../../../src/broker/protocol/headers.js'
+import {type MessageSpec, SchemaError, parseVersions, schemasByKey, validateSpec} from '../../../src/kafka/protocol/index.js'
+import {RequestHeader, ResponseHeader} from '../../../src/kafka/protocol/headers.js'
 
 function spec(fields: MessageSpec['fields'], extra: Partial<MessageSpec> = {}): MessageSpec {
   return {apiKey: 999, type: 'request', name: 'TestRequest', validVersions: '0-5', flexibleVersions: '3+', fields, ...extra}
