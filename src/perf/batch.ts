@@ -4,8 +4,8 @@
 // keeps one buffer per batch, writes each record's bytes straight into it and remembers
 // each record's intended send time in a typed array. Field layout: Kafka's
 // DefaultRecordBatch / DefaultRecord (clients/src/main/java/org/apache/kafka/common/record).
-import {crc32c} from '../broker/protocol/crc32c.js'
-import {varintSize, varlongSize, writeVarint, writeVarlong} from '../broker/protocol/varint.js'
+import {crc32c} from '../kafka/protocol/crc32c.js'
+import {varintSize, varlongSize, writeVarint, writeVarlong} from '../kafka/protocol/varint.js'
 import {codecIds, codecNames, compress} from '../compression/index.js'
 
 export const batchHeaderBytes = 61

@@ -13,7 +13,7 @@ import {
   encodeRequest,
   errorByCode,
   versionRange,
-} from '../broker/protocol/index.js'
+} from '../kafka/protocol/index.js'
 import {KctlError} from '../errors.js'
 
 /**

@@ -3,7 +3,7 @@
 // consumer group, so there is no rebalance and rebalance.time.ms is 0. Records are scanned
 // in place (no per-record objects): key and value bytes are counted as the Java tool counts
 // them, and the e2e send-time header is read when asked for.
-import {errorByCode, readVarint, readVarlong, type Cursor} from '../broker/protocol/index.js'
+import {errorByCode, readVarint, readVarlong, type Cursor} from '../kafka/protocol/index.js'
 import {codecOfAttributes, decompress} from '../compression/index.js'
 import {KctlError} from '../errors.js'
 import {sendTimeHeaderKey} from './batch.js'

@@ -3,7 +3,7 @@
 // use, so a reader can tell a slow broker from a saturated generator.
 import {monitorEventLoopDelay, performance} from 'node:perf_hooks'
 import type {Histogram} from 'hdr-histogram-js'
-import {errorByCode} from '../broker/protocol/index.js'
+import {errorByCode} from '../kafka/protocol/index.js'
 import {KctlError} from '../errors.js'
 import type {CompressionName} from './batch.js'
 import {Cluster, type KafkaConnection, type TopicLayout} from './client.js'

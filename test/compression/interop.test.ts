@@ -7,7 +7,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
-import {RECORD_BATCH_HEADER_BYTES, readRecordBatchHeader} from '../../src/broker/protocol/record-batch.js'
+import {RECORD_BATCH_HEADER_BYTES, readRecordBatchHeader} from '../../src/kafka/protocol/record-batch.js'
 import {useBroker} from '../helpers/broker.js'
 import {kcat} from '../interop/clients.js'
 

@@ -2,7 +2,7 @@
 // uncompressed and compressed (every Kafka codec), LogAppendTime, control and truncated batches.
 import {describe, expect, it} from 'vitest'
 import {timestampAt} from '../../src/admin/lag/requests.js'
-import {crc32c} from '../../src/broker/protocol/index.js'
+import {crc32c} from '../../src/kafka/protocol/index.js'
 import {type CodecName, codecIds, compress} from '../../src/compression/index.js'
 
 const BASE_MS = 1_700_000_000_000

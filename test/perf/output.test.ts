@@ -2,7 +2,7 @@
 // HdrHistogram log and the hand-built record batches, from a synthetic run.
 import hdr from 'hdr-histogram-js'
 import {describe, expect, it} from 'vitest'
-import {decodeRecords, verifyRecordBatchCrc} from '../../src/broker/protocol/record-batch.js'
+import {decodeRecords, verifyRecordBatchCrc} from '../../src/kafka/protocol/record-batch.js'
 import {BatchBuilder, sendTimeHeaderKey} from '../../src/perf/batch.js'
 import {RecordScanner} from '../../src/perf/consumer.js'
 import {HistogramLog} from '../../src/perf/histogram-log.js'
