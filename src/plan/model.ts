@@ -224,6 +224,46 @@ export function fullestBrokerReplicas(partitions: number, brokers: number, repli
   return Math.ceil(Number(((partitions * replicationFactor) / brokers).toFixed(9)))
 }
 
+/** The largest finite broker count, at least 1 (a limit with no capacity cannot be met by brokers). */
+function finiteMax(values: number[]): number {
+  return Math.max(1, ...values.filter((value) => Number.isFinite(value)))
+}
+
+/** Brokers the traffic limits need: what must remain after a broker or an AZ is lost. */
+function trafficBrokersOf(specs: LimitSpec[], minBrokers: number[]): number {
+  return finiteMax(specs.map((spec, index) => (spec.traffic ? minBrokers[index] : 1)))
+}
+
+function hardwarePosition(input: PlanInput): Record<keyof Hardware, TierPosition> {
+  const tiers = seedTiers[input.ha ? 'ha' : 'single']
+  return Object.fromEntries(
+    (Object.keys(input.hardware) as (keyof Hardware)[]).map((key) => [key, tierPosition(input.hardware[key], tiers.minimum[key], tiers.recommended[key])]),
+  ) as Record<keyof Hardware, TierPosition>
+}
+
+/** NEED and HAVE per broker for `brokers` brokers holding `partitions` partitions. */
+function limitRows(input: PlanInput, specs: LimitSpec[], minBrokers: number[], partitions: number, brokers: number): LimitRow[] {
+  // Storage and replicas sit whole on a broker: the fullest broker is the one that must fit.
+  const fullestReplicas = fullestBrokerReplicas(partitions, brokers, input.replicationFactor)
+  const perBrokerTotal = (spec: LimitSpec) => {
+    if (spec.id === 'storage') return (spec.total / (partitions * input.replicationFactor)) * fullestReplicas
+    if (spec.id === 'partitions') return fullestReplicas
+    return spec.total / brokers
+  }
+  return specs.map((spec, index) => {
+    const need = perBrokerTotal(spec)
+    const utilisation = spec.have > 0 ? need / spec.have : Number.POSITIVE_INFINITY
+    let status: LimitStatus = 'ok'
+    if (utilisation > spec.budget) status = 'over'
+    else if (utilisation > spec.budget * warnFraction) status = 'warn'
+    if (spec.tier === 'below-minimum') status = 'below-minimum'
+    return {
+      id: spec.id, description: spec.description, unit: spec.unit, need, have: spec.have, utilisation, budget: spec.budget,
+      status, minBrokers: minBrokers[index], tier: spec.tier, formula: spec.formula,
+    }
+  })
+}
+
 interface Sizing {
   specs: LimitSpec[]
   minBrokers: number[]
@@ -236,9 +276,8 @@ interface Sizing {
 function sizeCluster(input: PlanInput, partitions: number, position: Record<keyof Hardware, TierPosition>): Sizing {
   const specs = limitSpecs(input, partitions, position)
   const minBrokers = specs.map((spec) => brokersFor(spec.total, spec.have, spec.budget))
-  const finite = (values: number[]) => Math.max(1, ...values.filter((value) => Number.isFinite(value)))
-  const capacityBrokers = finite(minBrokers)
-  const trafficBrokers = finite(specs.map((spec, index) => (spec.traffic ? minBrokers[index] : 1)))
+  const capacityBrokers = finiteMax(minBrokers)
+  const trafficBrokers = trafficBrokersOf(specs, minBrokers)
 
   // brokers = max over limits, ≥ RF (and ≥ 3 for HA), rounded up to a multiple of the AZ count.
   const floor = Math.max(input.replicationFactor, input.ha ? 3 : 1)
@@ -279,9 +318,7 @@ function sizeCluster(input: PlanInput, partitions: number, position: Record<keyo
 export function planCapacity(input: PlanInput): Plan {
   const mode = input.ha ? 'ha' : 'single'
   const tiers = seedTiers[mode]
-  const position = Object.fromEntries(
-    (Object.keys(input.hardware) as (keyof Hardware)[]).map((key) => [key, tierPosition(input.hardware[key], tiers.minimum[key], tiers.recommended[key])]),
-  ) as Record<keyof Hardware, TierPosition>
+  const position = hardwarePosition(input)
   const warnings: string[] = []
   let partitions = input.partitions ?? derivePartitions(input.writeMiBps, input.producerPartitionMiBps, input.consumerPartitionMiBps)
   let sizing = sizeCluster(input, partitions, position)
@@ -303,25 +340,8 @@ export function planCapacity(input: PlanInput): Plan {
     if (!Number.isFinite(minBrokers[index])) warnings.push(`${spec.id} cannot be met by adding brokers: each broker has 0 ${spec.unit} for it`)
   })
 
-  // Storage and replicas sit whole on a broker: the fullest broker is the one that must fit.
+  const limits = limitRows(input, specs, minBrokers, partitions, brokers)
   const fullestReplicas = fullestBrokerReplicas(partitions, brokers, input.replicationFactor)
-  const perBrokerTotal = (spec: LimitSpec) => {
-    if (spec.id === 'storage') return (spec.total / (partitions * input.replicationFactor)) * fullestReplicas
-    if (spec.id === 'partitions') return fullestReplicas
-    return spec.total / brokers
-  }
-  const limits: LimitRow[] = specs.map((spec, index) => {
-    const need = perBrokerTotal(spec)
-    const utilisation = spec.have > 0 ? need / spec.have : Number.POSITIVE_INFINITY
-    let status: LimitStatus = 'ok'
-    if (utilisation > spec.budget) status = 'over'
-    else if (utilisation > spec.budget * warnFraction) status = 'warn'
-    if (spec.tier === 'below-minimum') status = 'below-minimum'
-    return {
-      id: spec.id, description: spec.description, unit: spec.unit, need, have: spec.have, utilisation, budget: spec.budget,
-      status, minBrokers: minBrokers[index], tier: spec.tier, formula: spec.formula,
-    }
-  })
   const storageRow = limits.find((row) => row.id === 'storage')!
   if (input.partitions !== undefined && storageRow.utilisation > storageRow.budget && partitions * input.replicationFactor < brokers * fullestReplicas) {
     warnings.push(`storage: ${partitions} partition(s) × RF ${input.replicationFactor} do not spread over ${brokers} brokers; the fullest holds ${fullestReplicas} replica(s) = ${formatNumber(storageRow.need)} GiB: use --partitions ${spreadPartitions(partitions, brokers, input.replicationFactor)}`)
@@ -354,6 +374,35 @@ export function planCapacity(input: PlanInput): Plan {
     mode, brokers, azs: input.azs, brokersPerAz: brokers / input.azs, decidingLimit, decidingReason, partitions,
     replicasPerBroker: (partitions * input.replicationFactor) / brokers,
     hardware: {...input.hardware, tier: input.tier, position}, sizing: heap, limits, faultTolerance, warnings,
+  }
+}
+
+/** The plan's limits and fault tolerance for a cluster that exists, rather than the one it would build. */
+export interface ClusterAssessment {
+  /** NEED and HAVE per broker at the given broker count. */
+  limits: LimitRow[]
+  /** Brokers the traffic limits need; what must remain after a loss. */
+  trafficBrokers: number
+  /** Brokers the storage limit needs. */
+  storageBrokers: number
+  faultTolerance: Plan['faultTolerance']
+}
+
+/**
+ * The same limits and loss verdicts as planCapacity, for `brokers` brokers (over input.azs
+ * AZs) holding `partitions` partitions, without choosing a broker count: `kctl doctor` feeds
+ * it the workload it measured so `plan` and `doctor` give one answer.
+ */
+export function assessCluster(input: PlanInput, partitions: number, brokers: number): ClusterAssessment {
+  const specs = limitSpecs(input, partitions, hardwarePosition(input))
+  const minBrokers = specs.map((spec) => brokersFor(spec.total, spec.have, spec.budget))
+  const trafficBrokers = trafficBrokersOf(specs, minBrokers)
+  const storageBrokers = minBrokers[specs.findIndex((spec) => spec.id === 'storage')]
+  return {
+    limits: limitRows(input, specs, minBrokers, partitions, brokers),
+    trafficBrokers,
+    storageBrokers,
+    faultTolerance: faultToleranceOf(input, brokers, trafficBrokers, storageBrokers),
   }
 }
 
