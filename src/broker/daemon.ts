@@ -12,7 +12,7 @@ import {defaultBrokerDataDir} from '../paths.js'
 import {BROKER_INFO_FILE, type BrokerInfo, isAlive, readRunningBroker} from '../local-broker.js'
 import {decodeResponse, encodeRequest} from '../kafka/protocol/index.js'
 import type {StartBrokerOptions} from './index.js'
-import type {Logger} from './state.js'
+import type {Logger} from './types.js'
 
 export const BROKER_LOG_FILE = 'broker.log'
 

@@ -5,12 +5,15 @@ import {accessSync, constants, mkdirSync} from 'node:fs'
 import type http from 'node:http'
 import path from 'node:path'
 import {KctlError} from '../errors.js'
+import {apiRegistry} from './apis/index.js'
+import {Security} from './auth/index.js'
+import {createGroupCoordinator} from './groups/index.js'
 import {openLogManager} from './log-adapter.js'
-import {serveMetrics} from './metrics.js'
-import {installSecurity} from './auth/index.js'
-import {BrokerServer, type ListenerSpec, type SecurityProtocol} from './server.js'
+import {BrokerMetrics, serveMetrics} from './metrics.js'
+import {BrokerServer} from './server.js'
 import {BrokerSettings, resolveSettings} from './settings.js'
-import {BrokerState, type Logger} from './state.js'
+import {BrokerState} from './state.js'
+import type {ListenerSpec, Logger, SecurityProtocol} from './types.js'
 
 export interface StartBrokerOptions {
   /** Port of the default PLAINTEXT listener; 0 = ephemeral. Ignored when `listeners` is configured. */
@@ -60,10 +63,15 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
   const host = options.host ?? '127.0.0.1'
   const listeners = configuredListeners(settings, host, options.port ?? 9092)
 
+  // The broker composed once: every part is built here and handed to BrokerState, which
+  // never fills a part in later.
   const log = openLogManager(dataDir, settings, logger)
   let state: BrokerState
   try {
-    state = new BrokerState(settings, dataDir, log, logger)
+    const metrics = new BrokerMetrics()
+    const security = new Security(settings.values, dataDir, options.advertisedHost ? [options.advertisedHost] : [])
+    const groups = createGroupCoordinator({settings, dataDir, log, metrics})
+    state = new BrokerState({settings, dataDir, log, logger, metrics, security, groups, apis: apiRegistry})
   } catch (err) {
     log.close()
     throw err
@@ -71,8 +79,7 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
   let server: BrokerServer | undefined
   let metricsServer: http.Server | undefined
   try {
-    installSecurity(state, options.advertisedHost ? [options.advertisedHost] : [])
-    server = new BrokerServer(state)
+    server = new BrokerServer(state, apiRegistry)
     state.listeners = await bindListeners(server, listeners)
     state.advertised = advertisedListeners(settings, state.listeners, options.advertisedHost)
     if (options.metricsPort !== undefined) metricsServer = await bindMetrics(state, host, options.metricsPort)
@@ -102,8 +109,7 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
         const stopped = server!.close()
         metricsServer?.close()
         metricsServer?.closeAllConnections()
-        await state.groups?.close()
-        await state.auth?.close()
+        await state.groups.close()
         await stopped
         log.close()
         logger.info('broker stopped; logs flushed')

@@ -4,7 +4,7 @@
 import {LogManager, type LogDefaults, type PartitionLog, type TopicInfo, honouredTopicConfigKeys, resolveTopicConfig, topicConfigValues} from './log/index.js'
 import type {ErrorName} from '../kafka/protocol/errors.js'
 import {type BrokerSettings, checkStoredOnlyTopicConfig, storedOnlyTopicConfig, storedOnlyTopicConfigs, topicConfigSynonyms} from './settings.js'
-import type {Logger} from './state.js'
+import type {Logger} from './types.js'
 
 export type {TopicInfo} from './log/index.js'
 

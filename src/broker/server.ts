@@ -1,5 +1,5 @@
 // Sockets and the request pipeline. One net.Server per listener; per connection a frame
-// reader (4-byte size prefix), a pre-dispatch gate (SASL/TLS/ACL seam), the dispatcher
+// reader (4-byte size prefix), the security layer's gate (SASL/TLS), the dispatcher
 // (one switch: the registry's handler for the key) and an ordered response queue.
 //
 // Ordering: every request is handed to its handler as soon as its frame is complete, in
@@ -16,55 +16,10 @@
 import net from 'node:net'
 import {type ApiKey, decodeRequest, encodeResponse, readRequestHeader} from '../kafka/protocol/index.js'
 import {ErrorCode} from '../kafka/protocol/errors.js'
-import {apiRegistry, apiVersionsBody} from './apis/index.js'
-import type {HandlerContext, RequestHeader} from './apis/define-api.js'
+import {type ApiRegistry, apiVersionsBody} from './apis/registry.js'
+import type {HandlerContext} from './apis/define-api.js'
 import type {BrokerState} from './state.js'
-
-export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL'
-
-export interface ListenerSpec {
-  /** Kafka's listener name (PLAINTEXT, SASL_SSL, EXTERNAL ...). */
-  name: string
-  host: string
-  port: number
-  securityProtocol: SecurityProtocol
-}
-
-/** What a handler knows about the connection a request came on. The auth fields are the
- *  security layer's: the server only reads `rawFrameHandler` and never sets them. */
-export interface ConnectionInfo {
-  readonly id: number
-  clientId: string | null
-  readonly remoteAddress: string
-  readonly remotePort: number
-  /** Kafka principal, 'User:ANONYMOUS' until SASL or a TLS client certificate says otherwise. */
-  principal: string
-  readonly listenerName: string
-  readonly securityProtocol: SecurityProtocol
-  /** False on SASL listeners until the exchange completes. */
-  authenticated: boolean
-  saslMechanism: string | null
-  /** Security layer's per-connection scratch (SASL exchange state, session lifetime). */
-  security: Record<string, unknown>
-  /** When set, the next frames are raw tokens, not Kafka requests (SaslHandshake v0
-   *  without SaslAuthenticate, as kafka-python does); the result is written as is
-   *  (chunks including the size prefix), null = nothing to write. */
-  rawFrameHandler: ((frame: Buffer) => Buffer[] | null | Promise<Buffer[] | null>) | null
-  /** The underlying socket (a tls.TLSSocket on SSL listeners). */
-  readonly socket: net.Socket
-  /** Stops reading; with `afterPending`, ends once the responses already queued are written. */
-  close(reason: string, afterPending?: boolean): void
-}
-
-/**
- * Runs after the header is read and before the body is decoded. Throwing closes the
- * connection (Kafka disconnects a client that sends requests before authenticating);
- * returning normally lets the request through. The security layer installs it.
- */
-export type RequestGate = (header: RequestHeader, connection: ConnectionInfo, state: BrokerState) => void
-
-/** Makes the net.Server for a listener; the security layer supplies one for SSL listeners. */
-export type ListenerFactory = (listener: ListenerSpec, onConnection: (socket: net.Socket) => void) => net.Server
+import type {ConnectionInfo, ListenerSpec, RequestHeader, SecurityProtocol} from './types.js'
 
 interface Pending {
   apiName: string
@@ -87,15 +42,17 @@ export class BrokerServer {
   private readonly servers: net.Server[] = []
   private readonly connections = new Set<Connection>()
 
-  constructor(readonly state: BrokerState) {}
+  constructor(
+    readonly state: BrokerState,
+    private readonly apis: ApiRegistry,
+  ) {}
 
   /** Binds every listener; resolves with the ports bound (port 0 = an ephemeral one). */
   async listen(listeners: ListenerSpec[]): Promise<ListenerSpec[]> {
     const bound: ListenerSpec[] = []
     for (const listener of listeners) {
       const onConnection = (socket: net.Socket) => this.accept(socket, listener)
-      const factory = this.state.listenerFactory
-      const server = factory ? factory(listener, onConnection) : net.createServer({noDelay: true}, onConnection)
+      const server = this.state.security.createListener(listener, onConnection)
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject)
         server.listen({port: listener.port, host: listener.host, backlog: 511}, () => {
@@ -112,7 +69,7 @@ export class BrokerServer {
 
   private accept(socket: net.Socket, listener: ListenerSpec): void {
     socket.setNoDelay(true)
-    const connection = new Connection(socket, listener, this.state, () => this.connections.delete(connection))
+    const connection = new Connection(socket, listener, this.state, this.apis, () => this.connections.delete(connection))
     this.connections.add(connection)
   }
 
@@ -151,6 +108,7 @@ class Connection implements ConnectionInfo {
     readonly socket: net.Socket,
     listener: ListenerSpec,
     private readonly state: BrokerState,
+    private readonly apis: ApiRegistry,
     private readonly onClosed: () => void,
   ) {
     this.remoteAddress = socket.remoteAddress ?? ''
@@ -269,7 +227,7 @@ class Connection implements ConnectionInfo {
       return
     }
     this.clientId = header.clientId
-    const api = apiRegistry.get(header.apiKey)
+    const api = this.apis.get(header.apiKey)
     if (!api) {
       this.close(`unknown API key ${header.apiKey}`)
       return
@@ -278,7 +236,7 @@ class Connection implements ConnectionInfo {
     if (header.apiVersion < minVersion || header.apiVersion > maxVersion) {
       if (header.apiKey === 18) {
         // KIP-511: answer in v0 so any client can read the broker's ranges and retry lower.
-        this.enqueue(api.name, startedAt, encodeResponse(18, 0, header.correlationId, apiVersionsBody(ErrorCode.UNSUPPORTED_VERSION)))
+        this.enqueue(api.name, startedAt, encodeResponse(18, 0, header.correlationId, apiVersionsBody(this.state.apis, ErrorCode.UNSUPPORTED_VERSION)))
         return
       }
       this.state.metrics.requestErrors.inc({api: api.name})
@@ -286,7 +244,7 @@ class Connection implements ConnectionInfo {
       return
     }
     try {
-      this.state.gate?.(header, this, this.state)
+      this.state.security.gate(header, this)
     } catch (err) {
       this.close(`${api.name} refused: ${(err as Error).message}`)
       return

@@ -6,42 +6,25 @@ import {randomBytes} from 'node:crypto'
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {KctlError} from '../errors.js'
+import type {Security} from './auth/index.js'
 import type {GroupCoordinator} from './groups/coordinator.js'
-import {createGroupCoordinator} from './groups/index.js'
 import type {BrokerLog} from './log-adapter.js'
-import {BrokerMetrics} from './metrics.js'
-import type {ConnectionInfo, ListenerFactory, ListenerSpec, RequestGate} from './server.js'
+import type {BrokerMetrics} from './metrics.js'
 import type {BrokerSettings} from './settings.js'
+import type {AclOperation, AclResourceType, ApiRange, ConnectionInfo, ListenerSpec, Logger} from './types.js'
 
-export interface Logger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string): void
-  debug(message: string): void
-}
-
-/** ACL operation and resource type names as the security layer spells them (auth/acl.ts). */
-export type AclOperation =
-  | 'READ'
-  | 'WRITE'
-  | 'CREATE'
-  | 'DELETE'
-  | 'ALTER'
-  | 'DESCRIBE'
-  | 'CLUSTER_ACTION'
-  | 'DESCRIBE_CONFIGS'
-  | 'ALTER_CONFIGS'
-  | 'IDEMPOTENT_WRITE'
-export type AclResourceType = 'TOPIC' | 'GROUP' | 'CLUSTER' | 'TRANSACTIONAL_ID'
-
-/** The security layer's decision function; absent = everything allowed (no authorizer). */
-export interface Authorizer {
-  authorize(connection: ConnectionInfo, operation: AclOperation, resourceType: AclResourceType, resourceName: string): boolean
-}
-
-/** What the broker needs from the security layer, which fills `auth` (src/broker/auth). */
-export interface Subsystem {
-  close(): void | Promise<void>
+/** The parts a broker is made of, built once by startBroker (index.ts) and never replaced. */
+export interface BrokerParts {
+  settings: BrokerSettings
+  dataDir: string
+  log: BrokerLog
+  logger: Logger
+  metrics: BrokerMetrics
+  /** SASL, TLS listeners and the authorizer (which allows everything when none is configured). */
+  security: Security
+  groups: GroupCoordinator
+  /** Every API this broker serves, by key, for ApiVersions (the server dispatches on apis/index.ts). */
+  apis: ReadonlyMap<number, ApiRange>
 }
 
 /** Producer ids are handed out in blocks; the next block start is written before a block is
@@ -51,18 +34,18 @@ const PRODUCER_ID_BLOCK = 1000
 export class BrokerState {
   readonly nodeId: number
   readonly clusterId: string
-  readonly metrics = new BrokerMetrics()
+  readonly settings: BrokerSettings
+  readonly dataDir: string
+  readonly log: BrokerLog
+  readonly logger: Logger
+  readonly metrics: BrokerMetrics
+  readonly security: Security
+  readonly groups: GroupCoordinator
+  readonly apis: ReadonlyMap<number, ApiRange>
   readonly startedAtMs = Date.now()
   /** Listeners as bound (real ports) and as advertised to clients, by listener name. */
   listeners: ListenerSpec[] = []
   advertised = new Map<string, {host: string; port: number}>()
-  /** Security seams (auth/): gate before dispatch, TLS listener factory, ACL decisions. */
-  gate: RequestGate | null = null
-  listenerFactory: ListenerFactory | null = null
-  authorizer: Authorizer | null = null
-  /** Filled by the group coordinator (src/broker/groups, on first use) and the security layer (src/broker/auth). */
-  groups: GroupCoordinator | null = null
-  auth: Subsystem | null = null
 
   private nextProducerId: number
   private producerIdBlockEnd: number
@@ -73,12 +56,16 @@ export class BrokerState {
   /** Set on shutdown: long polls stop waiting. */
   closed = false
 
-  constructor(
-    readonly settings: BrokerSettings,
-    readonly dataDir: string,
-    readonly log: BrokerLog,
-    readonly logger: Logger,
-  ) {
+  constructor(parts: BrokerParts) {
+    const {settings, dataDir, log} = parts
+    this.settings = settings
+    this.dataDir = dataDir
+    this.log = log
+    this.logger = parts.logger
+    this.metrics = parts.metrics
+    this.security = parts.security
+    this.groups = parts.groups
+    this.apis = parts.apis
     this.nodeId = settings.nodeId
     const meta = loadOrCreateMeta(dataDir, this.nodeId)
     this.clusterId = meta.clusterId
@@ -102,9 +89,6 @@ export class BrokerState {
       const waiters = this.appendWaiters.get(`${topic}:${partition}`)
       if (waiters) for (const wake of [...waiters]) wake()
     })
-    // Committed offsets load at start (not at the first group request), so offset expiry and
-    // the lag gauges run from the beginning.
-    this.groups = createGroupCoordinator(this)
   }
 
   /**
@@ -158,7 +142,7 @@ export class BrokerState {
   }
 
   allowed(connection: ConnectionInfo, operation: AclOperation, resourceType: AclResourceType, resourceName: string): boolean {
-    return this.authorizer === null || this.authorizer.authorize(connection, operation, resourceType, resourceName)
+    return this.security.allowed(connection, operation, resourceType, resourceName)
   }
 }
 

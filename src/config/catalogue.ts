@@ -1,26 +1,10 @@
 // The Kafka 4.0 configuration catalogue: which keys a broker/controller accepts, their types
 // and ranges (kafka-4.0-configs.ts), keys Kafka 4 no longer accepts, and the prefixed keys
 // Kafka reads outside its ConfigDef (listener overrides, authorizer settings).
-import {kafka40ConfigKeys} from './kafka-4.0-configs.js'
+import {type ConfigKeyDefinition, kafka40ConfigKeys} from './kafka-4.0-configs.js'
 import {closest} from './suggest.js'
 
-export type ConfigType = 'boolean' | 'string' | 'int' | 'short' | 'long' | 'double' | 'list' | 'class' | 'password'
-
-export interface ConfigKeyDefinition {
-  name: string
-  type: ConfigType
-  default?: string | number | boolean | null
-  /** ConfigDef.NO_DEFAULT_VALUE: Kafka refuses to start without it. */
-  required?: boolean
-  min?: number
-  max?: number
-  /** ValidString / ValidList: allowed values (case as Kafka documents them). */
-  values?: (string | number)[]
-  /** defineInternal: accepted but undocumented. */
-  internal?: boolean
-  /** The Kafka 4.0 class that defines it. */
-  source: string
-}
+export type {ConfigKeyDefinition, ConfigType} from './kafka-4.0-configs.js'
 
 const byName = new Map(kafka40ConfigKeys.map((definition) => [definition.name, definition]))
 

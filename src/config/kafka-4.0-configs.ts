@@ -9,7 +9,23 @@
 // Topic-level synonyms follow ServerTopicConfigSynonyms (e.g. segment.bytes -> log.segment.bytes).
 // Defaults computed in Java (1024 * 1024 + Records.LOG_OVERHEAD, TimeUnit...toMillis) are
 // written out as numbers; `required` keys have no default (ConfigDef NO_DEFAULT_VALUE).
-import type {ConfigKeyDefinition} from './catalogue.js'
+export type ConfigType = 'boolean' | 'string' | 'int' | 'short' | 'long' | 'double' | 'list' | 'class' | 'password'
+
+export interface ConfigKeyDefinition {
+  name: string
+  type: ConfigType
+  default?: string | number | boolean | null
+  /** ConfigDef.NO_DEFAULT_VALUE: Kafka refuses to start without it. */
+  required?: boolean
+  min?: number
+  max?: number
+  /** ValidString / ValidList: allowed values (case as Kafka documents them). */
+  values?: (string | number)[]
+  /** defineInternal: accepted but undocumented. */
+  internal?: boolean
+  /** The Kafka 4.0 class that defines it. */
+  source: string
+}
 
 const INT_MAX = 2_147_483_647
 // Long.MAX_VALUE is beyond a double's exact range; as a default it only means "no limit".

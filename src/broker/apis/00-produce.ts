@@ -29,17 +29,14 @@
 //   logStartOffset. v8: recordErrors and errorMessage (KIP-467). v9: flexible. v10: currentLeader
 //   and nodeEndpoints tags (KIP-951; not sent: leadership never moves). v11: KIP-890 part 1.
 //   v12: KIP-890 part 2 (transactions without AddPartitionsToTxn; not relevant here).
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode, type ResponseInput} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
 type Response = ResponseInput<0>
 type PartitionResponse = NonNullable<NonNullable<Response['responses']>[number]['partitionResponses']>[number]
 
-export default defineApi<RequestBody<0>, Response>({
-  key: 0,
-  name: 'Produce',
-  versions: [0, 12],
+export default defineApi(0, {
   handle(request, ctx) {
     const {state} = ctx
     const acks = request.acks

@@ -39,10 +39,7 @@ type PartitionData = NonNullable<NonNullable<Response['responses']>[number]['par
 const EMPTY = Buffer.alloc(0)
 const READ_COMMITTED = 1
 
-export default defineApi<Request, Response>({
-  key: 1,
-  name: 'Fetch',
-  versions: [4, 17],
+export default defineApi(1, {
   async handle(request, ctx) {
     if (request.sessionId !== 0) {
       return {throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: []}

@@ -17,7 +17,7 @@
 // - v1: single offset per partition. v2: isolationLevel (KIP-98). v4: currentLeaderEpoch and
 //   leaderEpoch (KIP-320). v6: flexible. v7: max timestamp (KIP-734). v8: earliest local
 //   (KIP-405/1005). v9: latest tiered (KIP-1005). v10: timeoutMs (KIP-1075).
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
@@ -27,10 +27,7 @@ const MAX_TIMESTAMP = -3
 const EARLIEST_LOCAL = -4
 const LATEST_TIERED = -5
 
-export default defineApi<RequestBody<2>, ResponseInput<2>>({
-  key: 2,
-  name: 'ListOffsets',
-  versions: [1, 10],
+export default defineApi(2, {
   handle(request, ctx) {
     const {state} = ctx
     const topics = request.topics.map((requested) => {

@@ -27,7 +27,7 @@
 //   v8: authorized operations (KIP-430). v9: flexible. v10: topic ids (KIP-516).
 //   v11: cluster authorized operations moved to DescribeCluster (KIP-700). v12: topics by id.
 //   v13: top-level errorCode (KIP-1102, REBOOTSTRAP_REQUIRED; always 0 here).
-import type {RequestBody, ResponseInput} from '../../kafka/protocol/index.js'
+import type {ResponseInput} from '../../kafka/protocol/index.js'
 import {ErrorCode, ZERO_UUID} from '../../kafka/protocol/index.js'
 import {OPERATIONS_NOT_REQUESTED, allowed, authorizedOperations, invalidTopicName, mayCreateTopic} from './common.js'
 import {defineApi, type HandlerContext} from './define-api.js'
@@ -36,10 +36,7 @@ import type {TopicInfo} from '../log-adapter.js'
 type Response = ResponseInput<3>
 type TopicResponse = NonNullable<Response['topics']>[number]
 
-export default defineApi<RequestBody<3>, Response>({
-  key: 3,
-  name: 'Metadata',
-  versions: [0, 13],
+export default defineApi(3, {
   handle(request, ctx) {
     const {state, apiVersion} = ctx
     const includeOperations = apiVersion >= 8 && request.includeTopicAuthorizedOperations

@@ -17,15 +17,9 @@
 // - v6: leader epoch (KIP-320). v7: group.instance.id (KIP-345). v8: flexible.
 // - v9: KIP-848 member epochs (classic groups read it as the generation).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {OffsetCommitRequest, OffsetCommitResponse} from '../../kafka/protocol/schemas/08-offset-commit.js'
-import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof OffsetCommitRequest>, Input<typeof OffsetCommitResponse>>({
-  key: 8,
-  name: 'OffsetCommit',
-  versions: [2, 9],
+export default defineApi(8, {
   handle(request, ctx) {
     const {state} = ctx
     const everyPartition = (errorCode: number) => ({
@@ -53,7 +47,7 @@ export default defineApi<Decoded<typeof OffsetCommitRequest>, Input<typeof Offse
         }
       }
     }
-    const result = groupCoordinator(state).commitOffsets({
+    const result = state.groups.commitOffsets({
       groupId: request.groupId,
       generationId: request.generationIdOrMemberEpoch,
       memberId: request.memberId,

@@ -17,10 +17,7 @@
 // - v5: leader epoch (KIP-320). v6: flexible. v7: RequireStable (KIP-447). v8: batched groups
 //   (KIP-709). v9: member id and epoch (KIP-848).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {OffsetFetchRequest, OffsetFetchResponse} from '../../kafka/protocol/schemas/09-offset-fetch.js'
 import type {GroupCoordinator} from '../groups/index.js'
-import {groupCoordinator} from '../groups/index.js'
 import type {HandlerContext} from './define-api.js'
 import {defineApi} from './define-api.js'
 
@@ -76,12 +73,9 @@ function fetchGroup(
   return {errorCode: ErrorCode.NONE, topics: result}
 }
 
-export default defineApi<Decoded<typeof OffsetFetchRequest>, Input<typeof OffsetFetchResponse>>({
-  key: 9,
-  name: 'OffsetFetch',
-  versions: [1, 9],
+export default defineApi(9, {
   handle(request, ctx) {
-    const coordinator = groupCoordinator(ctx.state)
+    const coordinator = ctx.state.groups
     if (ctx.apiVersion >= 8) {
       return {
         throttleTimeMs: 0,

@@ -16,17 +16,12 @@
 // - v3: flexible. v4: batched CoordinatorKeys, one result per key (KIP-699). v5: may answer
 //   TRANSACTION_ABORTABLE (KIP-890). v6: share group key type (KIP-932).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {FindCoordinatorRequest, FindCoordinatorResponse} from '../../kafka/protocol/schemas/10-find-coordinator.js'
 import {defineApi} from './define-api.js'
 
 const KEY_TYPE_GROUP = 0
 const KEY_TYPE_TRANSACTION = 1
 
-export default defineApi<Decoded<typeof FindCoordinatorRequest>, Input<typeof FindCoordinatorResponse>>({
-  key: 10,
-  name: 'FindCoordinator',
-  versions: [0, 6],
+export default defineApi(10, {
   handle(request, ctx) {
     const {host, port} = ctx.state.advertisedFor(ctx.connection.listenerName)
     const nodeId = ctx.state.nodeId

@@ -16,20 +16,14 @@
 // - v5: group.instance.id (KIP-345). v6: flexible. v7: protocol type in the response (KIP-559).
 // - v8: reason (KIP-800). v9: SkipAssignment for a rejoining static leader (KIP-814).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {JoinGroupRequest, JoinGroupResponse} from '../../kafka/protocol/schemas/11-join-group.js'
-import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof JoinGroupRequest>, Input<typeof JoinGroupResponse>>({
-  key: 11,
-  name: 'JoinGroup',
-  versions: [2, 9],
+export default defineApi(11, {
   async handle(request, ctx) {
     if (!ctx.state.allowed(ctx.connection, 'READ', 'GROUP', request.groupId)) {
       return {throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolName: ctx.apiVersion >= 7 ? null : '', leader: '', memberId: request.memberId, members: []}
     }
-    const result = await groupCoordinator(ctx.state).joinGroup({
+    const result = await ctx.state.groups.joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,
       groupInstanceId: request.groupInstanceId,

@@ -7,18 +7,12 @@
 // Version notes:
 // - v1: throttle time. v2: same as v1. v3: group.instance.id (KIP-345). v4: flexible.
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {HeartbeatRequest, HeartbeatResponse} from '../../kafka/protocol/schemas/12-heartbeat.js'
-import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof HeartbeatRequest>, Input<typeof HeartbeatResponse>>({
-  key: 12,
-  name: 'Heartbeat',
-  versions: [0, 4],
+export default defineApi(12, {
   handle(request, ctx) {
     if (!ctx.state.allowed(ctx.connection, 'READ', 'GROUP', request.groupId)) return {throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED}
-    const error = groupCoordinator(ctx.state).heartbeat(request.groupId, request.generationId, request.memberId, request.groupInstanceId)
+    const error = ctx.state.groups.heartbeat(request.groupId, request.generationId, request.memberId, request.groupInstanceId)
     return {throttleTimeMs: 0, errorCode: ErrorCode[error]}
   },
 })

@@ -9,15 +9,9 @@
 // - v1: throttle time. v2: same as v1. v3: batched members (KIP-345). v4: flexible.
 // - v5: reason (KIP-800), accepted and dropped.
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {LeaveGroupRequest, LeaveGroupResponse} from '../../kafka/protocol/schemas/13-leave-group.js'
-import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof LeaveGroupRequest>, Input<typeof LeaveGroupResponse>>({
-  key: 13,
-  name: 'LeaveGroup',
-  versions: [0, 5],
+export default defineApi(13, {
   handle(request, ctx) {
     if (!ctx.state.allowed(ctx.connection, 'READ', 'GROUP', request.groupId)) {
       return {throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: []}
@@ -25,7 +19,7 @@ export default defineApi<Decoded<typeof LeaveGroupRequest>, Input<typeof LeaveGr
     const leaving = ctx.apiVersion >= 3
       ? request.members.map(({memberId, groupInstanceId}) => ({memberId, groupInstanceId}))
       : [{memberId: request.memberId, groupInstanceId: null}]
-    const result = groupCoordinator(ctx.state).leaveGroup(request.groupId, leaving)
+    const result = ctx.state.groups.leaveGroup(request.groupId, leaving)
     if (ctx.apiVersion < 3) {
       const error = result.error !== 'NONE' ? result.error : result.members[0]
       return {throttleTimeMs: 0, errorCode: ErrorCode[error]}

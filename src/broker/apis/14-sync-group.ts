@@ -8,20 +8,14 @@
 // - v1: throttle time. v2: same as v1. v3: group.instance.id (KIP-345). v4: flexible.
 // - v5: protocol type and name in request and response, checked against the group (KIP-559).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {SyncGroupRequest, SyncGroupResponse} from '../../kafka/protocol/schemas/14-sync-group.js'
-import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof SyncGroupRequest>, Input<typeof SyncGroupResponse>>({
-  key: 14,
-  name: 'SyncGroup',
-  versions: [0, 5],
+export default defineApi(14, {
   async handle(request, ctx) {
     if (!ctx.state.allowed(ctx.connection, 'READ', 'GROUP', request.groupId)) {
       return {throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, assignment: Buffer.alloc(0)}
     }
-    const result = await groupCoordinator(ctx.state).syncGroup({
+    const result = await ctx.state.groups.syncGroup({
       groupId: request.groupId,
       generationId: request.generationId,
       memberId: request.memberId,

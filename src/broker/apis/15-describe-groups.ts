@@ -14,21 +14,15 @@
 // - v4: group.instance.id of members (KIP-345). v5: flexible. v6: error message and
 //   GROUP_ID_NOT_FOUND for unknown groups (KIP-1043).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {DescribeGroupsRequest, DescribeGroupsResponse} from '../../kafka/protocol/schemas/15-describe-groups.js'
-import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 
 const NOT_REQUESTED = -2147483648
 // Read, Describe, Delete (bits 3, 8, 6 of AclOperation codes)
 const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8)
 
-export default defineApi<Decoded<typeof DescribeGroupsRequest>, Input<typeof DescribeGroupsResponse>>({
-  key: 15,
-  name: 'DescribeGroups',
-  versions: [0, 6],
+export default defineApi(15, {
   handle(request, ctx) {
-    const coordinator = groupCoordinator(ctx.state)
+    const coordinator = ctx.state.groups
     return {
       throttleTimeMs: 0,
       groups: request.groups.map((groupId) => {

@@ -9,21 +9,15 @@
 // - v1: throttle time. v2: same as v1. v3: flexible. v4: states filter and group state
 //   (KIP-518). v5: types filter and group type (KIP-848).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {ListGroupsRequest, ListGroupsResponse} from '../../kafka/protocol/schemas/16-list-groups.js'
-import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 
 const GROUP_TYPE = 'classic'
 
-export default defineApi<Decoded<typeof ListGroupsRequest>, Input<typeof ListGroupsResponse>>({
-  key: 16,
-  name: 'ListGroups',
-  versions: [0, 5],
+export default defineApi(16, {
   handle(request, ctx) {
     const states = new Set((request.statesFilter ?? []).map((state) => state.toLowerCase()))
     const types = new Set((request.typesFilter ?? []).map((type) => type.toLowerCase()))
-    const groups = groupCoordinator(ctx.state)
+    const groups = ctx.state.groups
       .listGroups()
       .filter((group) => states.size === 0 || states.has(group.state.toLowerCase()))
       .filter(() => types.size === 0 || types.has(GROUP_TYPE))

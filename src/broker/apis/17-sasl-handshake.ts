@@ -12,19 +12,13 @@
 // - v0: the tokens that follow are raw length-prefixed frames with no request header
 //   (kafka-python 2.0.x, pre-KIP-152 clients); the connection's raw frame handler takes them.
 // - v1: the tokens come in SaslAuthenticate requests (KIP-152).
-import {security} from '../auth/index.js'
 import {SaslFailure} from '../auth/sasl.js'
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {SaslHandshakeRequest, SaslHandshakeResponse} from '../../kafka/protocol/schemas/17-sasl-handshake.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof SaslHandshakeRequest>, Input<typeof SaslHandshakeResponse>>({
-  key: 17,
-  name: 'SaslHandshake',
-  versions: [0, 1],
+export default defineApi(17, {
   handle: (request, ctx) => {
-    const layer = security(ctx.state)
+    const layer = ctx.state.security
     const mechanisms = [...layer.enabledMechanisms]
     try {
       layer.handshake(ctx.connection, request.mechanism, ctx.apiVersion)

@@ -1,7 +1,7 @@
 // ApiVersions (key 18), versions 0-4.
 //
 // Behavior:
-// - The key list is computed from the handler registry (apis/index.ts): every API the broker
+// - The key list is computed from the handler registry (apis/index.ts, handed to the broker's state): every API the broker
 //   implements, with Kafka 4.0's range for it (KIP-896 baseline), and nothing else.
 // - A request version above 4 never reaches this handler: the server answers it with
 //   UNSUPPORTED_VERSION, the same key list and a v0 header (KIP-511), and the client retries.
@@ -17,13 +17,9 @@
 // Version notes:
 // - v1: throttleTimeMs. v2: same as v1. v3: flexible, client software name/version (KIP-511),
 //   feature tags (KIP-584). v4: same as v3, lets clients see UNSUPPORTED_VERSION (KIP-896).
-import type {RequestBody, ResponseInput} from '../../kafka/protocol/index.js'
-import {apiVersionsBody} from './index.js'
+import {apiVersionsBody} from './registry.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<RequestBody<18>, ResponseInput<18>>({
-  key: 18,
-  name: 'ApiVersions',
-  versions: [0, 4],
-  handle: () => apiVersionsBody(0),
+export default defineApi(18, {
+  handle: (_request, ctx) => apiVersionsBody(ctx.state.apis, 0),
 })

@@ -20,7 +20,7 @@
 // - v1: validateOnly (KIP-108). v2: errorMessage. v3: throttle on errors (KIP-219).
 //   v4: -1 defaults for partitions and replication factor (KIP-464). v5: flexible, configs and
 //   counts in the response (KIP-525). v6: quota errors (KIP-599). v7: topic ids (KIP-516).
-import {ErrorCode, ZERO_UUID, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode, ZERO_UUID, type ResponseInput} from '../../kafka/protocol/index.js'
 import {invalidTopicName, mayCreateTopic} from './common.js'
 import {topicConfigEntries, warnUnapplied} from './configs.js'
 import {defineApi} from './define-api.js'
@@ -28,10 +28,7 @@ import {defineApi} from './define-api.js'
 type Response = ResponseInput<19>
 type TopicResult = NonNullable<Response['topics']>[number]
 
-export default defineApi<RequestBody<19>, Response>({
-  key: 19,
-  name: 'CreateTopics',
-  versions: [2, 7],
+export default defineApi(19, {
   handle(request, ctx) {
     const {state} = ctx
     const counts = new Map<string, number>()

@@ -12,14 +12,11 @@
 //
 // Version notes:
 // - v1: throttle time. v4: flexible. v5: errorMessage (KIP-599). v6: topics by id (KIP-516).
-import {ErrorCode, ZERO_UUID, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode, ZERO_UUID} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<RequestBody<20>, ResponseInput<20>>({
-  key: 20,
-  name: 'DeleteTopics',
-  versions: [1, 6],
+export default defineApi(20, {
   handle(request, ctx) {
     const {state, apiVersion} = ctx
     const wanted = apiVersion >= 6 ? request.topics.map((t) => ({name: t.name, topicId: t.topicId})) : request.topicNames.map((name) => ({name, topicId: ZERO_UUID}))
@@ -37,7 +34,7 @@ export default defineApi<RequestBody<20>, ResponseInput<20>>({
       if (!state.settings.bool('delete.topic.enable')) return answer(ErrorCode.TOPIC_DELETION_DISABLED, 'delete.topic.enable is false')
       const outcome = state.log.deleteTopic(topic.name)
       if (!outcome.ok) return answer(ErrorCode[outcome.error], outcome.message)
-      state.groups?.deleteTopicOffsets(topic.name)
+      state.groups.deleteTopicOffsets(topic.name)
       state.metrics.forgetTopic(topic.name)
       state.logger.info(`deleted topic ${topic.name}`)
       return answer(ErrorCode.NONE)

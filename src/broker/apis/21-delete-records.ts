@@ -9,14 +9,11 @@
 //
 // Version notes:
 // - v1: same as v0. v2: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<RequestBody<21>, ResponseInput<21>>({
-  key: 21,
-  name: 'DeleteRecords',
-  versions: [0, 2],
+export default defineApi(21, {
   handle(request, ctx) {
     const {state} = ctx
     const topics = request.topics.map((requested) => {

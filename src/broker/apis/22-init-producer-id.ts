@@ -18,14 +18,11 @@
 // Version notes:
 // - v1: same as v0. v2: flexible. v3: producerId/producerEpoch for epoch bumps (KIP-360).
 //   v4: PRODUCER_FENCED instead of INVALID_PRODUCER_EPOCH (KIP-588). v5: KIP-890.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<RequestBody<22>, ResponseInput<22>>({
-  key: 22,
-  name: 'InitProducerId',
-  versions: [0, 5],
+export default defineApi(22, {
   handle(request, ctx) {
     const {state} = ctx
     const refuse = (errorCode: number) => ({throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1})

@@ -14,16 +14,13 @@
 //
 // Version notes:
 // - v2: currentLeaderEpoch (KIP-320). v3: replicaId (KIP-392). v4: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
 const LEADER_EPOCH = 0
 
-export default defineApi<RequestBody<23>, ResponseInput<23>>({
-  key: 23,
-  name: 'OffsetForLeaderEpoch',
-  versions: [2, 4],
+export default defineApi(23, {
   handle(request, ctx) {
     const {state} = ctx
     const topics = request.topics.map((requested) => {

@@ -12,21 +12,17 @@
 // - v1: patternTypeFilter (KIP-290 prefixed ACLs). v2: flexible. v3: USER resource type (KIP-554).
 import {bindingMatchesFilter} from '../../kafka/acl/model.js'
 import {bindingToWire, filterFromWire} from '../../kafka/acl/wire.js'
-import {security} from '../auth/index.js'
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {DescribeAclsRequest, DescribeAclsResponse} from '../../kafka/protocol/schemas/29-describe-acls.js'
+import type {Input} from '../../kafka/protocol/schema.js'
+import type {DescribeAclsResponse} from '../../kafka/protocol/schemas/29-describe-acls.js'
 import {defineApi} from './define-api.js'
 
 type Response = Input<typeof DescribeAclsResponse>
 
-export default defineApi<Decoded<typeof DescribeAclsRequest>, Response>({
-  key: 29,
-  name: 'DescribeAcls',
-  versions: [1, 3],
+export default defineApi(29, {
   handle: (request, ctx) => {
     const fail = (errorCode: number, errorMessage: string): Response => ({throttleTimeMs: 0, errorCode, errorMessage, resources: []})
-    const layer = security(ctx.state)
+    const layer = ctx.state.security
     if (!layer.authorizerEnabled) return fail(ErrorCode.SECURITY_DISABLED, 'No Authorizer is configured.')
     if (!ctx.state.allowed(ctx.connection, 'DESCRIBE', 'CLUSTER', 'kafka-cluster')) {
       return fail(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed.')

@@ -13,18 +13,12 @@
 // - v1: resourcePatternType (KIP-290). v2: flexible. v3: USER resource type (KIP-554).
 import type {AclBinding} from '../../kafka/acl/model.js'
 import {bindingFromWire} from '../../kafka/acl/wire.js'
-import {security} from '../auth/index.js'
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {CreateAclsRequest, CreateAclsResponse} from '../../kafka/protocol/schemas/30-create-acls.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof CreateAclsRequest>, Input<typeof CreateAclsResponse>>({
-  key: 30,
-  name: 'CreateAcls',
-  versions: [1, 3],
+export default defineApi(30, {
   handle: (request, ctx) => {
-    const layer = security(ctx.state)
+    const layer = ctx.state.security
     const all = (errorCode: number, errorMessage: string) => ({
       throttleTimeMs: 0,
       results: request.creations.map(() => ({errorCode, errorMessage})),

@@ -10,18 +10,12 @@
 // Version notes:
 // - v1: patternTypeFilter (KIP-290). v2: flexible. v3: USER resource type (KIP-554).
 import {bindingToWire, filterFromWire} from '../../kafka/acl/wire.js'
-import {security} from '../auth/index.js'
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {DeleteAclsRequest, DeleteAclsResponse} from '../../kafka/protocol/schemas/31-delete-acls.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof DeleteAclsRequest>, Input<typeof DeleteAclsResponse>>({
-  key: 31,
-  name: 'DeleteAcls',
-  versions: [1, 3],
+export default defineApi(31, {
   handle: (request, ctx) => {
-    const layer = security(ctx.state)
+    const layer = ctx.state.security
     const all = (errorCode: number, errorMessage: string) => ({
       throttleTimeMs: 0,
       filterResults: request.filters.map(() => ({errorCode, errorMessage, matchingAcls: []})),

@@ -20,15 +20,12 @@
 // Version notes:
 // - v1: synonyms and config source (KIP-226). v2: same as v1. v3: config type and
 //   documentation (KIP-569). v4: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {ResourceType, brokerConfigEntries, topicConfigEntries, type ConfigEntry} from './configs.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<RequestBody<32>, ResponseInput<32>>({
-  key: 32,
-  name: 'DescribeConfigs',
-  versions: [1, 4],
+export default defineApi(32, {
   handle(request, ctx) {
     const {state, apiVersion} = ctx
     const results = request.resources.map(({resourceType, resourceName, configurationKeys}) => {

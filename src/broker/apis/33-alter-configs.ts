@@ -11,14 +11,11 @@
 //
 // Version notes:
 // - v1: same as v0. v2: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {alterTarget, isError, storeTopicConfig} from './alter-topic-configs.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<RequestBody<33>, ResponseInput<33>>({
-  key: 33,
-  name: 'AlterConfigs',
-  versions: [0, 2],
+export default defineApi(33, {
   handle(request, ctx) {
     const responses = request.resources.map(({resourceType, resourceName, configs}) => {
       const respond = (r: {errorCode: number; errorMessage: string | null}) => ({...r, resourceType, resourceName})

@@ -10,14 +10,11 @@
 // Version notes:
 // - v1: same as v0. v2: flexible. v3: top-level errorCode. v4: totalBytes/usableBytes (KIP-827).
 import {statfsSync} from 'node:fs'
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<RequestBody<35>, ResponseInput<35>>({
-  key: 35,
-  name: 'DescribeLogDirs',
-  versions: [1, 4],
+export default defineApi(35, {
   handle(request, ctx) {
     const {state} = ctx
     if (!allowed(ctx, 'DESCRIBE', 'CLUSTER', 'kafka-cluster')) return {throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: []}

@@ -12,20 +12,14 @@
 //
 // Version notes:
 // - v1: sessionLifetimeMs. v2: flexible.
-import {security} from '../auth/index.js'
 import {SaslFailure} from '../auth/sasl.js'
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {SaslAuthenticateRequest, SaslAuthenticateResponse} from '../../kafka/protocol/schemas/36-sasl-authenticate.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof SaslAuthenticateRequest>, Input<typeof SaslAuthenticateResponse>>({
-  key: 36,
-  name: 'SaslAuthenticate',
-  versions: [0, 2],
+export default defineApi(36, {
   handle: (request, ctx) => {
     try {
-      const reply = security(ctx.state).authenticate(ctx.connection, Buffer.from(request.authBytes ?? Buffer.alloc(0)))
+      const reply = ctx.state.security.authenticate(ctx.connection, Buffer.from(request.authBytes ?? Buffer.alloc(0)))
       return {errorCode: ErrorCode.NONE, errorMessage: null, authBytes: reply, sessionLifetimeMs: 0}
     } catch (error) {
       if (!(error instanceof SaslFailure)) throw error

@@ -9,14 +9,11 @@
 //
 // Version notes:
 // - v1: same as v0. v2: flexible. v3: quota errors (KIP-599).
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<RequestBody<37>, ResponseInput<37>>({
-  key: 37,
-  name: 'CreatePartitions',
-  versions: [0, 3],
+export default defineApi(37, {
   handle(request, ctx) {
     const {state} = ctx
     const names = request.topics.map((t) => t.name)

@@ -7,17 +7,11 @@
 // Version notes:
 // - v1: same as v0 (throttling after the response, KIP-219). v2: flexible.
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {DeleteGroupsRequest, DeleteGroupsResponse} from '../../kafka/protocol/schemas/42-delete-groups.js'
-import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof DeleteGroupsRequest>, Input<typeof DeleteGroupsResponse>>({
-  key: 42,
-  name: 'DeleteGroups',
-  versions: [0, 2],
+export default defineApi(42, {
   handle(request, ctx) {
-    const coordinator = groupCoordinator(ctx.state)
+    const coordinator = ctx.state.groups
     return {
       throttleTimeMs: 0,
       results: request.groupsNames.map((groupId) => {

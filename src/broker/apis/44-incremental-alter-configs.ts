@@ -11,7 +11,7 @@
 //
 // Version notes:
 // - v0: KIP-339. v1: flexible.
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
 import {alterTarget, isError, storeTopicConfig} from './alter-topic-configs.js'
 import {defineApi} from './define-api.js'
@@ -26,10 +26,7 @@ function isListConfig(name: string): boolean {
   return (synonyms !== undefined ? settingDef(synonyms[0]) : storedOnlyTopicConfig(name))?.type === 'list'
 }
 
-export default defineApi<RequestBody<44>, ResponseInput<44>>({
-  key: 44,
-  name: 'IncrementalAlterConfigs',
-  versions: [0, 1],
+export default defineApi(44, {
   handle(request, ctx) {
     const responses = request.resources.map(({resourceType, resourceName, configs}) => {
       const respond = (r: {errorCode: number; errorMessage: string | null}) => ({...r, resourceType, resourceName})

@@ -4,21 +4,15 @@
 // - Deletes committed offsets of an Empty group, or of a consumer group for topics none of
 //   its members subscribes to (GROUP_SUBSCRIBED_TO_TOPIC per partition otherwise).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {OffsetDeleteRequest, OffsetDeleteResponse} from '../../kafka/protocol/schemas/47-offset-delete.js'
-import {groupCoordinator} from '../groups/index.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof OffsetDeleteRequest>, Input<typeof OffsetDeleteResponse>>({
-  key: 47,
-  name: 'OffsetDelete',
-  versions: [0, 0],
+export default defineApi(47, {
   handle(request, ctx) {
     if (!ctx.state.allowed(ctx.connection, 'DELETE', 'GROUP', request.groupId)) {
       return {errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, throttleTimeMs: 0, topics: []}
     }
     const topics = request.topics.map((topic) => ({topic: topic.name, partitions: topic.partitions.map((partition) => partition.partitionIndex)}))
-    const result = groupCoordinator(ctx.state).deleteOffsets(request.groupId, topics)
+    const result = ctx.state.groups.deleteOffsets(request.groupId, topics)
     if (typeof result === 'string') return {errorCode: ErrorCode[result], throttleTimeMs: 0, topics: []}
     return {
       errorCode: ErrorCode.NONE,

@@ -5,25 +5,16 @@
 // - A null or empty user list describes every user with a credential, sorted by name; a named
 //   user without one gets RESOURCE_NOT_FOUND, a user named twice DUPLICATE_RESOURCE.
 // - Only mechanism and iteration count are returned, never salts or keys.
-import {security} from '../auth/index.js'
 import {scramMechanismCodes} from '../../kafka/sasl/scram.js'
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {
-  DescribeUserScramCredentialsRequest,
-  DescribeUserScramCredentialsResponse,
-} from '../../kafka/protocol/schemas/50-describe-user-scram-credentials.js'
 import {defineApi} from './define-api.js'
 
-export default defineApi<Decoded<typeof DescribeUserScramCredentialsRequest>, Input<typeof DescribeUserScramCredentialsResponse>>({
-  key: 50,
-  name: 'DescribeUserScramCredentials',
-  versions: [0, 0],
+export default defineApi(50, {
   handle: (request, ctx) => {
     if (!ctx.state.allowed(ctx.connection, 'DESCRIBE', 'CLUSTER', 'kafka-cluster')) {
       return {throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.', results: []}
     }
-    const store = security(ctx.state).credentials
+    const store = ctx.state.security.credentials
     const infos = (credentials: {mechanism: keyof typeof scramMechanismCodes; iterations: number}[]) =>
       credentials.map(({mechanism, iterations}) => ({mechanism: scramMechanismCodes[mechanism], iterations}))
     const names = (request.users ?? []).map((user) => user.name)

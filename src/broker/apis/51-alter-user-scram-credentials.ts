@@ -9,7 +9,6 @@
 //   the same user and mechanism twice → DUPLICATE_RESOURCE; deleting a credential that does
 //   not exist → RESOURCE_NOT_FOUND. A user with any failed change has none applied.
 // - One result per user, in the order users first appear.
-import {security} from '../auth/index.js'
 import {
   credentialFromSaltedPassword,
   maxIterations,
@@ -19,11 +18,6 @@ import {
   scramMechanismFromCode,
 } from '../../kafka/sasl/scram.js'
 import {ErrorCode} from '../../kafka/protocol/errors.js'
-import type {Decoded, Input} from '../../kafka/protocol/schema.js'
-import type {
-  AlterUserScramCredentialsRequest,
-  AlterUserScramCredentialsResponse,
-} from '../../kafka/protocol/schemas/51-alter-user-scram-credentials.js'
 import {defineApi} from './define-api.js'
 
 interface Change {
@@ -34,10 +28,7 @@ interface Change {
 
 type Failure = {errorCode: number; errorMessage: string}
 
-export default defineApi<Decoded<typeof AlterUserScramCredentialsRequest>, Input<typeof AlterUserScramCredentialsResponse>>({
-  key: 51,
-  name: 'AlterUserScramCredentials',
-  versions: [0, 0],
+export default defineApi(51, {
   handle: (request, ctx) => {
     const changes: Change[] = [
       ...request.deletions.map((d) => ({user: d.name, mechanismCode: d.mechanism})),
@@ -54,7 +45,7 @@ export default defineApi<Decoded<typeof AlterUserScramCredentialsRequest>, Input
         results: users.map((user) => ({user, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.'})),
       }
     }
-    const store = security(ctx.state).credentials
+    const store = ctx.state.security.credentials
     const results = users.map((user) => {
       const mine = changes.filter((change) => change.user === user)
       const planned: {mechanism: ScramMechanism; credential?: ScramCredential}[] = []

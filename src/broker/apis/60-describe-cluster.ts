@@ -9,17 +9,14 @@
 //
 // Version notes:
 // - v0: KIP-700. v1: endpointType (KIP-919). v2: includeFencedBrokers, isFenced (KIP-1073).
-import {ErrorCode, type RequestBody, type ResponseInput} from '../../kafka/protocol/index.js'
+import {ErrorCode} from '../../kafka/protocol/index.js'
 import {OPERATIONS_NOT_REQUESTED, authorizedOperations} from './common.js'
 import {defineApi} from './define-api.js'
 
 const BROKERS = 1
 const CONTROLLERS = 2
 
-export default defineApi<RequestBody<60>, ResponseInput<60>>({
-  key: 60,
-  name: 'DescribeCluster',
-  versions: [0, 2],
+export default defineApi(60, {
   handle(request, ctx) {
     const {state} = ctx
     const endpointType = request.endpointType === CONTROLLERS ? CONTROLLERS : BROKERS

@@ -1,6 +1,6 @@
 // Helpers shared by several handlers: Kafka's topic name rule and the per-resource ACL check.
 import type {HandlerContext} from './define-api.js'
-import type {AclOperation, AclResourceType} from '../state.js'
+import type {AclOperation, AclResourceType} from '../types.js'
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/
 /** Kafka's Topic.MAX_NAME_LENGTH: 249, so that a partition directory name stays under 255. */

@@ -2,7 +2,8 @@
 // synonyms (KIP-226) and type/documentation (KIP-569), for topic and broker resources.
 import {knownTopicConfigKeys, unappliedTopicConfigs} from '../log-adapter.js'
 import {brokerSettings, configTypeCodes, settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
-import type {BrokerState, Logger} from '../state.js'
+import type {BrokerState} from '../state.js'
+import type {Logger} from '../types.js'
 
 /** ConfigResource.Type as on the wire. */
 export const ResourceType = {TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8} as const

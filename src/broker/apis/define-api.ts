@@ -1,15 +1,10 @@
-// The shape of one API handler file (apis/NN-name.ts): its key, Kafka 4.0's version range
-// and the handler. The registry (apis/index.ts) lists every definition; ApiVersions is
-// computed from that list, so nothing is kept in sync by hand.
-import type {ConnectionInfo} from '../server.js'
+// The shape of one API handler file (apis/NN-name.ts): `defineApi(key, {handle})`. The API's
+// name and Kafka 4.0's version range come from its schema (src/kafka/protocol/schemas), so
+// they are declared once; the registry (apis/index.ts) lists every definition and ApiVersions
+// is computed from that list.
+import {type ApiKey, type RequestBody, type ResponseInput, schemasByKey, versionRange} from '../../kafka/protocol/index.js'
 import type {BrokerState} from '../state.js'
-
-export interface RequestHeader {
-  apiKey: number
-  apiVersion: number
-  correlationId: number
-  clientId: string | null
-}
+import type {ApiRange, ConnectionInfo, RequestHeader} from '../types.js'
 
 export interface HandlerContext {
   state: BrokerState
@@ -22,17 +17,15 @@ export interface HandlerContext {
 /** A response body, or null for "send no response" (Produce with acks=0). */
 export type HandlerResult<Res> = Res | null | Promise<Res | null>
 
-export interface ApiDefinition<Req = any, Res = any> {
-  readonly key: number
-  readonly name: string
-  /** Inclusive [min, max], as Kafka 4.0 advertises them (clients.md). */
-  readonly versions: readonly [number, number]
+export interface ApiDefinition<Req = any, Res = any> extends ApiRange {
   handle(request: Req, ctx: HandlerContext): HandlerResult<Res>
 }
 
-export function defineApi<Req = any, Res = any>(definition: ApiDefinition<Req, Res>): ApiDefinition<Req, Res> {
-  const [min, max] = definition.versions
-  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || min > max)
-    throw new Error(`${definition.name}(${definition.key}): bad version range [${min}, ${max}]`)
-  return definition
+export function defineApi<K extends ApiKey>(
+  key: K,
+  handler: {handle(request: RequestBody<K>, ctx: HandlerContext): HandlerResult<ResponseInput<K>>},
+): ApiDefinition<RequestBody<K>, ResponseInput<K>> {
+  const range = versionRange(key)
+  if (!range) throw new Error(`API key ${key} has no schema in src/kafka/protocol/schemas`)
+  return {key, name: schemasByKey[key].name, versions: [range.minVersion, range.maxVersion], handle: handler.handle}
 }

@@ -1,7 +1,7 @@
 // The API registry: every handler the broker serves, one import each. ApiVersions is
-// computed from this list, and a key listed twice fails at load.
-import type {ResponseInput} from '../../kafka/protocol/index.js'
+// computed from this list (registry.ts), and a key listed twice fails at load.
 import type {ApiDefinition} from './define-api.js'
+import {type ApiRegistry, buildRegistry} from './registry.js'
 import produce from './00-produce.js'
 import fetch from './01-fetch.js'
 import listOffsets from './02-list-offsets.js'
@@ -74,25 +74,4 @@ const definitions: ApiDefinition[] = [
   describeCluster,
 ]
 
-export const apiRegistry: ReadonlyMap<number, ApiDefinition> = buildRegistry(definitions)
-
-/** Keyed by API key, sorted; a key defined twice is an error. */
-export function buildRegistry(list: ApiDefinition[]): Map<number, ApiDefinition> {
-  const registry = new Map<number, ApiDefinition>()
-  for (const definition of list) {
-    const existing = registry.get(definition.key)
-    if (existing) throw new Error(`API key ${definition.key} is registered twice: ${existing.name} and ${definition.name}`)
-    registry.set(definition.key, definition)
-  }
-  return new Map([...registry].sort(([a], [b]) => a - b))
-}
-
-/** The ApiVersions body: every registered key with its range (used by the handler and by the
- *  server's UNSUPPORTED_VERSION fallback). */
-export function apiVersionsBody(errorCode: number): ResponseInput<18> {
-  return {
-    errorCode,
-    apiKeys: [...apiRegistry.values()].map((api) => ({apiKey: api.key, minVersion: api.versions[0], maxVersion: api.versions[1]})),
-    throttleTimeMs: 0,
-  }
-}
+export const apiRegistry: ApiRegistry = buildRegistry(definitions)

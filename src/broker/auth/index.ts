@@ -1,8 +1,8 @@
 // The broker's security layer: SCRAM credentials, ACLs, the authorizer, TLS listeners and the
-// SASL state of each connection. `installSecurity` plugs it into the seams BrokerState leaves
-// (state.auth, state.gate, state.authorizer, state.listenerFactory); handlers ask
-// `ctx.state.allowed(connection, operation, resourceType, name)`, and the SASL and ACL handlers
-// (apis/17, 29-31, 36, 50, 51) reach this object through `security(ctx.state)`.
+// SASL state of each connection. startBroker makes one and hands it to BrokerState.security;
+// the server asks it for listeners (`createListener`) and lets every request header through
+// its `gate`; handlers ask `ctx.state.allowed(connection, operation, resourceType, name)`, and
+// the SASL and ACL handlers (apis/17, 29-31, 36, 50, 51) use `ctx.state.security`.
 //
 // Deliberate differences from Kafka, kept small:
 // - sasl.enabled.mechanisms left at Kafka's default (GSSAPI, which the bundled broker lacks)
@@ -20,10 +20,8 @@ import {readFileSync} from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import tls from 'node:tls'
-import {KctlError, usageError} from '../../errors.js'
-import type {RequestHeader} from '../apis/define-api.js'
-import type {ConnectionInfo, ListenerSpec} from '../server.js'
-import type {AclOperation, AclResourceType, BrokerState} from '../state.js'
+import {usageError} from '../../errors.js'
+import type {AclOperation, AclResourceType, ConnectionInfo, ListenerSpec, RequestHeader} from '../types.js'
 import {type AuthorizerPolicy, isAllowed} from '../../kafka/acl/model.js'
 import {ensureBrokerCertificates, type TlsMaterial} from './certs.js'
 import {SaslFailure, SaslSession, supportedSaslMechanisms} from './sasl.js'
@@ -72,16 +70,6 @@ export class Security {
     this.clientAuth = (settings.get('ssl.client.auth') ?? 'none') as ClientAuth
   }
 
-  /** Plugs the layer into the broker's seams; call before the listeners are bound. */
-  install(state: BrokerState): void {
-    state.auth = this
-    state.gate = (header, connection) => this.gate(header, connection)
-    state.listenerFactory = (listener, onConnection) => this.createListener(listener, onConnection)
-    if (this.authorizerEnabled) {
-      state.authorizer = {authorize: (connection, operation, resourceType, name) => this.allowed(connection, operation, resourceType, name)}
-    }
-  }
-
   /** Nothing to release: the stores write through on every change. */
   close(): void {}
 
@@ -101,7 +89,7 @@ export class Security {
    * SaslAuthenticate pass; anything else closes the connection, as Kafka does. On SSL
    * listeners the first request also fixes the principal from the client certificate.
    */
-  private gate(header: RequestHeader, connection: ConnectionInfo): void {
+  gate(header: RequestHeader, connection: ConnectionInfo): void {
     if (isSaslListener(connection.securityProtocol)) {
       if (!this.session(connection).allows(header.apiKey)) {
         throw new Error(`unexpected request ${header.apiKey} during SASL authentication`)
@@ -196,7 +184,7 @@ export class Security {
   }
 
   /** A plain TCP server, or a TLS one for SSL and SASL_SSL listeners. */
-  private createListener(listener: ListenerSpec, onConnection: (socket: net.Socket) => void): net.Server {
+  createListener(listener: ListenerSpec, onConnection: (socket: net.Socket) => void): net.Server {
     if (!isTlsListener(listener.securityProtocol)) return net.createServer({noDelay: true}, onConnection)
     const material = this.tls()
     const server = tls.createServer(
@@ -246,21 +234,6 @@ export class Security {
     const generated = ensureBrokerCertificates(this.dataDir, [...this.tlsHosts])
     return {cert: generated.cert, key: generated.key, ca: truststore ?? generated.ca}
   }
-}
-
-/** Creates the security layer from the broker's settings and plugs it in. */
-export function installSecurity(state: BrokerState, tlsHosts: readonly string[] = []): Security {
-  const security = new Security(state.settings.values, state.dataDir, tlsHosts)
-  security.install(state)
-  return security
-}
-
-/** The security layer of a running broker (the SASL and ACL handlers need it). */
-export function security(state: BrokerState): Security {
-  if (!(state.auth instanceof Security)) {
-    throw new KctlError('unable to answer: the broker has no security layer installed', {hint: 'startBroker installs it'})
-  }
-  return state.auth
 }
 
 /**
