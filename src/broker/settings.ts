@@ -1,13 +1,16 @@
-// The broker settings the bundled broker honours, by Kafka's own names and with Kafka 4.0's
-// defaults (KafkaConfig, ServerLogConfigs, SocketServerConfigs), plus the Kafka keys it
-// knows but ignores on purpose (replication, the KRaft quorum, ZooKeeper, thread pools):
+// The broker settings the bundled broker honours, by Kafka's own names: an overlay on the one
+// Kafka 4.0 catalogue (src/config/kafka-4.0-configs.ts, which `kctl config lint` reads too)
+// giving the broker's own documentation, its own defaults where they differ from Kafka's, and
+// what has no effect here; plus the Kafka keys it knows but ignores on purpose (replication, the KRaft quorum, ZooKeeper, thread pools):
 // those are accepted with a warning, never silently. Any other key is an error, so a typo
 // in server.properties is caught at start.
-import {KctlError, usageError} from '../errors.js'
+import {configDefinition} from '../config/catalogue.js'
+import type {ConfigKeyDefinition, ConfigType, DynamicUpdateMode} from '../config/kafka-4.0-configs.js'
 import {closest} from '../config/suggest.js'
+import {KctlError, usageError} from '../errors.js'
 
 /** Kafka's ConfigDef types, numbered as DescribeConfigs v3+ reports them (KIP-569). */
-export type SettingType = 'boolean' | 'string' | 'int' | 'short' | 'long' | 'double' | 'list' | 'class' | 'password'
+export type SettingType = ConfigType
 export const configTypeCodes: Record<SettingType, number> = {
   boolean: 1,
   string: 2,
@@ -23,7 +26,7 @@ export const configTypeCodes: Record<SettingType, number> = {
 export interface SettingDef {
   readonly name: string
   readonly type: SettingType
-  /** Kafka's default, as text; null = no default. */
+  /** The bundled broker's default, as text; null = no default. */
   readonly defaultValue: string | null
   readonly doc: string
   readonly min?: number
@@ -32,91 +35,122 @@ export interface SettingDef {
   /** Accepted (and reported by DescribeConfigs) but without effect here: any value other than
    *  the default, or than `unless`, is warned about at start instead of dropped silently. */
   readonly noEffect?: {readonly reason: string; readonly unless?: string}
+  /** Kafka 4.0's update mode; absent = read-only. */
+  readonly dynamic?: DynamicUpdateMode
+}
+
+/** What the bundled broker does differently from the catalogue row of a key it honours. */
+interface Overlay {
+  readonly name: string
+  readonly doc: string
+  /** The broker's own default where it differs from Kafka 4.0's (undefined = Kafka's). */
+  readonly defaultValue?: string | null
+  readonly min?: number
+  readonly choices?: readonly string[]
+  readonly noEffect?: SettingDef['noEffect']
 }
 
 const HOUR_MS = 3_600_000
+// Long.MAX_VALUE as Kafka prints it; the catalogue keeps numbers, which stop at 2^53 - 1.
+const LONG_MAX_TEXT = '9223372036854775807'
 
-/** Settings the bundled broker reads. The group.* and security keys are read by the group
- *  coordinator and the SASL/ACL layer; they live here so one catalogue validates every key. */
-export const brokerSettings: readonly SettingDef[] = [
-  {name: 'node.id', type: 'int', defaultValue: '1', min: 0, doc: 'id of this node, reported as the only broker and the controller'},
-  {name: 'broker.id', type: 'int', defaultValue: '-1', doc: 'legacy name; when set it must equal node.id'},
-  {name: 'listeners', type: 'list', defaultValue: null, doc: 'NAME://host:port listeners; default PLAINTEXT on --host/--port'},
-  {name: 'advertised.listeners', type: 'list', defaultValue: null, doc: 'NAME://host:port returned in Metadata; default = listeners with --advertised-host'},
-  {
-    name: 'listener.security.protocol.map',
-    type: 'list',
-    defaultValue: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
-    doc: 'listener name to security protocol',
-  },
-  {name: 'controller.listener.names', type: 'list', defaultValue: null, doc: 'listeners of the KRaft controller; the bundled broker is its own controller and does not bind them'},
-  {name: 'auto.create.topics.enable', type: 'boolean', defaultValue: 'true', doc: 'create a topic when Metadata or Produce names an unknown one'},
-  {name: 'num.partitions', type: 'int', defaultValue: '1', min: 1, doc: 'partitions of an auto-created topic or a CreateTopics with -1'},
-  {name: 'default.replication.factor', type: 'int', defaultValue: '1', min: 1, doc: 'replication factor of auto-created topics (must be 1 here)'},
-  {name: 'delete.topic.enable', type: 'boolean', defaultValue: 'true', doc: 'allow DeleteTopics'},
-  {name: 'log.retention.hours', type: 'int', defaultValue: '168', doc: 'retention time in hours (lowest precedence)'},
-  {name: 'log.retention.minutes', type: 'int', defaultValue: null, doc: 'retention time in minutes (over hours)'},
-  {name: 'log.retention.ms', type: 'long', defaultValue: null, doc: 'retention time in ms (over minutes); -1 = forever'},
-  {name: 'log.retention.bytes', type: 'long', defaultValue: '-1', doc: 'retention size per partition; -1 = unlimited'},
-  {name: 'log.segment.bytes', type: 'int', defaultValue: '1073741824', min: 1048576, doc: 'segment size before a roll (at least 1 MiB since Kafka 4.0, KIP-1030)'},
-  {name: 'log.roll.hours', type: 'int', defaultValue: '168', min: 1, doc: 'segment age before a roll, in hours'},
-  {name: 'log.roll.ms', type: 'long', defaultValue: null, doc: 'segment age before a roll, in ms (over hours)'},
-  {name: 'log.retention.check.interval.ms', type: 'long', defaultValue: '300000', min: 1, doc: 'how often retention runs'},
-  {name: 'log.index.interval.bytes', type: 'int', defaultValue: '4096', min: 0, doc: 'bytes between offset index entries'},
-  {name: 'log.index.size.max.bytes', type: 'int', defaultValue: '10485760', min: 4, doc: 'index size that forces a roll', noEffect: {reason: 'segments roll by log.segment.bytes and log.roll.ms only'}},
-  {name: 'log.segment.delete.delay.ms', type: 'long', defaultValue: '60000', min: 0, doc: 'delay before a deleted segment leaves disk', noEffect: {reason: 'segments and topics leave disk at once'}},
-  {name: 'log.cleanup.policy', type: 'list', defaultValue: 'delete', choices: ['delete'], doc: 'delete (the bundled broker does not compact)'},
+/** The settings the bundled broker reads, as an overlay on the Kafka 4.0 catalogue
+ *  (src/config/kafka-4.0-configs.ts: type, Kafka's default, range, dynamic update mode). The
+ *  group.* and security keys are read by the group coordinator and the SASL/ACL layer; they
+ *  live here so one catalogue validates every key. */
+const overlays: readonly Overlay[] = [
+  // Kafka requires node.id; a lone local broker may as well be node 1.
+  {name: 'node.id', defaultValue: '1', doc: 'id of this node, reported as the only broker and the controller'},
+  {name: 'broker.id', doc: 'legacy name; when set it must equal node.id'},
+  // No default listener: --host/--port make the PLAINTEXT one.
+  {name: 'listeners', defaultValue: null, doc: 'NAME://host:port listeners; default PLAINTEXT on --host/--port'},
+  {name: 'advertised.listeners', doc: 'NAME://host:port returned in Metadata; default = listeners with --advertised-host'},
+  {name: 'listener.security.protocol.map', doc: 'listener name to security protocol'},
+  {name: 'controller.listener.names', doc: 'listeners of the KRaft controller; the bundled broker is its own controller and does not bind them'},
+  {name: 'auto.create.topics.enable', doc: 'create a topic when Metadata or Produce names an unknown one'},
+  {name: 'num.partitions', doc: 'partitions of an auto-created topic or a CreateTopics with -1'},
+  {name: 'default.replication.factor', min: 1, doc: 'replication factor of auto-created topics (must be 1 here)'},
+  {name: 'delete.topic.enable', doc: 'allow DeleteTopics'},
+  {name: 'log.retention.hours', doc: 'retention time in hours (lowest precedence)'},
+  {name: 'log.retention.minutes', doc: 'retention time in minutes (over hours)'},
+  {name: 'log.retention.ms', doc: 'retention time in ms (over minutes); -1 = forever'},
+  {name: 'log.retention.bytes', doc: 'retention size per partition; -1 = unlimited'},
+  {name: 'log.segment.bytes', doc: 'segment size before a roll (at least 1 MiB since Kafka 4.0, KIP-1030)'},
+  {name: 'log.roll.hours', doc: 'segment age before a roll, in hours'},
+  {name: 'log.roll.ms', doc: 'segment age before a roll, in ms (over hours)'},
+  {name: 'log.retention.check.interval.ms', doc: 'how often retention runs'},
+  {name: 'log.index.interval.bytes', doc: 'bytes between offset index entries'},
+  {name: 'log.index.size.max.bytes', doc: 'index size that forces a roll', noEffect: {reason: 'segments roll by log.segment.bytes and log.roll.ms only'}},
+  {name: 'log.segment.delete.delay.ms', doc: 'delay before a deleted segment leaves disk', noEffect: {reason: 'segments and topics leave disk at once'}},
+  {name: 'log.cleanup.policy', choices: ['delete'], doc: 'delete (the bundled broker does not compact)'},
   {
     name: 'log.flush.interval.messages',
-    type: 'long',
-    defaultValue: '9223372036854775807',
-    min: 1,
+    defaultValue: LONG_MAX_TEXT,
     doc: 'fsync after this many messages (1 = --fsync always)',
     noEffect: {reason: 'only 1 (fsync every append, as --fsync always) is honoured; log.flush.interval.ms sets the interval', unless: '1'},
   },
-  {name: 'log.flush.interval.ms', type: 'long', defaultValue: null, doc: 'fsync at least this often'},
-  {name: 'log.message.timestamp.type', type: 'string', defaultValue: 'CreateTime', choices: ['CreateTime', 'LogAppendTime'], doc: 'record timestamps'},
-  {name: 'log.message.timestamp.before.max.ms', type: 'long', defaultValue: '9223372036854775807', min: 0, doc: 'reject CreateTime further in the past'},
-  {name: 'log.message.timestamp.after.max.ms', type: 'long', defaultValue: '9223372036854775807', min: 0, doc: 'reject CreateTime further in the future'},
-  {name: 'log.preallocate', type: 'boolean', defaultValue: 'false', doc: 'stored for topics; segments are not preallocated', noEffect: {reason: 'segments are not preallocated'}},
+  {name: 'log.flush.interval.ms', doc: 'fsync at least this often'},
+  {name: 'log.message.timestamp.type', doc: 'record timestamps'},
+  {name: 'log.message.timestamp.before.max.ms', defaultValue: LONG_MAX_TEXT, doc: 'reject CreateTime further in the past'},
+  {name: 'log.message.timestamp.after.max.ms', doc: 'reject CreateTime further in the future'},
+  {name: 'log.preallocate', doc: 'stored for topics; segments are not preallocated', noEffect: {reason: 'segments are not preallocated'}},
   {
     name: 'compression.type',
-    type: 'string',
-    defaultValue: 'producer',
-    choices: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'],
     doc: 'only producer (batches kept as sent) is honoured',
     noEffect: {reason: 'batches are stored as the producer compressed them (compression.type=producer)'},
   },
-  {name: 'min.insync.replicas', type: 'int', defaultValue: '1', min: 1, doc: 'always satisfied by the single replica', noEffect: {reason: 'the single replica always satisfies acks=all'}},
-  {name: 'unclean.leader.election.enable', type: 'boolean', defaultValue: 'false', doc: 'no effect on one node'},
-  {name: 'message.max.bytes', type: 'int', defaultValue: '1048588', min: 0, doc: 'largest record batch accepted'},
-  {name: 'socket.request.max.bytes', type: 'int', defaultValue: '104857600', min: 1, doc: 'largest request frame; larger closes the connection'},
-  {name: 'connections.max.idle.ms', type: 'long', defaultValue: '600000', doc: 'close connections idle this long'},
-  {name: 'producer.id.expiration.ms', type: 'int', defaultValue: '86400000', min: 1, doc: 'forget idle producer ids after this long'},
+  {name: 'min.insync.replicas', doc: 'always satisfied by the single replica', noEffect: {reason: 'the single replica always satisfies acks=all'}},
+  {name: 'unclean.leader.election.enable', doc: 'no effect on one node'},
+  {name: 'message.max.bytes', doc: 'largest record batch accepted'},
+  {name: 'socket.request.max.bytes', doc: 'largest request frame; larger closes the connection'},
+  {name: 'connections.max.idle.ms', doc: 'close connections idle this long'},
+  {name: 'producer.id.expiration.ms', doc: 'forget idle producer ids after this long'},
   // 0 as in Kafka's own quickstart server.properties (the 3000 ms default is for production
   // clusters): a lone local consumer should not wait three seconds to join.
-  {name: 'group.initial.rebalance.delay.ms', type: 'int', defaultValue: '0', min: 0, doc: 'wait for more members of a new group'},
-  {name: 'group.min.session.timeout.ms', type: 'int', defaultValue: '6000', doc: 'lowest session timeout a member may ask for'},
-  {name: 'group.max.session.timeout.ms', type: 'int', defaultValue: '1800000', doc: 'highest session timeout a member may ask for'},
-  {name: 'group.max.size', type: 'int', defaultValue: '2147483647', min: 1, doc: 'members per classic group'},
-  {name: 'offsets.retention.minutes', type: 'int', defaultValue: '10080', min: 1, doc: 'keep committed offsets of empty groups this long'},
-  {name: 'offsets.retention.check.interval.ms', type: 'long', defaultValue: '600000', min: 1, doc: 'how often expired offsets are removed'},
-  {name: 'sasl.enabled.mechanisms', type: 'list', defaultValue: 'GSSAPI', doc: 'PLAIN, SCRAM-SHA-256, SCRAM-SHA-512'},
-  {name: 'super.users', type: 'list', defaultValue: null, doc: 'principals that pass every ACL check (User:admin;User:ops)'},
-  {name: 'authorizer.class.name', type: 'string', defaultValue: '', doc: 'org.apache.kafka.metadata.authorizer.StandardAuthorizer enables ACLs'},
-  {name: 'allow.everyone.if.no.acl.found', type: 'boolean', defaultValue: 'false', doc: 'allow a resource that has no ACLs'},
-  {name: 'ssl.keystore.location', type: 'string', defaultValue: null, doc: 'PEM or PKCS12 keystore of the TLS listener'},
-  {name: 'ssl.keystore.password', type: 'password', defaultValue: null, doc: 'keystore password'},
-  {name: 'ssl.keystore.type', type: 'string', defaultValue: 'JKS', doc: 'PKCS12 or PEM'},
-  {name: 'ssl.key.password', type: 'password', defaultValue: null, doc: 'private key password'},
-  {name: 'ssl.keystore.certificate.chain', type: 'password', defaultValue: null, doc: 'PEM certificate chain'},
-  {name: 'ssl.keystore.key', type: 'password', defaultValue: null, doc: 'PEM private key'},
-  {name: 'ssl.truststore.location', type: 'string', defaultValue: null, doc: 'truststore for client certificates'},
-  {name: 'ssl.truststore.password', type: 'password', defaultValue: null, doc: 'truststore password'},
-  {name: 'ssl.truststore.type', type: 'string', defaultValue: 'JKS', doc: 'PKCS12 or PEM'},
-  {name: 'ssl.truststore.certificates', type: 'password', defaultValue: null, doc: 'PEM trusted certificates'},
-  {name: 'ssl.client.auth', type: 'string', defaultValue: 'none', choices: ['required', 'requested', 'none'], doc: 'ask for client certificates'},
+  {name: 'group.initial.rebalance.delay.ms', defaultValue: '0', min: 0, doc: 'wait for more members of a new group'},
+  {name: 'group.min.session.timeout.ms', doc: 'lowest session timeout a member may ask for'},
+  {name: 'group.max.session.timeout.ms', doc: 'highest session timeout a member may ask for'},
+  {name: 'group.max.size', doc: 'members per classic group'},
+  {name: 'offsets.retention.minutes', doc: 'keep committed offsets of empty groups this long'},
+  {name: 'offsets.retention.check.interval.ms', doc: 'how often expired offsets are removed'},
+  {name: 'sasl.enabled.mechanisms', doc: 'PLAIN, SCRAM-SHA-256, SCRAM-SHA-512'},
+  {name: 'super.users', doc: 'principals that pass every ACL check (User:admin;User:ops)'},
+  {name: 'authorizer.class.name', doc: 'org.apache.kafka.metadata.authorizer.StandardAuthorizer enables ACLs'},
+  {name: 'allow.everyone.if.no.acl.found', doc: 'allow a resource that has no ACLs'},
+  {name: 'ssl.keystore.location', doc: 'PEM or PKCS12 keystore of the TLS listener'},
+  {name: 'ssl.keystore.password', doc: 'keystore password'},
+  {name: 'ssl.keystore.type', doc: 'PKCS12 or PEM'},
+  {name: 'ssl.key.password', doc: 'private key password'},
+  {name: 'ssl.keystore.certificate.chain', doc: 'PEM certificate chain'},
+  {name: 'ssl.keystore.key', doc: 'PEM private key'},
+  {name: 'ssl.truststore.location', doc: 'truststore for client certificates'},
+  {name: 'ssl.truststore.password', doc: 'truststore password'},
+  {name: 'ssl.truststore.type', doc: 'PKCS12 or PEM'},
+  {name: 'ssl.truststore.certificates', doc: 'PEM trusted certificates'},
+  {name: 'ssl.client.auth', doc: 'ask for client certificates'},
 ]
+
+function catalogueText(value: ConfigKeyDefinition['default']): string | null {
+  return value === null || value === undefined ? null : String(value)
+}
+
+function settingFromCatalogue(overlay: Overlay): SettingDef {
+  const kafka = configDefinition(overlay.name)
+  if (!kafka) throw new Error(`broker setting ${overlay.name} is not in the Kafka 4.0 catalogue`)
+  return {
+    name: overlay.name,
+    type: kafka.type,
+    defaultValue: overlay.defaultValue !== undefined ? overlay.defaultValue : catalogueText(kafka.default),
+    doc: overlay.doc,
+    min: overlay.min ?? kafka.min,
+    choices: overlay.choices ?? kafka.values?.map(String),
+    noEffect: overlay.noEffect,
+    dynamic: kafka.dynamic,
+  }
+}
+
+/** Settings the bundled broker reads: the catalogue rows under the broker's overlay. */
+export const brokerSettings: readonly SettingDef[] = overlays.map(settingFromCatalogue)
 
 /** Kafka keys the bundled broker accepts and ignores, with the reason printed in the warning. */
 const ignoredSettings: readonly {match: RegExp; reason: string}[] = [

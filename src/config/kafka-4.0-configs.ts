@@ -25,7 +25,13 @@ export interface ConfigKeyDefinition {
   internal?: boolean
   /** The Kafka 4.0 class that defines it. */
   source: string
+  /** Kafka 4.0's "Update Mode" (DynamicBrokerConfig): absent = read-only (restart to change);
+   *  per-broker = IncrementalAlterConfigs on a broker id only; cluster-wide = on a broker id or
+   *  on the cluster default (resource name ""). Set from dynamicUpdateModes below. */
+  dynamic?: DynamicUpdateMode
 }
+
+export type DynamicUpdateMode = 'per-broker' | 'cluster-wide'
 
 const INT_MAX = 2_147_483_647
 // Long.MAX_VALUE is beyond a double's exact range; as a default it only means "no limit".
@@ -338,4 +344,56 @@ export const kafka40ConfigKeys: ConfigKeyDefinition[] = [
   {name: 'unclean.leader.election.interval.ms', type: 'long', default: 300000, min: 1, internal: true, source: 'ReplicationConfigs'},
   {name: 'unstable.api.versions.enable', type: 'boolean', default: false, internal: true, source: 'ServerConfigs'},
   {name: 'unstable.feature.versions.enable', type: 'boolean', default: false, internal: true, source: 'ServerConfigs'},
+]
+
+// Kafka 4.0's dynamically updatable broker keys, from DynamicBrokerConfig.AllDynamicConfigs:
+// the broker-level synonyms of topic configs (DynamicLogConfig: ServerTopicConfigSynonyms),
+// LogCleaner.ReconfigurableConfigs, DynamicThreadPool, SocketServer's connection quotas,
+// metric.reporters, DynamicProducerStateManagerConfig, DynamicRemoteLogConfig, and the
+// listener, SSL and SASL keys of DynamicListenerConfig. PerBrokerConfigs = the SSL keystore and
+// truststore keys plus DynamicListenerConfig's keys, minus max.connections,
+// max.connection.creation.rate and num.network.threads (those three are cluster-wide).
+const clusterWide = [
+  // DynamicLogConfig (the topic-config synonyms)
+  'compression.gzip.level', 'compression.lz4.level', 'compression.type', 'compression.zstd.level',
+  'log.cleaner.delete.retention.ms', 'log.cleaner.max.compaction.lag.ms', 'log.cleaner.min.cleanable.ratio',
+  'log.cleaner.min.compaction.lag.ms', 'log.cleanup.policy', 'log.flush.interval.messages', 'log.flush.interval.ms',
+  'log.flush.scheduler.interval.ms', 'log.index.interval.bytes', 'log.index.size.max.bytes', 'log.local.retention.bytes',
+  'log.local.retention.ms', 'log.message.timestamp.after.max.ms', 'log.message.timestamp.before.max.ms',
+  'log.message.timestamp.type', 'log.preallocate', 'log.retention.bytes', 'log.retention.hours', 'log.retention.minutes',
+  'log.retention.ms', 'log.roll.hours', 'log.roll.jitter.hours', 'log.roll.jitter.ms', 'log.roll.ms', 'log.segment.bytes',
+  'log.segment.delete.delay.ms', 'message.max.bytes', 'min.insync.replicas', 'unclean.leader.election.enable',
+  // LogCleaner.ReconfigurableConfigs
+  'log.cleaner.backoff.ms', 'log.cleaner.dedupe.buffer.size', 'log.cleaner.io.buffer.load.factor', 'log.cleaner.io.buffer.size',
+  'log.cleaner.io.max.bytes.per.second', 'log.cleaner.threads',
+  // DynamicThreadPool and the cluster-level listener keys
+  'background.threads', 'num.io.threads', 'num.network.threads', 'num.recovery.threads.per.data.dir', 'num.replica.fetchers',
+  // SocketServer.ReconfigurableConfigs
+  'max.connection.creation.rate', 'max.connections', 'max.connections.per.ip', 'max.connections.per.ip.overrides',
+  'metric.reporters',
+  'producer.id.expiration.ms',
+  // DynamicRemoteLogConfig
+  'remote.log.index.file.cache.total.size.bytes', 'remote.log.manager.copy.max.bytes.per.second', 'remote.log.manager.fetch.max.bytes.per.second',
+]
+const perBroker = [
+  'advertised.listeners', 'listener.security.protocol.map', 'listeners', 'principal.builder.class',
+  'sasl.enabled.mechanisms', 'sasl.jaas.config', 'sasl.kerberos.kinit.cmd', 'sasl.kerberos.min.time.before.relogin',
+  'sasl.kerberos.principal.to.local.rules', 'sasl.kerberos.service.name', 'sasl.kerberos.ticket.renew.jitter',
+  'sasl.kerberos.ticket.renew.window.factor', 'sasl.login.refresh.buffer.seconds', 'sasl.login.refresh.min.period.seconds',
+  'sasl.login.refresh.window.factor', 'sasl.login.refresh.window.jitter', 'sasl.mechanism.inter.broker.protocol',
+  'ssl.cipher.suites', 'ssl.client.auth', 'ssl.enabled.protocols', 'ssl.endpoint.identification.algorithm', 'ssl.engine.factory.class',
+  'ssl.key.password', 'ssl.keymanager.algorithm', 'ssl.keystore.certificate.chain', 'ssl.keystore.key', 'ssl.keystore.location',
+  'ssl.keystore.password', 'ssl.keystore.type', 'ssl.protocol', 'ssl.provider', 'ssl.secure.random.implementation',
+  'ssl.trustmanager.algorithm', 'ssl.truststore.certificates', 'ssl.truststore.location', 'ssl.truststore.password', 'ssl.truststore.type',
+]
+for (const definition of kafka40ConfigKeys) {
+  if (clusterWide.includes(definition.name)) definition.dynamic = 'cluster-wide'
+  else if (perBroker.includes(definition.name)) definition.dynamic = 'per-broker'
+}
+
+/** SslConfigs.RECONFIGURABLE_CONFIGS: Kafka updates these only with a listener prefix
+ *  (listener.name.<listener>.<key>), never under the bare name. */
+export const listenerOnlySecurityKeys: readonly string[] = [
+  'ssl.key.password', 'ssl.keystore.certificate.chain', 'ssl.keystore.key', 'ssl.keystore.location', 'ssl.keystore.password',
+  'ssl.keystore.type', 'ssl.truststore.certificates', 'ssl.truststore.location', 'ssl.truststore.password', 'ssl.truststore.type',
 ]

@@ -1,7 +1,7 @@
 // The broker settings catalogue: Kafka's names and defaults, precedence, and the difference
 // between an unknown key (error) and a known-but-ignored one (warning).
 import {describe, expect, it} from 'vitest'
-import {BrokerSettings, parseSettingArgument, resolveSettings} from '../../src/broker/settings.js'
+import {BrokerSettings, brokerSettings, parseSettingArgument, resolveSettings} from '../../src/broker/settings.js'
 
 describe('broker settings', () => {
   it('takes Kafka 4.0 defaults and the user\'s values by Kafka names', () => {
@@ -92,5 +92,20 @@ describe('broker settings', () => {
     expect(parseSettingArgument('log.retention.hours=24')).toEqual(['log.retention.hours', '24'])
     expect(parseSettingArgument('sasl.jaas.config=a=b')).toEqual(['sasl.jaas.config', 'a=b'])
     expect(() => parseSettingArgument('novalue')).toThrow(/expected key=value/)
+  })
+
+  it('takes types and update modes from the one Kafka 4.0 catalogue, with the broker\'s own defaults over it', () => {
+    const byName = new Map(brokerSettings.map((def) => [def.name, def]))
+    // Kafka requires node.id and listens on :9092 by default; the bundled broker does neither.
+    expect(byName.get('node.id')).toMatchObject({defaultValue: '1', type: 'int'})
+    expect(byName.get('node.id')?.dynamic).toBeUndefined()
+    expect(byName.get('listeners')?.defaultValue).toBeNull()
+    expect(byName.get('group.initial.rebalance.delay.ms')?.defaultValue).toBe('0')
+    // Kafka 4.0's DynamicBrokerConfig: topic-config synonyms are cluster-wide, listener keys per broker.
+    expect(byName.get('log.retention.ms')?.dynamic).toBe('cluster-wide')
+    expect(byName.get('message.max.bytes')?.dynamic).toBe('cluster-wide')
+    expect(byName.get('advertised.listeners')?.dynamic).toBe('per-broker')
+    expect(byName.get('log.retention.check.interval.ms')?.dynamic).toBeUndefined()
+    expect(byName.get('log.message.timestamp.after.max.ms')?.defaultValue).toBe('3600000')
   })
 })
