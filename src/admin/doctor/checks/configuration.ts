@@ -1,0 +1,149 @@
+// Configuration: the live broker configs against `kctl config lint`'s rules, against each
+// other (drift), and against what `kctl init` writes for a cluster of this size.
+//
+// Lint: each broker's explicitly set configs (DescribeConfigs entries not at Kafka's default,
+// sensitive values left out) become one server.properties text, and lintFiles checks them as
+// one cluster. Only the rules that can catch something on a running broker are kept: the ones
+// Kafka enforces at start-up (listeners, KRaft keys, node ids) a running broker has passed,
+// and a few have a dedicated doctor check, reported once there.
+import {lintFiles} from '../../../config/lint.js'
+import {formatProperty} from '../../../config/properties.js'
+import {buildNodes} from '../../../plan/cluster.js'
+import {planCapacity} from '../../../plan/model.js'
+import {type Check, finding, type Finding} from '../findings.js'
+import {brokerSetting, brokersObject, listItems} from '../queries.js'
+import type {ClusterSnapshot, SnapshotBroker} from '../snapshot.js'
+import {observedPlanInput} from './capacity.js'
+
+// Lint rules kept, with why each matters on a live cluster. Left out: parse-error and
+// duplicate-key (DescribeConfigs has one value per key), the start-up rules, and
+// ha-unclean-election, ha-auto-create, plaintext-listener, no-authorizer (availability.unclean-
+// leader-election, data.auto-create-topics, security.*); voter-count only while DescribeQuorum
+// is not available (availability.quorum-size judges the real quorum).
+const lintRuleWhy: Record<string, string> = {
+  'inline-comment': 'Kafka reads the "# comment" as part of the value.',
+  'unknown-key': 'Kafka 4.0 does not know the key, so the setting has no effect.',
+  'removed-key': 'Kafka 4.0 refuses to start with this key: it blocks the upgrade.',
+  'invalid-value': 'Kafka 4.0 refuses this value: it blocks the upgrade.',
+  'advertised-listener-unroutable': 'Clients are told to connect to 0.0.0.0, which they cannot reach.',
+  'quorum-mismatch': 'Brokers that disagree on the controller quorum do not all reach the active controller.',
+  'voter-count': 'A quorum of fewer than 3, or an even number of, voters stops metadata changes sooner than it needs to.',
+  'internal-topic-rf': 'The internal topic cannot be created with more replicas than there are brokers.',
+  'ha-replication-factor': 'Topics created without an explicit replication factor get fewer than 3 copies.',
+  'ha-min-insync': 'Topics created with the defaults get an acks=all guarantee that is too weak, or that no write can meet.',
+  'log-dirs-tmp': 'The OS may wipe /tmp on reboot, and the broker\'s data with it.',
+}
+// Rules that stop Kafka 4.0 from starting: on a broker that runs (Kafka 3.x), an upgrade blocker.
+const upgradeRules = new Set(['removed-key', 'invalid-value'])
+
+/** The broker's explicitly set configs as server.properties text. */
+export function brokerPropertiesText(broker: SnapshotBroker): string {
+  const entries = Object.entries(broker.configs)
+    .filter(([, entry]) => entry.value !== null && entry.source !== 'DEFAULT_CONFIG' && entry.source !== 'DYNAMIC_BROKER_LOGGER_CONFIG')
+    .sort(([a], [b]) => a.localeCompare(b))
+  return entries.map(([key, entry]) => formatProperty(key, entry.value!)).join('\n')
+}
+
+export const lint: Check = (snapshot) => {
+  const brokerByPath = new Map(snapshot.brokers.map((broker) => [`broker ${broker.id}`, broker.id]))
+  const report = lintFiles(snapshot.brokers.map((broker) => ({path: `broker ${broker.id}`, text: brokerPropertiesText(broker)})))
+  // The same message on several brokers is one finding naming them all.
+  const merged = new Map<string, {rule: string; severity: 'error' | 'warning'; message: string; hint: string; brokers: number[]}>()
+  for (const item of report.findings) {
+    if (!(item.rule in lintRuleWhy)) continue
+    if (item.rule === 'voter-count' && snapshot.quorum !== undefined) continue
+    const mergeKey = `${item.rule}\u0000${item.message}`
+    const entry = merged.get(mergeKey) ?? {rule: item.rule, severity: item.severity, message: item.message, hint: item.hint, brokers: []}
+    entry.brokers.push(brokerByPath.get(item.file)!)
+    merged.set(mergeKey, entry)
+  }
+  return [...merged.values()].map((entry) => finding('configuration.lint', upgradeRules.has(entry.rule) ? 'warning' : entry.severity, brokersObject(snapshot, entry.brokers), {
+    problem: `${entry.message} [config lint ${entry.rule}]`,
+    why: lintRuleWhy[entry.rule],
+    fix: `${entry.hint} (broker${entry.brokers.length > 1 ? 's' : ''} ${listItems(entry.brokers)})`,
+  }))
+}
+
+// Keys that differ between brokers by design: identity, placement, addresses, key stores.
+const perNodeKeys = new Set(['node.id', 'broker.id', 'broker.rack', 'process.roles', 'listeners', 'advertised.listeners'])
+const perNodePattern = /(keystore|truststore)\.(location|password)$|\.sasl\.jaas\.config$/
+
+export const drift: Check = (snapshot) => {
+  if (snapshot.brokers.length < 2) return []
+  const keys = new Set(snapshot.brokers.flatMap((broker) => Object.keys(broker.configs)))
+  const findings: Finding[] = []
+  for (const key of [...keys].sort()) {
+    if (perNodeKeys.has(key) || perNodePattern.test(key)) continue
+    const brokersByValue = new Map<string, number[]>()
+    for (const broker of snapshot.brokers) {
+      const value = broker.configs[key]?.value
+      if (value === undefined || value === null) continue
+      brokersByValue.set(value, [...(brokersByValue.get(value) ?? []), broker.id])
+    }
+    if (brokersByValue.size < 2) continue
+    const variants = [...brokersByValue].sort((a, b) => b[1].length - a[1].length)
+    findings.push(finding('configuration.drift', 'warning', {kind: 'cluster', name: key}, {
+      problem: `${key} differs between brokers: ${variants.map(([value, ids]) => `${listItems(ids)} → ${JSON.stringify(value)}`).join('; ')}`,
+      why: 'Brokers behave differently depending on which one leads a partition, which makes failures hard to predict.',
+      fix: `${key}=${variants[0][0]} on every broker (server.properties, or kafka-configs.sh --alter --entity-type brokers --entity-default --add-config for a dynamic key)`,
+    }))
+  }
+  return findings
+}
+
+// What init writes that depends on the cluster's size. default.replication.factor,
+// min.insync.replicas, unclean.leader.election.enable and auto.create.topics.enable are judged
+// by their own checks (configuration.lint ha-*, availability.unclean-leader-election,
+// data.auto-create-topics). Thread counts follow the cores, so they count only with --cores.
+const sizeKeys = [
+  'offsets.topic.replication.factor',
+  'transaction.state.log.replication.factor',
+  'transaction.state.log.min.isr',
+  'share.coordinator.state.topic.replication.factor',
+  'share.coordinator.state.topic.min.isr',
+  'group.initial.rebalance.delay.ms',
+  'log.segment.bytes',
+]
+const threadKeys = ['num.network.threads', 'num.io.threads', 'num.replica.fetchers']
+
+/** The values `kctl init` writes for a cluster of this many brokers (HA from 3), for the size-dependent keys. */
+export function initValues(snapshot: ClusterSnapshot, options: Parameters<Check>[1]): Map<string, string> {
+  const {input} = observedPlanInput(snapshot, options)
+  const ha = snapshot.brokers.length >= 3
+  // init's own defaults for HA: RF 3, min.insync.replicas 2 (src/plan/input.ts).
+  const initInput = {...input, ha, replicationFactor: ha ? 3 : 1, minInsyncReplicas: ha ? 2 : 1}
+  const nodes = buildNodes(planCapacity(initInput), initInput, {
+    nodes: snapshot.brokers.length,
+    dedicatedControllers: false,
+    // None of the compared keys depends on the security mode, the secrets or the paths.
+    security: 'plaintext',
+    clusterId: snapshot.clusterId,
+    adminPassword: '',
+    storePassword: '',
+    logDirs: '/var/lib/kafka/data',
+  })
+  const broker = nodes.find((node) => node.roles.includes('broker'))!
+  const written = new Map(broker.properties.flatMap((section) => section.entries))
+  const compared = options.hardware?.cores === undefined ? sizeKeys : [...sizeKeys, ...threadKeys]
+  return new Map(compared.filter((key) => written.has(key)).map((key) => [key, written.get(key)!]))
+}
+
+export const initDefaults: Check = (snapshot, options) => {
+  // init writes one node or 3+; two brokers match neither.
+  if (snapshot.brokers.length === 2 || snapshot.brokers.length === 0) return []
+  const findings: Finding[] = []
+  for (const [key, expected] of initValues(snapshot, options)) {
+    const differing = snapshot.brokers.filter((broker) => {
+      const actual = brokerSetting(broker, key)
+      return actual !== undefined && actual !== expected
+    })
+    if (differing.length === 0) continue
+    const actual = [...new Set(differing.map((broker) => brokerSetting(broker, key)))].join(' / ')
+    findings.push(finding('configuration.init-defaults', 'info', brokersObject(snapshot, differing.map((broker) => broker.id)), {
+      problem: `${key}=${actual}; kctl init writes ${expected} for ${snapshot.brokers.length} broker(s)`,
+      why: 'kctl init sizes this setting for the cluster; a different value is either deliberate or left over.',
+      fix: `${key}=${expected} in server.properties`,
+    }))
+  }
+  return findings
+}
