@@ -2,15 +2,14 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {usageError} from '../../src/errors.js'
-import {addBrokerUser, startSecurityConfig} from '../../src/broker/auth/index.js'
-import {readPassword} from '../../src/ui/password.js'
-import {runForeground, startDetached} from '../../src/broker/daemon.js'
 import {brokerSettings, parseSettingArgument, resolveSettings} from '../../src/broker/settings.js'
-import {parseProperties} from '../../src/config/properties.js'
 import {defaultBrokerDataDir} from '../../src/paths.js'
 import {BaseCommand} from '../_base.js'
 import {outputFlag} from '../_flags.js'
 
+// The broker, its security layer, the password prompt and the properties parser are imported
+// when needed: the foreground broker runs in this process, and every module loaded before its
+// first answer is start-up time (the broker's module graph itself loads oclif and kafkajs never).
 export default class BrokerStart extends BaseCommand {
   static description = `Starts the bundled single-node Kafka broker. It speaks the Kafka 4.0 wire protocol, keeps its
 log, topics and committed offsets in --data-dir, and takes Kafka's own broker settings by their
@@ -68,6 +67,7 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
     const {flags, metadata} = await this.parse(BrokerStart)
     const config: Record<string, string> = {}
     if (flags['config-file']) {
+      const {parseProperties} = await import('../../src/config/properties.js')
       for (const entry of parseProperties(readConfigFile(flags['config-file']))) config[entry.key] = entry.value
     }
     for (const item of flags.config ?? []) {
@@ -77,11 +77,13 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
     // listeners names every port the broker binds; a --port beside it would be silently dropped.
     if (config.listeners !== undefined && !metadata.flags.port?.setFromDefault)
       throw usageError(`unable to start the broker: --port ${flags.port} conflicts with listeners=${config.listeners}`, 'drop --port, or set the port in listeners')
+    const {addBrokerUser, startSecurityConfig} = await import('../../src/broker/auth/index.js')
     const saslUser = flags['sasl-user']
     if (saslUser !== undefined) {
       // SCRAM user names are principals (User:<name>); "admin:secret" is a password in the wrong place.
       if (saslUser === '' || /[:\s]/.test(saslUser))
         throw usageError(`unable to start the broker: "${saslUser}" is not a user name`, 'give the name alone (--sasl-user admin); the password comes from --sasl-password-file, $KCTL_BROKER_ADMIN_PASSWORD or a prompt')
+      const {readPassword} = await import('../../src/ui/password.js')
       const password = await readPassword({file: flags['sasl-password-file'], env: 'KCTL_BROKER_ADMIN_PASSWORD', subject: `broker user ${saslUser}`, confirm: true})
       addBrokerUser(flags['data-dir'], saslUser, password)
     }
@@ -98,6 +100,7 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
     if (flags.detach) {
       // The detached broker logs its warnings to its log file; say them here too, where they are seen.
       for (const warning of resolveSettings(config).warnings) process.stderr.write(`warning: ${warning}\n`)
+      const {startDetached} = await import('../../src/broker/daemon.js')
       const info = await startDetached(options)
       const view = {pid: info.pid, bootstrap: `${info.host}:${info.port}`, dataDir: info.dataDir, logFile: info.logFile, metricsPort: info.metricsPort}
       // A SASL listener refuses clients that do not authenticate: say how to save a context for it.
@@ -109,7 +112,7 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
       return view
     }
     if (flags.output !== 'table') throw usageError('unable to start the broker: -o json/yaml needs --detach', 'add --detach, or drop -o')
-    // The broker process has already printed its own error line; only its exit code is left.
+    const {runForeground} = await import('../../src/broker/daemon.js')
     process.exitCode = await runForeground(options)
     return undefined
   }

@@ -1,7 +1,8 @@
-// Running the bundled broker as an operator does: in the foreground (Ctrl-C = graceful stop),
-// detached (pid and log file in the data dir), found again by other commands through
-// `<dataDir>/broker.json`, stopped with SIGTERM. The detached process runs ./main.js, which
-// loads only the broker, never oclif.
+// Running the bundled broker as an operator does: in the foreground (in this very process, so
+// killing the command, even with SIGKILL, takes the broker with it and leaves no orphan holding
+// the port; Ctrl-C = graceful stop), detached (its own process running ./main.js, which loads
+// only the broker, never oclif; pid and log file in the data dir), found again by other
+// commands through `<dataDir>/broker.json`, stopped with SIGTERM (SIGKILL when it does not go).
 import {spawn} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
@@ -38,9 +39,23 @@ export function lineLogger(write: (line: string) => void, debug = false): Logger
   return {info: line('INFO'), warn: line('WARN'), error: line('ERROR'), debug: debug ? line('DEBUG') : () => {}}
 }
 
+/** Log lines to stdout. A reader that goes away (`kctl broker start | head`, a closed terminal)
+ *  makes stdout fail with EPIPE; the broker keeps serving and stops logging, as Kafka's log4j
+ *  would, instead of dying on an unhandled 'error' event. */
+export function stdoutLogger(): Logger {
+  let stdoutOpen = true
+  process.stdout.on('error', () => (stdoutOpen = false))
+  process.stderr.on('error', () => {})
+  return lineLogger((line) => {
+    if (stdoutOpen) process.stdout.write(line)
+  })
+}
+
 function refuseSecondInstance(dataDir: string): void {
   const running = readRunningBroker(dataDir)
-  if (running)
+  // broker.json naming this very process is stale: a broker killed with -9 whose restart got
+  // the same pid (pid 1 in a container on every start).
+  if (running && running.pid !== process.pid)
     throw new KctlError(`unable to start the broker: another broker (pid ${running.pid}) is running on ${dataDir} at ${running.host}:${running.port}`, {
       hint: 'stop it with `kctl broker stop` or use another --data-dir',
     })
@@ -88,8 +103,8 @@ export async function runBroker(options: DaemonOptions, logger: Logger): Promise
           resolve(code)
         })
     }
-    // `on`, not `once`: Ctrl-C reaches this process twice in the foreground (from the terminal
-    // and forwarded by the parent), and a second default SIGINT would kill it mid-shutdown.
+    // `on`, not `once`: an impatient second Ctrl-C must not kill it mid-shutdown with the
+    // default handler (the shutdown is bounded: connections that do not drain are dropped).
     // SIGHUP (the terminal of a foreground broker closed) stops it gracefully too, as Kafka's JVM does.
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
@@ -98,24 +113,12 @@ export async function runBroker(options: DaemonOptions, logger: Logger): Promise
 }
 
 /**
- * Runs the broker in the foreground as a child process with this terminal's stdio, so the
- * broker process stays lean (no oclif in its heap); signals are passed on and its exit code
- * returned. Ctrl-C reaches both processes; the broker stops once either way.
+ * Runs the broker in the foreground, in this process: one process to kill, no orphan when the
+ * command dies (kill -9 included), and no second Node start-up before the first answer.
+ * Resolves with the exit code once a signal has stopped it gracefully.
  */
 export async function runForeground(options: Omit<DaemonOptions, 'logFile'>): Promise<number> {
-  const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js')
-  const child = spawn(process.execPath, [main, JSON.stringify({...options, logFile: null})], {stdio: 'inherit'})
-  const forward = (signal: NodeJS.Signals) => child.kill(signal)
-  process.on('SIGINT', forward)
-  process.on('SIGTERM', forward)
-  process.on('SIGHUP', forward)
-  try {
-    return await new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1))))
-  } finally {
-    process.off('SIGINT', forward)
-    process.off('SIGTERM', forward)
-    process.off('SIGHUP', forward)
-  }
+  return runBroker({...options, logFile: null}, stdoutLogger())
 }
 
 /** Starts the broker as a detached process logging to `<dataDir>/broker.log`; resolves when it
@@ -187,24 +190,44 @@ export function notRunningError(dataDir: string): KctlError {
   })
 }
 
-/** SIGTERM, then waits for the process to exit (graceful stop flushes the log). */
-export async function stopBroker(dataDir = defaultBrokerDataDir(), timeoutMs = 15_000): Promise<BrokerInfo> {
+export interface StopResult {
+  info: BrokerInfo
+  /** The broker did not stop within the timeout (hung, or stopped with SIGSTOP) and got SIGKILL. */
+  killed: boolean
+}
+
+/**
+ * SIGTERM, then waits for the process to exit (a graceful stop flushes the log). A broker that
+ * has not exited after `timeoutMs` gets SIGKILL, which also ends a stopped (SIGSTOP) process:
+ * nothing acknowledged is lost that way (the log recovers on the next start), and a stop that
+ * never returns would leave the operator with a port and a data dir held by a dead broker.
+ */
+export async function stopBroker(dataDir = defaultBrokerDataDir(), timeoutMs = 15_000): Promise<StopResult> {
   const info = readRunningBroker(dataDir)
   if (!info) {
     rmSync(path.join(dataDir, BROKER_INFO_FILE), {force: true})
     throw notRunningError(dataDir)
   }
   process.kill(info.pid, 'SIGTERM')
+  let killed = false
   const deadline = Date.now() + timeoutMs
   while (isAlive(info.pid)) {
-    if (Date.now() > deadline)
-      throw new KctlError(`unable to stop the broker: pid ${info.pid} is still running after ${timeoutMs / 1000} s`, {
-        hint: `see kctl broker logs; kill -9 ${info.pid} stops it at once (the log recovers on the next start)`,
+    if (!killed && Date.now() > deadline) {
+      killed = true
+      try {
+        process.kill(info.pid, 'SIGKILL')
+      } catch {
+        // It exited between the check and the kill.
+      }
+    }
+    if (killed && Date.now() > deadline + 10_000)
+      throw new KctlError(`unable to stop the broker: pid ${info.pid} is still running 10 s after SIGKILL`, {
+        hint: 'it may be stuck in the kernel (a hung disk); see dmesg',
       })
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
   rmSync(path.join(dataDir, BROKER_INFO_FILE), {force: true})
-  return info
+  return {info, killed}
 }
 
 export interface BrokerStatus {
