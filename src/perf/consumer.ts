@@ -7,7 +7,8 @@ import {errorByCode, readVarint, readVarlong, type Cursor} from '../kafka/protoc
 import {codecOfAttributes, decompress} from '../compression/index.js'
 import {KctlError} from '../errors.js'
 import {sendTimeHeaderKey} from './batch.js'
-import {Cluster, type KafkaConnection, type TopicLayout} from './client.js'
+import type {BrokerConnection, KafkaClient} from '../kafka/client/index.js'
+import {ensureTopic, openCluster, type TopicLayout} from './topic-layout.js'
 import type {Clock} from './producer.js'
 import {systemClock} from './producer.js'
 import {rateSample, type RateSample, type LatencyRecorder} from './stats.js'
@@ -150,8 +151,8 @@ export class RecordScanner {
   }
 }
 
-async function listOffsets(connection: KafkaConnection, topic: string, partitions: number[], timestamp: number): Promise<Map<number, number>> {
-  const response = await connection.request(2, {
+async function listOffsets(connection: BrokerConnection, topic: string, partitions: number[], timestamp: number): Promise<Map<number, number>> {
+  const response = await connection.send(2, {
     replicaId: -1,
     isolationLevel: 0,
     topics: [{name: topic, partitions: partitions.map((partitionIndex) => ({partitionIndex, currentLeaderEpoch: -1, timestamp}))}],
@@ -170,14 +171,14 @@ async function listOffsets(connection: KafkaConnection, topic: string, partition
 }
 
 export interface FetchLoop {
-  connection: KafkaConnection
+  connection: BrokerConnection
   /** Next offset to fetch, per partition. */
   offsets: Map<number, number>
 }
 
 /** Connects to the leaders of `partitions` (default: all) and finds the start offsets. */
 export async function connectConsumer(
-  cluster: Cluster,
+  cluster: KafkaClient,
   layout: TopicLayout,
   fromLatest: boolean,
   partitions: number[] = layout.leaders.map((_, partition) => partition),
@@ -190,7 +191,7 @@ export async function connectConsumer(
   const loops: FetchLoop[] = []
   try {
     for (const [leader, leaderPartitions] of byLeader) {
-      const connection = await cluster.connect(leader)
+      const connection = await cluster.openConnection(leader)
       loops.push({connection, offsets: new Map()})
       loops.at(-1)!.offsets = await listOffsets(connection, layout.name, leaderPartitions, fromLatest ? -1 : -2)
     }
@@ -203,10 +204,10 @@ export async function connectConsumer(
 
 export async function runConsume(settings: ConsumeSettings, hooks: ConsumeHooks = {}): Promise<ConsumeOutcome> {
   const clock = hooks.clock ?? systemClock
-  const cluster = await Cluster.open(settings.bootstrapServers, 'kctl-perf-consumer')
+  const cluster = await openCluster(settings.bootstrapServers, 'kctl-perf-consumer')
   let loops: FetchLoop[] = []
   try {
-    const layout = await cluster.ensureTopic(settings.topic, undefined)
+    const layout = await ensureTopic(cluster, settings.topic, undefined)
     const startMs = clock.nowMs()
     loops = await connectConsumer(cluster, layout, settings.fromLatest)
     return await fetchUntilDone(settings, layout, loops, startMs, clock, hooks)
@@ -263,7 +264,7 @@ export async function fetchUntilDone(
       // Only a fetch sent after the producers finished can prove the consumer caught up
       // with everything they sent (an older response may predate the last acks).
       const producerWasDone = hooks.producerDone?.() ?? false
-      const response = await loop.connection.request(1, {
+      const response = await loop.connection.send(1, {
         replicaId: -1,
         maxWaitMs: settings.maxWaitMs,
         minBytes: 1,

@@ -6,7 +6,8 @@ import type {Histogram} from 'hdr-histogram-js'
 import {errorByCode} from '../kafka/protocol/index.js'
 import {KctlError} from '../errors.js'
 import type {CompressionName} from './batch.js'
-import {Cluster, type KafkaConnection, type TopicLayout} from './client.js'
+import type {BrokerConnection, KafkaClient} from '../kafka/client/index.js'
+import {ensureTopic, openCluster, type TopicLayout} from './topic-layout.js'
 import {formatProducerWindow} from './format.js'
 import type {HistogramLog} from './histogram-log.js'
 import {type KeyPattern, keyPool} from './payloads.js'
@@ -119,7 +120,7 @@ class LeaderTransport implements ProduceTransport {
     private readonly acks: number,
     private readonly timeoutMs: number,
     private readonly leaders: number[],
-    private readonly connections: Map<number, KafkaConnection>,
+    private readonly connections: Map<number, BrokerConnection>,
   ) {}
 
   produce(batches: SealedBatch[]): Promise<number[]> {
@@ -148,7 +149,7 @@ class LeaderTransport implements ProduceTransport {
       connection.sendOnly(0, body)
       return
     }
-    const response = await connection.request(0, body)
+    const response = await connection.send(0, body)
     const byPartition = new Map<number, number>()
     for (const topic of response.responses) {
       for (const partition of topic.partitionResponses) byPartition.set(partition.index, partition.errorCode)
@@ -166,20 +167,20 @@ function shareOf(total: number, parts: number, index: number): number {
 
 /** Producer transports: for each producer, its own connection to every partition leader. */
 export async function connectProducers(
-  cluster: Cluster,
+  cluster: KafkaClient,
   layout: TopicLayout,
   settings: Pick<ProduceSettings, 'producers' | 'acks' | 'requestTimeoutMs'>,
 ): Promise<{transports: ProduceTransport[]; close: () => void}> {
-  const connections: KafkaConnection[] = []
+  const connections: BrokerConnection[] = []
   const close = (): void => {
     for (const connection of connections) connection.close()
   }
   const transports: ProduceTransport[] = []
   try {
     for (let producer = 0; producer < settings.producers; producer++) {
-      const byLeader = new Map<number, KafkaConnection>()
+      const byLeader = new Map<number, BrokerConnection>()
       for (const leader of new Set(layout.leaders)) {
-        const connection = await cluster.connect(leader)
+        const connection = await cluster.openConnection(leader)
         connections.push(connection)
         byLeader.set(leader, connection)
       }
@@ -193,10 +194,10 @@ export async function connectProducers(
 }
 
 export async function runProduce(settings: ProduceSettings, hooks: RunHooks = {}): Promise<ProduceOutcome> {
-  const cluster = await Cluster.open(settings.bootstrapServers, 'kctl-perf-producer')
+  const cluster = await openCluster(settings.bootstrapServers, 'kctl-perf-producer')
   let close = (): void => {}
   try {
-    const layout = await cluster.ensureTopic(settings.topic, settings.createPartitions)
+    const layout = await ensureTopic(cluster, settings.topic, settings.createPartitions)
     const producers = await connectProducers(cluster, layout, settings)
     close = producers.close
     return await driveProducers(settings, layout, producers.transports, hooks)

@@ -10,7 +10,7 @@ import yaml from 'js-yaml'
 import {parseBytes, parseDurationMs} from '../config/units.js'
 import {KctlError, usageError} from '../errors.js'
 import {type CompressionName, compressionNames} from './batch.js'
-import {Cluster, type TopicLayout} from './client.js'
+import {ensureTopic, openCluster, type TopicLayout} from './topic-layout.js'
 import {connectConsumer, consumeDefaults, type ConsumeSettings, fetchUntilDone, type FetchLoop, RecordScanner} from './consumer.js'
 import {javaFixed} from './format.js'
 import type {HistogramLog} from './histogram-log.js'
@@ -160,11 +160,11 @@ function windowLine(publish: RateSample & {p50Ms: number; p99Ms: number; p999Ms:
 
 export async function runWorkload(workload: Workload, bootstrapServers: string[], hooks: WorkloadHooks = {}): Promise<WorkloadOutcome> {
   const clock = hooks.clock ?? systemClock
-  const cluster = await Cluster.open(bootstrapServers, 'kctl-perf-workload')
+  const cluster = await openCluster(bootstrapServers, 'kctl-perf-workload')
   const closers: (() => void)[] = []
   try {
     const layouts: TopicLayout[] = []
-    for (const topic of workload.topicNames) layouts.push(await cluster.ensureTopic(topic, workload.createTopics ? workload.partitionsPerTopic : undefined))
+    for (const topic of workload.topicNames) layouts.push(await ensureTopic(cluster, topic, workload.createTopics ? workload.partitionsPerTopic : undefined))
     const consumerGroups: {layout: TopicLayout; loops: FetchLoop[]}[] = []
     for (const layout of layouts) {
       for (let consumer = 0; consumer < workload.consumersPerTopic; consumer++) {

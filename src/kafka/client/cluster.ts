@@ -8,8 +8,9 @@
 // with exponential backoff inside a time budget and, before each retry, forgets what the
 // error says is stale: partition leaders for NOT_LEADER_OR_FOLLOWER / LEADER_NOT_AVAILABLE /
 // UNKNOWN_TOPIC_OR_PARTITION, coordinators for NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE,
-// the connection for a broken or timed-out one. Operations are written to look up their
-// target inside the retried function, so a retry goes to the new leader or coordinator.
+// the controller for NOT_CONTROLLER, the connection for a broken or timed-out one.
+// Operations are written to look up their target inside the retried function, so a retry
+// goes to the new leader or coordinator.
 import {ErrorCode, type ResponseBody} from '../protocol/index.js'
 import {BrokerConnection, type ConnectionOptions} from './connection.js'
 import {KafkaClientError} from './errors.js'
@@ -76,6 +77,8 @@ export class KafkaClient {
   private readonly pool = new Map<number, Promise<BrokerConnection>>()
   private nodes = new Map<number, BrokerNode>()
   private leaders = new Map<string, number>()
+  /** The controller Metadata last named (-1: unknown). */
+  private controllerId = -1
   private readonly coordinatorCache = new Map<string, number>()
   private readonly retryOptions: RetryOptions
   private closed = false
@@ -150,6 +153,13 @@ export class KafkaClient {
     return opening
   }
 
+  /** A new connection of its own to a broker, outside the pool (load generators do not share sockets); the caller closes it. */
+  openConnection(nodeId: number): Promise<BrokerConnection> {
+    const node = this.nodes.get(nodeId)
+    if (!node) return Promise.reject(new KafkaClientError('kafka', `broker ${nodeId} is not in the cluster metadata`, {type: 'BROKER_NOT_AVAILABLE', retriable: true}))
+    return BrokerConnection.open(node.host, node.port, this.options)
+  }
+
   /** Some live connection: the bootstrap one, any pooled one, else each known broker in turn. */
   async anyBroker(): Promise<BrokerConnection> {
     if (this.bootstrapConnection && !this.bootstrapConnection.closed) return this.bootstrapConnection
@@ -176,6 +186,25 @@ export class KafkaClient {
       }
     }
     throw lastError ?? new KafkaClientError('connection', 'no broker is reachable', {})
+  }
+
+  /**
+   * A connection for requests that change the cluster (CreateTopics, CreatePartitions,
+   * DeleteTopics, configs, ACLs, SCRAM credentials). Kafka 4 (KRaft) brokers forward these to
+   * the active controller, so any broker will do: the broker Metadata names as controller is
+   * asked first (older ZooKeeper clusters need it), any other when it is down, and
+   * NOT_CONTROLLER makes `retry` ask Metadata again.
+   */
+  async controller(): Promise<BrokerConnection> {
+    if (this.controllerId < 0) await this.metadata([])
+    if (this.nodes.has(this.controllerId)) {
+      try {
+        return await this.broker(this.controllerId)
+      } catch (error) {
+        if (!(error instanceof KafkaClientError) || (error.kind !== 'connection' && error.kind !== 'timeout')) throw error
+      }
+    }
+    return this.anyBroker()
   }
 
   /** The leader of a partition (from cached metadata, refreshed when unknown). Throws LEADER_NOT_AVAILABLE / UNKNOWN_TOPIC_OR_PARTITION (retriable). */
@@ -289,6 +318,7 @@ export class KafkaClient {
   private forgetStale(error: KafkaClientError): void {
     if (STALE_LEADER.has(error.type)) this.leaders.clear()
     if (STALE_COORDINATOR.has(error.type)) this.coordinatorCache.clear()
+    if (error.type === 'NOT_CONTROLLER') this.controllerId = -1
     if (error.kind === 'connection' || error.kind === 'timeout') {
       // The broker may be gone: ask again where things are.
       this.invalidate()
@@ -306,6 +336,7 @@ export class KafkaClient {
   private remember(response: ResponseBody<3>): ClusterMetadata {
     const brokers = response.brokers.map((broker) => ({nodeId: broker.nodeId, host: broker.host, port: broker.port, rack: broker.rack ?? null}))
     if (brokers.length > 0) this.nodes = new Map(brokers.map((broker) => [broker.nodeId, broker]))
+    this.controllerId = response.controllerId
     const topics: TopicMetadata[] = response.topics.map((topic) => ({
       name: topic.name ?? '',
       topicId: topic.topicId,
