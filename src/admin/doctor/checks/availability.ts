@@ -40,7 +40,8 @@ export const offlinePartitions: Check = (snapshot) => snapshot.topics.flatMap((t
 
 export const underMinIsr: Check = (snapshot) => snapshot.topics.flatMap((topic) => {
   const minIsr = minInsyncReplicas(topic)
-  const under = partitionsWhere(topic, (partition) => partition.leader >= 0 && partition.isr.length < minIsr)
+  // min.insync.replicas above the replica count is a setting, not an ISR, problem: min-isr-too-high's.
+  const under = partitionsWhere(topic, (partition) => partition.leader >= 0 && partition.isr.length < minIsr && minIsr <= partition.replicas.length)
   if (under.length === 0) return []
   const missing = missingFromIsr(under)
   return [finding('availability.under-min-isr', 'error', topicObject(topic), {
@@ -190,7 +191,8 @@ export const replicasInOneRack: Check = (snapshot) => {
     const belowMinIsr: number[] = []
     for (const partition of topic.partitions) {
       const rf = partition.replicas.length
-      if (rf < 2 || partition.replicas.some((id) => !rackOf.has(id))) continue
+      // With min.insync.replicas ≥ RF any single loss stops writes, wherever the replicas sit: min-isr-too-high's.
+      if (rf < 2 || minIsr >= rf || partition.replicas.some((id) => !rackOf.has(id))) continue
       const perRack = new Map<string, number>()
       for (const id of partition.replicas) perRack.set(rackOf.get(id)!, (perRack.get(rackOf.get(id)!) ?? 0) + 1)
       const most = Math.max(...perRack.values())
