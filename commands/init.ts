@@ -4,6 +4,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {KctlError, usageError} from '../src/errors.js'
 import {buildNodes, type ClusterOptions, generateInitFiles, planCapacity, resolvePlanInput, type SecurityMode, securityModes, type TemplateName, templateFiles} from '../src/plan/index.js'
+import {parseHosts} from '../src/plan/input.js'
 import {renderTable} from '../src/ui/output.js'
 import {BaseCommand} from './_base.js'
 import {outputFlag} from './_flags.js'
@@ -43,10 +44,6 @@ function writeError(out: string, error: NodeJS.ErrnoException): KctlError {
   return new KctlError(`unable to write ${out}: ${cause}`, {hint: 'choose another --out directory'})
 }
 
-function list(text: string | undefined): string[] | undefined {
-  return text === undefined ? undefined : text.split(',').map((item) => item.trim()).filter(Boolean)
-}
-
 export default class InitCommand extends BaseCommand {
   static description = `Writes a ready-to-run Apache Kafka 4.x (KRaft) configuration directory sized by \`kctl plan\`:
 server-<node-id>.properties per node, kafka-env.sh (heap, G1), format-storage.sh (one cluster id, static quorum), systemd/kafka.service, docker-compose.yml (apache/kafka image), prometheus/kafka-alerts.yml, grafana/kafka-dashboard.json, jmx-exporter.yml and PLAN.md.
@@ -55,15 +52,16 @@ Takes every \`kctl plan\` flag; without --write-mbps it asks on a terminal, and 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> --out ./kafka-config', description: 'one local broker+controller'},
     {command: '<%= config.bin %> <%= command.id %> --ha --hosts k1.example.com,k2.example.com,k3.example.com --security sasl_ssl --out ./prod', description: 'three combined nodes with SASL_SSL, SCRAM and ACLs'},
+    {command: '<%= config.bin %> <%= command.id %> --ha --hosts kafka-1=10.0.0.1,kafka-2=10.0.0.2,kafka-3=10.0.0.3 --security sasl_ssl --out ./prod', description: 'names for Kafka, IPs in the certificates too'},
     {command: '<%= config.bin %> <%= command.id %> --ha --nodes 6 --dedicated-controllers --write-mbps 200 --out ./big', description: 'six brokers and three dedicated controllers'},
   ]
 
   static flags = {
     ...planFlags,
-    'controller-hosts': Flags.string({description: 'comma-separated hosts of dedicated controllers [default: controller-1..3]', dependsOn: ['dedicated-controllers'], helpGroup: 'CLUSTER'}),
+    'controller-hosts': Flags.string({description: 'comma-separated hosts of dedicated controllers, as for --hosts [default: controller-1..3]', dependsOn: ['dedicated-controllers'], helpGroup: 'CLUSTER'}),
     'dedicated-controllers': Flags.boolean({description: 'run the KRaft quorum on 3 controller-only nodes (ids 101-103)', dependsOn: ['ha'], helpGroup: 'CLUSTER'}),
     force: Flags.boolean({description: 'overwrite files in a non-empty --out directory'}),
-    hosts: Flags.string({description: 'comma-separated broker hosts, one node each [default: kafka-1..N, or localhost]', helpGroup: 'CLUSTER'}),
+    hosts: Flags.string({description: 'comma-separated broker hosts, one node each: name, IP, or name=ip (Kafka uses the name, the certificate carries both) [default: kafka-1..N, or localhost]', helpGroup: 'CLUSTER'}),
     'log-dirs': Flags.string({description: 'log.dirs on every node', default: '/var/lib/kafka/data', helpGroup: 'CLUSTER'}),
     nodes: Flags.string({description: 'broker (or combined) nodes to write [default: the plan\'s broker count]', exclusive: ['hosts'], helpGroup: 'CLUSTER'}),
     out: Flags.string({description: 'directory to write', default: './kafka-config'}),
@@ -79,10 +77,7 @@ Takes every \`kctl plan\` flag; without --write-mbps it asks on a terminal, and 
     if (raw.writeMbps === undefined) raw = canPrompt() ? await promptMissing(raw) : {...raw, writeMbps: defaultInitWriteMbps}
     const input = resolvePlanInput(raw)
     const plan = planCapacity(input)
-    const hosts = list(flags.hosts)
-    const repeated = hosts?.find((host, index) => hosts.indexOf(host) !== index)
-    // Two nodes on one host would share its listener ports.
-    if (repeated) throw usageError(`--hosts lists ${repeated} twice`, 'give every node its own host')
+    const hosts = flags.hosts === undefined ? undefined : parseHosts(flags.hosts, 'hosts')
     let nodes = input.ha ? plan.brokers : 1
     if (flags.nodes !== undefined) {
       nodes = Number(flags.nodes)
@@ -91,7 +86,7 @@ Takes every \`kctl plan\` flag; without --write-mbps it asks on a terminal, and 
     const brokerNodes = hosts?.length ?? nodes
     if (!input.ha && brokerNodes > 1) throw usageError(`${brokerNodes} nodes need --ha`, 'add --ha for a multi-node cluster, or drop --nodes/--hosts')
     if (input.ha && brokerNodes < 3) throw usageError(`--ha needs at least 3 broker nodes, got ${brokerNodes}`, 'give --nodes 3 or three --hosts')
-    const controllerHosts = list(flags['controller-hosts'])
+    const controllerHosts = flags['controller-hosts'] === undefined ? undefined : parseHosts(flags['controller-hosts'], 'controller-hosts')
     if (controllerHosts && controllerHosts.length !== 3 && controllerHosts.length !== 5) {
       throw usageError(`--controller-hosts lists ${controllerHosts.length} hosts`, 'a controller quorum needs 3 (or 5) hosts')
     }
@@ -129,12 +124,12 @@ Takes every \`kctl plan\` flag; without --write-mbps it asks on a terminal, and 
     const warnings = [...plan.warnings]
     if (brokerNodes < plan.brokers) warnings.push(`only ${brokerNodes} broker(s) written, the plan needs ${plan.brokers}: add hosts (--hosts) or nodes (--nodes)`)
     this.render(
-      {out: outDir, clusterId: options.clusterId, brokers: plan.brokers, decidingLimit: plan.decidingLimit, nodes: layout.map(({nodeId, host, roles, rack}) => ({nodeId, host, roles, rack})), files: files.map((file) => file.path), warnings},
+      {out: outDir, clusterId: options.clusterId, brokers: plan.brokers, decidingLimit: plan.decidingLimit, nodes: layout.map(({nodeId, host, address, roles, rack}): {nodeId: number; host: string; address?: string; roles: string[]; rack: string} => ({nodeId, host, ...(address === undefined ? {} : {address}), roles, rack})), files: files.map((file) => file.path), warnings},
       flags.output,
       (view) => [
         `Wrote ${view.files.length} files to ${view.out} (cluster id ${view.clusterId}; plan: ${view.brokers} broker(s), deciding limit ${view.decidingLimit}).`,
         '',
-        renderTable(['NODE-ID', 'HOST', 'ROLES', 'RACK'], view.nodes.map((node) => [node.nodeId, node.host, node.roles.join(','), node.rack])),
+        renderTable(['NODE-ID', 'HOST', 'ROLES', 'RACK'], view.nodes.map((node) => [node.nodeId, node.address === undefined ? node.host : `${node.host} (${node.address})`, node.roles.join(','), node.rack])),
         ...view.warnings.map((warning) => `warning: ${warning}`),
         '',
         `Next: read ${path.join(view.out, 'PLAN.md')}, then run format-storage.sh on every node before its first start.`,

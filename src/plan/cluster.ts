@@ -1,18 +1,29 @@
 // The cluster layout `kctl init` writes: nodes, their roles, hosts, racks and each node's
 // server.properties as an ordered list of sections. Pure: the caller supplies the cluster id
 // and secrets, so the same input always gives the same files.
+import {isIP} from 'node:net'
 import {formatProperty} from '../config/properties.js'
 import type {Plan, PlanInput} from './model.js'
 
 export type SecurityMode = 'plaintext' | 'sasl_plaintext' | 'sasl_ssl'
 export const securityModes: SecurityMode[] = ['plaintext', 'sasl_plaintext', 'sasl_ssl']
 
+/**
+ * One node's host as --hosts gives it: a name, an IP address, or name=ip. Kafka only ever sees
+ * `host` (listeners, quorum voters, keystore file); `address` is the IP of a name=ip entry,
+ * which only the node's certificate carries, so clients may also dial the IP.
+ */
+export interface HostEntry {
+  host: string
+  address?: string
+}
+
 export interface ClusterOptions {
   /** Broker (or combined) node count; ignored when hosts are given. */
   nodes: number
-  hosts?: string[]
+  hosts?: HostEntry[]
   dedicatedControllers: boolean
-  controllerHosts?: string[]
+  controllerHosts?: HostEntry[]
   security: SecurityMode
   /** 16 random bytes, base64url (Kafka's Uuid.toString). */
   clusterId: string
@@ -26,6 +37,8 @@ export interface ClusterOptions {
 export interface NodeSpec {
   nodeId: number
   host: string
+  /** The IP of a name=ip host; only the node's certificate uses it. */
+  address?: string
   roles: ('broker' | 'controller')[]
   rack: string
   properties: PropertySection[]
@@ -51,26 +64,44 @@ export function voterCount(ha: boolean, nodes: number, dedicated: boolean): numb
   return nodes >= 5 ? 5 : 3
 }
 
-export function layoutNodes(ha: boolean, azs: number, options: ClusterOptions): {nodes: {nodeId: number; host: string; roles: NodeSpec['roles']; rack: string}[]} {
+type NodeLayout = Omit<NodeSpec, 'properties'>
+
+export function layoutNodes(ha: boolean, azs: number, options: ClusterOptions): {nodes: NodeLayout[]} {
   const brokerCount = options.hosts?.length ?? options.nodes
-  const hosts = options.hosts ?? Array.from({length: brokerCount}, (_, index) => (ha ? `kafka-${index + 1}` : 'localhost'))
+  const hosts = options.hosts ?? Array.from({length: brokerCount}, (_, index) => ({host: ha ? `kafka-${index + 1}` : 'localhost'}))
   const rackOf = (index: number) => `az-${(index % azs) + 1}`
   const voters = voterCount(ha, brokerCount, options.dedicatedControllers)
-  const nodes: {nodeId: number; host: string; roles: NodeSpec['roles']; rack: string}[] = []
+  const nodes: NodeLayout[] = []
   if (options.dedicatedControllers) {
-    const controllerHosts = options.controllerHosts ?? Array.from({length: voters}, (_, index) => `controller-${index + 1}`)
-    controllerHosts.forEach((host, index) => nodes.push({nodeId: firstDedicatedControllerId + index, host, roles: ['controller'], rack: rackOf(index)}))
-    hosts.forEach((host, index) => nodes.push({nodeId: index + 1, host, roles: ['broker'], rack: rackOf(index)}))
+    const controllerHosts = options.controllerHosts ?? Array.from({length: voters}, (_, index) => ({host: `controller-${index + 1}`}))
+    controllerHosts.forEach((entry, index) => nodes.push({nodeId: firstDedicatedControllerId + index, ...entry, roles: ['controller'], rack: rackOf(index)}))
+    hosts.forEach((entry, index) => nodes.push({nodeId: index + 1, ...entry, roles: ['broker'], rack: rackOf(index)}))
   } else {
     // The first `voters` nodes are combined broker+controller; the rest are brokers only.
-    hosts.forEach((host, index) => nodes.push({nodeId: index + 1, host, roles: index < voters ? ['broker', 'controller'] : ['broker'], rack: rackOf(index)}))
+    hosts.forEach((entry, index) => nodes.push({nodeId: index + 1, ...entry, roles: index < voters ? ['broker', 'controller'] : ['broker'], rack: rackOf(index)}))
   }
   return {nodes}
 }
 
+/** host:port, with an IPv6 address in brackets as Kafka's listener and voter parsers expect. */
+export function hostPort(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`
+}
+
 /** controller.quorum.voters: id@host:port for every controller, in node-id order. */
 export function quorumVoters(nodes: {nodeId: number; host: string; roles: NodeSpec['roles']}[]): string {
-  return nodes.filter((node) => node.roles.includes('controller')).map((node) => `${node.nodeId}@${node.host}:${controllerPort}`).join(',')
+  return nodes.filter((node) => node.roles.includes('controller')).map((node) => `${node.nodeId}@${hostPort(node.host, controllerPort)}`).join(',')
+}
+
+/**
+ * The node certificate's subjectAltName entries. Java, librdkafka and Node match a dialled IP
+ * only against IP: entries and a dialled name only against DNS: entries, so an IP host needs
+ * IP:, a name DNS:, and a name=ip host both.
+ */
+export function certificateNames(node: HostEntry): string[] {
+  const names = [isIP(node.host) === 0 ? `DNS:${node.host}` : `IP:${node.host}`]
+  if (node.address !== undefined) names.push(`IP:${node.address}`)
+  return names
 }
 
 function brokerListenerName(security: SecurityMode): string {
@@ -88,7 +119,7 @@ export function buildNodes(plan: Plan, input: PlanInput, options: ClusterOptions
 }
 
 function nodeProperties(
-  node: {nodeId: number; host: string; roles: NodeSpec['roles']; rack: string},
+  node: NodeLayout,
   voters: string,
   plan: Plan,
   input: PlanInput,
@@ -116,7 +147,7 @@ function nodeProperties(
   if (isBroker) listeners.push(`${listener}://:${clientPort}`)
   if (isController) listeners.push(`${controllerListener}://:${controllerPort}`)
   const listenerEntries: [string, string][] = [['listeners', listeners.join(',')]]
-  if (isBroker) listenerEntries.push(['advertised.listeners', `${listener}://${node.host}:${clientPort}`])
+  if (isBroker) listenerEntries.push(['advertised.listeners', `${listener}://${hostPort(node.host, clientPort)}`])
   listenerEntries.push(['listener.security.protocol.map', isBroker ? `${listener}:${protocol},${controllerListener}:${protocol}` : `${controllerListener}:${protocol}`])
   if (isBroker) {
     listenerEntries.push(['inter.broker.listener.name', listener])

@@ -1,6 +1,7 @@
 // Everything `kctl init` writes, as {path, content}: pure. The command reads the templates
 // (templateFiles) and writes the result.
-import {buildNodes, type ClusterOptions, dockerEnvName, type NodeSpec, renderProperties} from './cluster.js'
+import {isIP} from 'node:net'
+import {buildNodes, certificateNames, type ClusterOptions, dockerEnvName, type NodeSpec, renderProperties} from './cluster.js'
 import {formatNumber, type Plan, type PlanInput} from './model.js'
 import {renderTemplate} from './templates.js'
 import {seedTiers} from './tiers.js'
@@ -61,8 +62,9 @@ export function generateInitFiles(plan: Plan, input: PlanInput, options: Cluster
     ])),
     hardwareTable: hardwareTable(plan),
     formulas: plan.limits.map((row) => `- **${row.id}**: ${row.formula}`).concat(formulaNotes).join('\n'),
-    nodesTable: markdownTable(['NODE ID', 'FILE', 'HOST', 'ROLES', 'RACK'], nodes.map((node) => [String(node.nodeId), propertiesFileName(node), node.host, node.roles.join(','), node.rack])),
-    securityNotes: securityNotes(options),
+    nodesTable: markdownTable(['NODE ID', 'FILE', 'HOST', 'ROLES', 'RACK'], nodes.map((node) => [String(node.nodeId), propertiesFileName(node), node.address === undefined ? node.host : `${node.host} (${node.address})`, node.roles.join(','), node.rack])),
+    hostNotes: hostNotes(nodes, options.security),
+    securityNotes: securityNotes(options, nodes),
     nodeSummary: `${nodes.length} node(s), ${input.hardware.cores} cores, ${formatNumber(input.hardware.memoryGiB)} GiB RAM per broker`,
     memoryGiB: formatNumber(input.hardware.memoryGiB),
     heapGiB: formatNumber(plan.sizing.heapGiB),
@@ -74,7 +76,7 @@ export function generateInitFiles(plan: Plan, input: PlanInput, options: Cluster
     logDirMount,
     diskAlertRatio: 0.75,
     diskAlertPercent: 75,
-    hosts: [...new Set(nodes.map((node) => node.host))].join(' '),
+    certificates: certificateCommands(nodes),
   }
   const files: GeneratedFile[] = nodes.map((node) => ({
     path: propertiesFileName(node),
@@ -144,7 +146,32 @@ const formulaNotes = [
   '- **durability after a loss**: acks=all writes continue while RF − (replicas lost) ≥ min.insync.replicas; one AZ takes at most ceil(RF/AZs) replicas of a partition with rack-aware placement (broker.rack).',
 ]
 
-function securityNotes(options: ClusterOptions): string {
+// Appended to the nodes table in PLAN.md (hence the leading blank line), only for name=ip hosts.
+function hostNotes(nodes: NodeSpec[], security: ClusterOptions['security']): string {
+  if (nodes.every((node) => node.address === undefined)) return ''
+  return [
+    '', '',
+    'Hosts given as name=ip: advertised.listeners and controller.quorum.voters use the name, so every node and',
+    'client must resolve it (DNS or /etc/hosts).',
+    security === 'sasl_ssl'
+      ? 'The IP address goes into the node\'s TLS certificate as well, so clients may also bootstrap with the IP.'
+      : 'The IP address is only recorded here; with --security sasl_ssl it also goes into the node\'s TLS certificate.',
+  ].join('\n')
+}
+
+/** subjectAltName per keystore: one per host, so a host shared by two nodes gets one certificate. */
+function certificateSans(nodes: NodeSpec[]): Map<string, string[]> {
+  const sans = new Map<string, string[]>()
+  for (const node of nodes) sans.set(node.host, [...new Set([...(sans.get(node.host) ?? []), ...certificateNames(node)])])
+  return sans
+}
+
+function certificateCommands(nodes: NodeSpec[]): string {
+  // --hosts admits only host names and IP addresses, so single quotes need no escaping.
+  return [...certificateSans(nodes)].map(([host, names]) => `issue '${host}' '${names.join(',')}'`).join('\n')
+}
+
+function securityNotes(options: ClusterOptions, nodes: NodeSpec[]): string {
   if (options.security === 'plaintext') {
     return '\n## Security\n\nPLAINTEXT listeners: no authentication or encryption. Use `kctl init --security sasl_ssl` outside a trusted network.\n'
   }
@@ -158,8 +185,15 @@ function securityNotes(options: ClusterOptions): string {
   ]
   if (options.security === 'sasl_ssl') {
     lines.push('', 'TLS: run `./make-certs.sh` once to create a private CA (`ssl/ca.pem`, a PEM truststore) and, per host,',
-      '`ssl/<host>.keystore.p12` (subjectAltName = the host name, password in `ssl/store_creds`); copy `ssl/` to',
-      '`/etc/kafka/ssl` on every node. docker compose mounts `./ssl` itself. Clients trust `ssl/ca.pem`.')
+      '`ssl/<host>.keystore.p12` (password in `ssl/store_creds`): a certificate for server and client use whose',
+      'subjectAltName carries the names (DNS:) and IP addresses (IP:) below. Brokers, controllers and clients verify',
+      'the name or address they connect to against it, so reach each node by one of these. Copy `ssl/` to',
+      '`/etc/kafka/ssl` on every node. docker compose mounts `./ssl` itself. Clients trust `ssl/ca.pem`.',
+      '', markdownTable(['KEYSTORE', 'SUBJECT ALTERNATIVE NAMES'], [...certificateSans(nodes)].map(([host, names]) => [`ssl/${host}.keystore.p12`, names.join(', ')])))
+    if (nodes.some((node) => [node.host, node.address].some((host) => host !== undefined && isIP(host) === 6))) {
+      lines.push('', 'librdkafka 2.0 (kcat, confluent-kafka clients) checks an IPv6 broker address in brackets, which no certificate',
+        'matches: give those nodes a name (--hosts name=ip) for librdkafka clients to connect by.')
+    }
   }
   return `${lines.join('\n')}\n`
 }

@@ -5,8 +5,10 @@
 //   10 MiB/s per partition for producers and consumers; hardware: --tier (default
 //   recommended), each --cores/--memory/--disk/--disk-mbps/--network overriding one figure.
 // The write throughput has no sensible default: plan asks for it on a TTY, else it is a usage error.
+import {isIP} from 'node:net'
 import {usageError} from '../errors.js'
 import {parseBytes, parseDurationMs} from '../config/units.js'
+import type {HostEntry} from './cluster.js'
 import type {PlanInput} from './model.js'
 import {seedTiers, type TierName, tierNames} from './tiers.js'
 
@@ -112,4 +114,41 @@ export function resolvePlanInput(raw: RawPlanOptions): PlanInput {
     hardware,
     tier: fromTier ? tier : undefined,
   }
+}
+
+// RFC 1123 host names. Anything else (a port, brackets, spaces, quotes) would end up in
+// server.properties and in make-certs.sh, so it is refused here rather than half-working there.
+const hostNamePattern = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+
+/**
+ * --hosts / --controller-hosts: comma-separated entries, each a host name, an IP address
+ * (IPv6 without brackets), or name=ip. One node per entry; no name or IP may repeat, since two
+ * nodes on one host would share its listener ports.
+ */
+export function parseHosts(text: string, flag: string): HostEntry[] {
+  const example = `for example --${flag} kafka-1,kafka-2,kafka-3, --${flag} 10.0.0.1,10.0.0.2,10.0.0.3 or --${flag} kafka-1=10.0.0.1,kafka-2=10.0.0.2,kafka-3=10.0.0.3`
+  const entries = text.split(',').map((item) => item.trim()).filter(Boolean).map((item): HostEntry => {
+    const bad = (why: string) => usageError(`invalid --${flag} entry "${item}": ${why}`, example)
+    const equals = item.indexOf('=')
+    if (equals === -1) {
+      if (isIP(item) !== 0) return {host: item}
+      if (/^[\d.]+$/.test(item)) throw bad(`${item} is not an IP address`)
+      if (!hostNamePattern.test(item)) throw bad('expected a host name, an IP address or name=ip (no port, no brackets)')
+      return {host: item}
+    }
+    const name = item.slice(0, equals).trim()
+    const address = item.slice(equals + 1).trim()
+    if (name === '' || address === '') throw bad('expected name=ip with both parts')
+    if (isIP(name) !== 0) throw bad(`the part before "=" is an address; give the host name there, or the IP alone`)
+    if (!hostNamePattern.test(name)) throw bad(`"${name}" is not a host name`)
+    if (isIP(address) === 0) throw bad(`"${address}" is not an IP address`)
+    return {host: name, address}
+  })
+  if (entries.length === 0) throw usageError(`--${flag} is empty`, example)
+  const seen = new Set<string>()
+  for (const key of entries.flatMap((entry) => [entry.host, entry.address].filter((value) => value !== undefined))) {
+    if (seen.has(key)) throw usageError(`--${flag} lists ${key} twice`, 'give every node its own host')
+    seen.add(key)
+  }
+  return entries
 }
