@@ -1,9 +1,10 @@
 // Capacity: skew, disk usage, time until full and survive-a-loss, each figure worked out by
 // hand in the comments.
 import {describe, expect, it} from 'vitest'
-import {replicaCapBytes, secondsUntilFull} from '../../src/admin/doctor/checks/capacity.js'
+import {planCommand, replicaCapBytes, secondsUntilFull} from '../../src/admin/doctor/checks/capacity.js'
 import {type Finding, runChecks} from '../../src/admin/doctor/index.js'
 import type {ClusterSnapshot} from '../../src/admin/doctor/snapshot.js'
+import {type RawPlanOptions, resolvePlanInput} from '../../src/plan/input.js'
 import {assessCluster, planCapacity, type PlanInput} from '../../src/plan/model.js'
 import {broker, GiB, healthyCluster, MiB, topic, withLogDirs} from './fixtures.js'
 
@@ -210,6 +211,20 @@ describe('survive a loss: the planner\'s model on the measured workload', () => 
     withLogDirs(snapshot, {totalBytes: 100 * GiB, usableBytes: 90 * GiB})
     const findings = capacity(snapshot).filter((item) => item.id.endsWith('-loss'))
     expect(summary(findings)).toEqual(['capacity.broker-loss info cluster:healthy'])
+  })
+
+  it('the fix\'s kctl plan command gives plan the workload doctor measured', () => {
+    const model = runChecks(busyCluster(), {hardware}).figures.model!
+    const command = planCommand(model)
+    // Retention 1.028444 h = 3,702.4 s, to the second.
+    expect(command).toBe('kctl plan --ha --write-mbps 60 --fanout 1 --retention 3702s --replication-factor 3 --min-insync-replicas 2 --record-size 1024 --partitions 9 --azs 3 --cores 8 --memory 16GiB --disk 1024GiB --disk-mbps 250 --network 1000Mbps')
+    const raw: RawPlanOptions = {ha: true}
+    for (const [, flag, value] of command.matchAll(/--([a-z-]+) ([^ -][^ ]*)/g)) {
+      raw[flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()) as Exclude<keyof RawPlanOptions, 'ha'>] = value
+    }
+    const input = resolvePlanInput(raw)
+    expect({...input, retentionHours: 0}).toEqual({...model.input, retentionHours: 0})
+    expect(input.retentionHours).toBeCloseTo(model.input.retentionHours, 3)
   })
 
   it('plan and doctor agree: the same input at the plan\'s broker count gives the plan\'s rows and verdicts', () => {

@@ -77,7 +77,7 @@ describe('drift', () => {
     const snapshot = set(healthyCluster(), [3], 'log.retention.ms', '3600000')
     set(snapshot, [1, 2], 'log.retention.ms', '86400000')
     const findings = configuration(snapshot)
-    expect(summary(findings)).toEqual(['configuration.drift warning cluster:log.retention.ms'])
+    expect(summary(findings)).toEqual(['configuration.drift warning config:log.retention.ms'])
     expect(findings[0].problem).toBe('log.retention.ms differs between brokers: 1,2 → "86400000"; 3 → "3600000"')
     expect(findings[0].fix.startsWith('log.retention.ms=86400000 on every broker')).toBe(true)
   })

@@ -48,14 +48,14 @@ export const checkCatalogue = [
 
 export type CheckId = (typeof checkCatalogue)[number]['id']
 
-export type ObjectKind = 'cluster' | 'broker' | 'log-dir' | 'topic' | 'group' | 'controller-quorum' | 'principal'
+export type ObjectKind = 'cluster' | 'broker' | 'log-dir' | 'topic' | 'group' | 'controller-quorum' | 'principal' | 'config' | 'limit'
 
 export interface Finding {
   /** The check that found it, e.g. availability.under-min-isr. */
   id: CheckId
   severity: Severity
   area: Area
-  /** What is wrong: a broker ("1"), a log dir ("1:/var/lib/kafka"), a topic, a group, the cluster. */
+  /** What it is about: a broker ("1" or "1,3"), a log dir ("1:/var/lib/kafka"), a topic, a group, a config key, a planner limit, the cluster. */
   object: {kind: ObjectKind; name: string}
   /** What is wrong, with the figures. */
   problem: string

@@ -34,12 +34,6 @@ export function brokerSetting(broker: SnapshotBroker, key: string): string | und
   return fallback === undefined || fallback === null ? undefined : String(fallback)
 }
 
-/** True when the setting was given (server.properties or a dynamic config) rather than left at Kafka's default. */
-export function isSetExplicitly(broker: SnapshotBroker, key: string): boolean {
-  const source = broker.configs[key]?.source
-  return source !== undefined && source !== 'DEFAULT_CONFIG'
-}
-
 /** The replication factor of a topic: its smallest replica set (a partition mid-reassignment briefly lists more). */
 export function replicationFactor(topic: SnapshotTopic): number {
   return topic.partitions.length === 0 ? 0 : Math.min(...topic.partitions.map((partition) => partition.replicas.length))

@@ -22,7 +22,8 @@
 // Survive-a-loss: the planner's own model (src/plan/model.ts assessCluster) on the observed
 // workload, so `kctl plan` and `kctl doctor` agree:
 //   W (write MiB/s)   = Σ measured partition write rates
-//   fanout            = consumer groups reading each topic, weighted by the topic's writes
+//   fanout            = consumer groups reading each topic, weighted by the topic's writes,
+//                       rounded (plan takes whole groups)
 //   RF, min ISR       = those of the topics carrying most of the writes
 //   retention         = the data the cluster keeps before replication at steady state, S, as
 //                       hours of W: S / W. S = Σ over partitions of the cap above, or the
@@ -165,8 +166,9 @@ export interface CapacityFigures {
   model?: ModelFigures
 }
 
-function replicaGrowth(snapshot: ClusterSnapshot, dir: SnapshotLogDir): ReplicaGrowth[] {
-  const partitions = partitionsByKey(snapshot)
+type PartitionIndex = ReturnType<typeof partitionsByKey>
+
+function replicaGrowth(partitions: PartitionIndex, dir: SnapshotLogDir): ReplicaGrowth[] {
   return dir.replicas.filter((replica) => !replica.isFuture).map((replica) => {
     const found = partitions.get(partitionKey(replica.topic, replica.partition))
     const rate = found?.partition.writeBytesPerSec ?? 0
@@ -181,8 +183,8 @@ function dirSpace(broker: SnapshotBroker, dir: SnapshotLogDir, dataBytes: number
   return {spaceFrom: 'unknown'}
 }
 
-function logDirFigures(snapshot: ClusterSnapshot, broker: SnapshotBroker, dir: SnapshotLogDir, options: DoctorOptions): LogDirFigures {
-  const replicas = replicaGrowth(snapshot, dir)
+function logDirFigures(partitions: PartitionIndex, broker: SnapshotBroker, dir: SnapshotLogDir, options: DoctorOptions): LogDirFigures {
+  const replicas = replicaGrowth(partitions, dir)
   const dataBytes = replicas.reduce((sum, replica) => sum + replica.sizeBytes, 0)
   const space = dirSpace(broker, dir, dataBytes, options)
   const figures: LogDirFigures = {
@@ -210,21 +212,20 @@ function earliest(times: (number | null | undefined)[]): number | null | undefin
 }
 
 function brokerFigures(snapshot: ClusterSnapshot, options: DoctorOptions): BrokerFigures[] {
+  const partitions = partitionsByKey(snapshot)
+  const replicas = new Map<number, number>()
+  const leaders = new Map<number, number>()
+  for (const {partition} of partitions.values()) {
+    for (const id of partition.replicas) replicas.set(id, (replicas.get(id) ?? 0) + 1)
+    leaders.set(partition.leader, (leaders.get(partition.leader) ?? 0) + 1)
+  }
   return snapshot.brokers.map((broker) => {
-    const logDirs = broker.logDirs.map((dir) => logDirFigures(snapshot, broker, dir, options))
-    let replicas = 0
-    let leaders = 0
-    for (const topic of snapshot.topics) {
-      for (const partition of topic.partitions) {
-        if (partition.replicas.includes(broker.id)) replicas++
-        if (partition.leader === broker.id) leaders++
-      }
-    }
+    const logDirs = broker.logDirs.map((dir) => logDirFigures(partitions, broker, dir, options))
     return {
       id: broker.id,
       ...(broker.rack === undefined ? {} : {rack: broker.rack}),
-      replicas,
-      leaders,
+      replicas: replicas.get(broker.id) ?? 0,
+      leaders: leaders.get(broker.id) ?? 0,
       dataBytes: logDirs.reduce((sum, dir) => sum + dir.dataBytes, 0),
       writeBytesPerSec: logDirs.reduce((sum, dir) => sum + dir.writeBytesPerSec, 0),
       growthBytesPerSec: logDirs.reduce((sum, dir) => sum + dir.growthBytesPerSec, 0),
@@ -292,9 +293,10 @@ export function observedPlanInput(snapshot: ClusterSnapshot, options: DoctorOpti
     groups.add(total.group)
     groupsByTopic.set(total.topic, groups)
   }
+  // plan takes whole consumer groups: the write-weighted mean is rounded.
   const fanout = snapshot.consumers === undefined || writeBytesPerSec === 0
     ? 1
-    : topics.reduce((sum, topic) => sum + topic.writeBytesPerSec * (groupsByTopic.get(topic.topic)?.size ?? 0), 0) / writeBytesPerSec
+    : Math.round(topics.reduce((sum, topic) => sum + topic.writeBytesPerSec * (groupsByTopic.get(topic.topic)?.size ?? 0), 0) / writeBytesPerSec)
   const storedBytes = topics.reduce((sum, topic) => sum + (topic.steadyStateBytes ?? topic.dataBytes), 0)
   const {hardware, hardwareSource} = modelHardware(snapshot, options)
   const azs = racks(snapshot).length
@@ -314,17 +316,44 @@ export function observedPlanInput(snapshot: ClusterSnapshot, options: DoctorOpti
   return {input, hardwareSource}
 }
 
+/** The planner's verdict on the observed workload; undefined without brokers or partitions to model. */
+export function modelFigures(snapshot: ClusterSnapshot, options: DoctorOptions, topics: TopicFigures[] = topicFigures(snapshot)): ModelFigures | undefined {
+  const {input, hardwareSource} = observedPlanInput(snapshot, options, topics)
+  const partitions = input.partitions ?? 0
+  if (snapshot.brokers.length === 0 || partitions === 0) return undefined
+  return {input, partitions, brokers: snapshot.brokers.length, hardwareSource, assessment: assessCluster(input, partitions, snapshot.brokers.length)}
+}
+
 /** Every measured and derived capacity figure: what the capacity checks judge and `-o json` prints. */
 export function capacityFigures(snapshot: ClusterSnapshot, options: DoctorOptions): CapacityFigures {
   const topics = topicFigures(snapshot)
-  const brokers = brokerFigures(snapshot, options)
-  const figures: CapacityFigures = {writeBytesPerSec: topics.reduce((sum, topic) => sum + topic.writeBytesPerSec, 0), topics, brokers}
-  const {input, hardwareSource} = observedPlanInput(snapshot, options, topics)
-  const partitions = input.partitions ?? 0
-  if (snapshot.brokers.length > 0 && partitions > 0) {
-    figures.model = {input, partitions, brokers: snapshot.brokers.length, hardwareSource, assessment: assessCluster(input, partitions, snapshot.brokers.length)}
-  }
-  return figures
+  const model = modelFigures(snapshot, options, topics)
+  return {writeBytesPerSec: topics.reduce((sum, topic) => sum + topic.writeBytesPerSec, 0), topics, brokers: brokerFigures(snapshot, options), ...(model ? {model} : {})}
+}
+
+/**
+ * The `kctl plan` command for the observed workload and hardware: it prints the broker count
+ * this traffic needs, by the same model (retention to the second, record size to the byte).
+ */
+export function planCommand(model: ModelFigures): string {
+  const {input} = model
+  const flags = [
+    ...(input.ha ? ['--ha'] : []),
+    `--write-mbps ${formatNumber(input.writeMiBps)}`,
+    `--fanout ${input.fanout}`,
+    `--retention ${Math.max(1, Math.round(input.retentionHours * 3600))}s`,
+    `--replication-factor ${input.replicationFactor}`,
+    `--min-insync-replicas ${input.minInsyncReplicas}`,
+    `--record-size ${Math.round(input.recordBytes)}`,
+    `--partitions ${model.partitions}`,
+    `--azs ${input.azs}`,
+    `--cores ${input.hardware.cores}`,
+    `--memory ${formatNumber(input.hardware.memoryGiB)}GiB`,
+    `--disk ${formatNumber(input.hardware.diskGiB)}GiB`,
+    `--disk-mbps ${formatNumber(input.hardware.diskMiBps)}`,
+    `--network ${input.hardware.networkMbps}Mbps`,
+  ]
+  return `kctl plan ${flags.join(' ')}`
 }
 
 function skew(snapshot: ClusterSnapshot, options: DoctorOptions, what: 'replicas' | 'leaders'): Finding[] {
@@ -393,7 +422,7 @@ const rowHardware: Record<string, keyof Hardware | undefined> = {
 }
 
 export const planLimits: Check = (snapshot, options) => {
-  const model = capacityFigures(snapshot, options).model
+  const model = modelFigures(snapshot, options)
   if (!model) return []
   return model.assessment.limits.flatMap((row) => {
     const key = rowHardware[row.id]
@@ -403,10 +432,10 @@ export const planLimits: Check = (snapshot, options) => {
     const problem = row.status === 'below-minimum'
       ? `${row.description}: the hardware is below the seed's HA minimum (${formatNumber(row.have)} ${row.unit} per broker)`
       : `${row.description}: need ${formatNumber(row.need)} of ${formatNumber(row.have)} ${row.unit} per broker (${formatNumber(row.utilisation * 100)}%, budget ${formatNumber(row.budget * 100)}%)`
-    return [finding('capacity.plan-limits', severity, {kind: 'cluster', name: row.id}, {
+    return [finding('capacity.plan-limits', severity, {kind: 'limit', name: row.id}, {
       problem: `${problem}${assumed ? ` — HAVE assumed from the seed's recommended tier (give the real figure, e.g. --${flagFor(key!)})` : ''}`,
       why: `At the measured traffic the brokers run past the headroom kctl plan keeps for ${row.id} (${row.formula}).`,
-      fix: `kctl plan --ha --write-mbps ${formatNumber(model.input.writeMiBps)} --azs ${model.input.azs} shows the broker count this traffic needs (${row.id} alone: ${formatNumber(row.minBrokers)})`,
+      fix: `${planCommand(model)} (the brokers this traffic needs; ${row.id} alone needs ${formatNumber(row.minBrokers)})`,
     })]
   })
 }
@@ -416,7 +445,7 @@ function flagFor(key: keyof Hardware): string {
 }
 
 export const brokerLoss: Check = (snapshot, options) => {
-  const model = capacityFigures(snapshot, options).model
+  const model = modelFigures(snapshot, options)
   if (!model) return []
   const verdict = model.assessment.faultTolerance
   if (verdict.survivesBrokerLoss) return []
@@ -425,18 +454,18 @@ export const brokerLoss: Check = (snapshot, options) => {
   return [finding('capacity.broker-loss', single ? 'info' : 'error', {kind: 'cluster', name: snapshot.clusterId}, {
     problem: `losing one broker: ${verdict.brokerLoss}`,
     why: single ? 'A single broker is a development setup: any restart is an outage.' : 'A routine broker restart or failure leaves the cluster unable to carry its traffic or its acks=all writes.',
-    fix: single ? 'for production run 3+ brokers: kctl init --ha' : `kctl plan --ha --write-mbps ${formatNumber(model.input.writeMiBps)} --azs ${model.input.azs} --replication-factor ${model.input.replicationFactor} for the brokers this traffic needs`,
+    fix: single ? 'for production run 3+ brokers: kctl init --ha' : `${planCommand(model)} (the brokers this traffic needs)`,
   })]
 }
 
 export const rackLoss: Check = (snapshot, options) => {
-  const model = capacityFigures(snapshot, options).model
+  const model = modelFigures(snapshot, options)
   if (!model || snapshot.brokers.length === 1) return []
   const verdict = model.assessment.faultTolerance
   if (verdict.survivesAzLoss) return []
   return [finding('capacity.rack-loss', 'warning', {kind: 'cluster', name: snapshot.clusterId}, {
     problem: `losing one rack/AZ: ${verdict.azLoss}`,
     why: 'An AZ outage takes down every broker in it at once.',
-    fix: model.input.azs === 1 ? 'set broker.rack on every broker and spread the brokers over 3 racks/AZs' : `kctl plan --ha --write-mbps ${formatNumber(model.input.writeMiBps)} --azs ${model.input.azs} for the brokers per AZ this traffic needs`,
+    fix: model.input.azs === 1 ? 'set broker.rack on every broker and spread the brokers over 3 racks/AZs' : `${planCommand(model)} (the brokers per AZ this traffic needs)`,
   })]
 }

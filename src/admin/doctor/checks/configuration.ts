@@ -82,7 +82,7 @@ export const drift: Check = (snapshot) => {
     }
     if (brokersByValue.size < 2) continue
     const variants = [...brokersByValue].sort((a, b) => b[1].length - a[1].length)
-    findings.push(finding('configuration.drift', 'warning', {kind: 'cluster', name: key}, {
+    findings.push(finding('configuration.drift', 'warning', {kind: 'config', name: key}, {
       problem: `${key} differs between brokers: ${variants.map(([value, ids]) => `${listItems(ids)} → ${JSON.stringify(value)}`).join('; ')}`,
       why: 'Brokers behave differently depending on which one leads a partition, which makes failures hard to predict.',
       fix: `${key}=${variants[0][0]} on every broker (server.properties, or kafka-configs.sh --alter --entity-type brokers --entity-default --add-config for a dynamic key)`,
