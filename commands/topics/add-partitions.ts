@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, withAdmin} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {renderTopicPartitions} from '../../src/admin/topics-render.js'
 import {addPartitions, batchError, type TopicPartitionsRow} from '../../src/admin/topics.js'
 import {confirmOrRefuse} from '../../src/ui/confirm.js'
@@ -32,14 +32,15 @@ export default class TopicsAddPartitions extends BaseCommand {
     const {argv, flags} = await this.parse(TopicsAddPartitions)
     const topics = argv as string[]
     const subject = topics.length === 1 ? `topic ${topics[0]}` : `${topics.length} topics`
-    const rows = await withAdmin(connectionOptions(flags, `add partitions to ${subject}`), async (admin) => {
+    const {rows, notes} = await withClient(connectionOptions(flags, `add partitions to ${subject}`), async (client) => {
       await confirmOrRefuse(`Add ${flags.num} partition${flags.num === 1 ? '' : 's'} to ${subject}? Keyed records will map to new partitions.`, {
         yes: flags.yes,
         action: `add partitions to ${subject}`,
       })
-      return addPartitions(admin, topics, flags.num)
+      return addPartitions(client, topics, flags.num)
     })
     this.render(rows, flags.output, renderTopicPartitions)
+    for (const note of notes) this.logToStderr(`note: ${note}`)
     const error = batchError(rows, 'add partitions to')
     if (error) throw error
     return rows

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, withAdmin} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {parseKeyValues} from '../../src/admin/key-values.js'
 import {renderTopicAlter} from '../../src/admin/topics-render.js'
 import {alterTopicConfigs, batchError, type TopicAlterRow} from '../../src/admin/topics.js'
@@ -13,9 +13,9 @@ export default class TopicsAlter extends BaseCommand {
     topic: Args.string({description: 'topic name', ignoreStdin: true, required: true}),
   }
 
-  static description = `Sets (--config k=v) and removes (--delete-config k, back to the cluster default) topic-level configs, one row per change. Setting min.insync.replicas above the replication factor is refused before anything is sent. Asks for confirmation on a terminal; elsewhere pass --yes.
+  static description = `Sets (--config k=v) and removes (--delete-config k, back to the cluster default) topic-level configs, one row per change, with IncrementalAlterConfigs. Setting min.insync.replicas above the replication factor is refused before anything is sent. Asks for confirmation on a terminal; elsewhere pass --yes.
 
-kafkajs speaks only the legacy AlterConfigs request, which replaces all of a topic's overrides at once: kctl reads the current overrides, applies the change and writes them back, so an alter made by someone else in that instant would be lost.`
+Brokers older than Kafka 2.3 only know the legacy AlterConfigs request, which replaces all of a topic's overrides at once: there kctl reads the current overrides, applies the change and writes them back, so an alter made by someone else in that instant would be lost.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders -c retention.ms=604800000 --yes', description: 'keep 7 days'},
@@ -42,9 +42,9 @@ kafkajs speaks only the legacy AlterConfigs request, which replaces all of a top
     const both = remove.filter((key) => key in set)
     if (both.length > 0) throw usageError(`unable to alter topic ${args.topic}: ${both.join(', ')} is both set and deleted`, 'pick one')
     const changes = [...Object.entries(set).map(([key, value]) => `${key}=${value}`), ...remove.map((key) => `-${key}`)].join(' ')
-    const rows = await withAdmin(connectionOptions(flags, `alter topic ${args.topic}`), async (admin) => {
+    const rows = await withClient(connectionOptions(flags, `alter topic ${args.topic}`), async (client) => {
       await confirmOrRefuse(`Alter topic ${args.topic}: ${changes}?`, {yes: flags.yes, action: `alter topic ${args.topic}`})
-      return alterTopicConfigs(admin, args.topic, set, remove)
+      return alterTopicConfigs(client, args.topic, set, remove)
     })
     this.render(rows, flags.output, renderTopicAlter)
     const error = batchError(rows, 'alter')

@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, withAdmin} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {parseKeyValues} from '../../src/admin/key-values.js'
 import {renderTopicCreate} from '../../src/admin/topics-render.js'
-import {batchError, createTopics, type TopicCreateRow, topicProfiles} from '../../src/admin/topics.js'
+import {batchError, createTopics, settleMs, type TopicCreateRow, topicProfiles} from '../../src/admin/topics.js'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
 
@@ -13,7 +13,9 @@ export default class TopicsCreate extends BaseCommand {
 
   static description = `Creates one or more topics, one status row each. Before anything is sent, the replication factor is checked against the live brokers and min.insync.replicas against the replication factor.
 
-Without flags, partitions and replication factor are the broker's own defaults (num.partitions, default.replication.factor, read from the cluster). --profile sets the durability kctl init writes: ha = replication factor ${topicProfiles.ha.replicationFactor} and min.insync.replicas=${topicProfiles.ha.minInsyncReplicas}; single = replication factor ${topicProfiles.single.replicationFactor} and min.insync.replicas=${topicProfiles.single.minInsyncReplicas}. Explicit --replication-factor and -c win over the profile. Exits 1 when any topic failed (after printing every row).`
+Without flags, partitions and replication factor are the broker's own defaults (num.partitions, default.replication.factor, read from the cluster). --profile sets the durability kctl init writes: ha = replication factor ${topicProfiles.ha.replicationFactor} and min.insync.replicas=${topicProfiles.ha.minInsyncReplicas}; single = replication factor ${topicProfiles.single.replicationFactor} and min.insync.replicas=${topicProfiles.single.minInsyncReplicas}. Explicit --replication-factor and -c win over the profile. Exits 1 when any topic failed (after printing every row).
+
+The broker's answer to the create request decides each row. kctl then waits up to ${settleMs / 1000} s for the new partitions' leaders (a multi-node cluster elects them, and spreads the news, after answering); when they are not there yet the row still says created, with a note on stderr.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders -p 12 --profile ha', description: '12 partitions, RF 3, min.insync.replicas=2'},
@@ -40,8 +42,8 @@ Without flags, partitions and replication factor are the broker's own defaults (
   async run(): Promise<TopicCreateRow[]> {
     const {argv, flags} = await this.parse(TopicsCreate)
     const names = argv as string[]
-    const rows = await withAdmin(connectionOptions(flags, `create ${names.length === 1 ? `topic ${names[0]}` : 'topics'}`), (admin) =>
-      createTopics(admin, {
+    const {rows, notes} = await withClient(connectionOptions(flags, `create ${names.length === 1 ? `topic ${names[0]}` : 'topics'}`), (client) =>
+      createTopics(client, {
         names,
         partitions: flags.partitions,
         replicationFactor: flags['replication-factor'],
@@ -52,6 +54,7 @@ Without flags, partitions and replication factor are the broker's own defaults (
       }),
     )
     this.render(rows, flags.output, renderTopicCreate)
+    for (const note of notes) this.logToStderr(`note: ${note}`)
     const error = batchError(rows, 'create')
     if (error) throw error
     return rows

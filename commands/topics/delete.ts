@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, rawMetadata, withAdmin} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {renderTopicList, renderTopicStatus} from '../../src/admin/topics-render.js'
-import {batchError, deleteTopics, selectTopics, type TopicStatusRow, topicListView} from '../../src/admin/topics.js'
+import {batchError, deleteTopics, listTopics, selectTopics, type TopicStatusRow} from '../../src/admin/topics.js'
 import {KctlError} from '../../src/errors.js'
 import {confirmOrRefuse} from '../../src/ui/confirm.js'
 import {BaseCommand} from '../_base.js'
@@ -33,12 +33,12 @@ export default class TopicsDelete extends BaseCommand {
 
   async run(): Promise<TopicStatusRow[]> {
     const {argv, flags} = await this.parse(TopicsDelete)
-    const rows = await withAdmin(connectionOptions(flags, 'delete topics'), async (admin, session) => {
-      const all = topicListView(await rawMetadata(session), {includeInternal: true})
+    const {rows, notes} = await withClient(connectionOptions(flags, 'delete topics'), async (client) => {
+      const all = await listTopics(client, {includeInternal: true})
       const selection = selectTopics(argv as string[], all, {regex: flags.regex})
       const missing: TopicStatusRow[] = selection.missing.map((topic) => ({topic, status: 'failed', error: 'UNKNOWN_TOPIC_OR_PARTITION: topic does not exist'}))
       if (selection.topics.length === 0) {
-        if (missing.length > 0) return missing
+        if (missing.length > 0) return {rows: missing, notes: []}
         throw new KctlError(`unable to delete topics: no topic matches ${(argv as string[]).join(' ')}`, {exitCode: 4, hint: 'check the pattern against `kctl topics list`'})
       }
       if (selection.usedPattern && flags.output === 'table') {
@@ -46,9 +46,11 @@ export default class TopicsDelete extends BaseCommand {
       }
       const subject = selection.topics.length === 1 ? `topic ${selection.topics[0]}` : `${selection.topics.length} topics`
       await confirmOrRefuse(`Delete ${subject} and all ${selection.topics.length === 1 ? 'its' : 'their'} data?`, {yes: flags.yes, action: `delete ${subject}`})
-      return [...(await deleteTopics(admin, selection.topics)), ...missing]
+      const deleted = await deleteTopics(client, selection.topics)
+      return {rows: [...deleted.rows, ...missing], notes: deleted.notes}
     })
     this.render(rows, flags.output, renderTopicStatus)
+    for (const note of notes) this.logToStderr(`note: ${note}`)
     const error = batchError(rows, 'delete')
     if (error) throw error
     return rows

@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {connectionOptions, withAdmin} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {renderTopicDescription} from '../../src/admin/topics-render.js'
 import {describeTopic, type TopicDescription} from '../../src/admin/topics.js'
 import {BaseCommand} from '../_base.js'
@@ -26,7 +26,7 @@ export default class TopicsDescribe extends BaseCommand {
 
   async run(): Promise<TopicDescription> {
     const {args, flags} = await this.parse(TopicsDescribe)
-    const view = await withAdmin(connectionOptions(flags, `describe topic ${args.topic}`), (admin) => describeTopic(admin, args.topic))
+    const view = await withClient(connectionOptions(flags, `describe topic ${args.topic}`), (client) => describeTopic(client, args.topic))
     this.render(view, flags.output, renderTopicDescription)
     return view
   }

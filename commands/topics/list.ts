@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
-import {connectionOptions, withCluster} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {renderTopicList} from '../../src/admin/topics-render.js'
-import {type TopicListRow, topicListView} from '../../src/admin/topics.js'
+import {listTopics, type TopicListRow} from '../../src/admin/topics.js'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
 
@@ -24,9 +24,7 @@ export default class TopicsList extends BaseCommand {
 
   async run(): Promise<TopicListRow[]> {
     const {flags} = await this.parse(TopicsList)
-    const rows = await withCluster(connectionOptions(flags, 'list topics'), async (cluster) =>
-      topicListView(await cluster.metadata(), {includeInternal: flags.internal}),
-    )
+    const rows = await withClient(connectionOptions(flags, 'list topics'), (client) => listTopics(client, {includeInternal: flags.internal}))
     this.render(rows, flags.output, renderTopicList)
     return rows
   }

@@ -6,8 +6,10 @@
 // TLS/SASL settings apply when it supplies the address or is named with --context;
 // --command-config's security settings replace a context's (the file is a whole client config).
 //
-// kafkajs retries a failed connection for about a minute by default; kctl bounds the whole
-// connect to connectTimeoutMs (5 s) so an unreachable broker is a one-line error, fast.
+// Commands talk to the cluster through kctl's own client (withClient / connectClient,
+// src/kafka/client); the kafkajs session below remains for `kctl consume --group` and the
+// commands not yet ported. Either way the whole connect is bounded by connectTimeoutMs (5 s)
+// so an unreachable broker is a one-line error, fast (kafkajs alone would retry for a minute).
 import {createRequire} from 'node:module'
 import type {Socket} from 'node:net'
 import {type Admin, Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
@@ -16,6 +18,7 @@ import {registerKafkajsCodecs} from '../compression/index.js'
 import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers, type TlsSettings, validServers} from '../config/command-config.js'
 import {contextSettings, selectContext} from '../config/context.js'
 import {KctlError} from '../errors.js'
+import {type ClientOptions, KafkaClient, KafkaClientError} from '../kafka/client/index.js'
 import {toKctlError} from './errors.js'
 
 export const defaultConnectTimeoutMs = 5000
@@ -133,6 +136,65 @@ export function resolveConnection(options: ConnectionOptions = {}): ResolvedConn
     debug: Boolean(options.debug),
     connectTimeoutMs: options.connectTimeoutMs ?? defaultConnectTimeoutMs,
     clientId: options.clientId ?? 'kctl',
+  }
+}
+
+/** Kafka's request.timeout.ms default: how long one request may wait for its answer. */
+const requestTimeoutMs = 30_000
+
+export function clientOptions(connection: ResolvedConnection): ClientOptions {
+  return {
+    bootstrap: connection.brokers,
+    clientId: connection.clientId,
+    tls: connection.tls,
+    sasl: connection.sasl,
+    connectTimeoutMs: connection.connectTimeoutMs,
+    requestTimeoutMs,
+  }
+}
+
+export interface ClientSession {
+  client: KafkaClient
+  connection: ResolvedConnection
+  /** Maps anything the client threw to a KctlError about `action`. */
+  fail(error: unknown, action: string): KctlError
+}
+
+/** A KafkaClient on the resolved connection, bootstrapped within the connect budget; the caller closes it. */
+export async function connectClient(options: ConnectionOptions = {}): Promise<ClientSession> {
+  const connection = resolveConnection(options)
+  const action = options.action ?? 'reach the cluster'
+  const fail = (error: unknown, failedAction: string) => toKctlError(error, {action: failedAction, brokers: connection.brokers, source: connection.sourceDescription})
+  const within = () =>
+    new KctlError(`unable to ${action}: cannot connect to ${connection.brokers.join(',')} within ${connection.connectTimeoutMs} ms`, {
+      hint: `check the address (from ${connection.sourceDescription}), firewalls, and that security.protocol matches the listener`,
+    })
+  // Each bootstrap server gets the budget inside KafkaClient.connect; this bounds them all together.
+  const connecting = KafkaClient.connect(clientOptions(connection))
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(within()), connection.connectTimeoutMs)
+  })
+  try {
+    return {client: await Promise.race([connecting, timeout]), connection, fail}
+  } catch (error) {
+    void connecting.then((client) => client.close(), () => undefined)
+    if (error instanceof KafkaClientError && error.kind === 'timeout') throw within()
+    throw fail(error, action)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Runs `fn` with a connected client, always closes it, and maps errors to KctlError about options.action. */
+export async function withClient<T>(options: ConnectionOptions, fn: (client: KafkaClient, session: ClientSession) => Promise<T>): Promise<T> {
+  const session = await connectClient(options)
+  try {
+    return await fn(session.client, session)
+  } catch (error) {
+    throw session.fail(error, options.action ?? 'reach the cluster')
+  } finally {
+    session.client.close()
   }
 }
 

@@ -1,7 +1,9 @@
-// Turns kafkajs errors into one-line KctlErrors: Kafka error codes by name with a hint and the
-// design's exit code (not found 4, authentication/authorization 5), connection failures as
-// "cannot connect to <address>" with what to check.
+// Turns errors of kctl's client (KafkaClientError) and of kafkajs into one-line KctlErrors:
+// Kafka error codes by name with a hint and the design's exit code (not found 4,
+// authentication/authorization 5), connection failures as "cannot connect to <address>" with
+// what to check. Both carry the Kafka error name as `type`.
 import {ExitCode, type ExitCodeValue, KctlError} from '../errors.js'
+import {KafkaClientError} from '../kafka/client/errors.js'
 
 interface KafkaErrorAdvice {
   exitCode?: ExitCodeValue
@@ -46,7 +48,7 @@ export function adviceFor(name: string | undefined): string {
 
 /** "<NAME>: <broker message>" for a batch row: the innermost cause that carries the Kafka error name. */
 export function kafkaErrorSummary(error: unknown): string {
-  const named = causeChain(error).filter((cause) => typeof (cause as {type?: unknown}).type === 'string' && (cause as {type: string}).type !== 'UNKNOWN')
+  const named = causeChain(error).filter(isNamedKafkaError)
   const innermost = named[named.length - 1] as (Error & {type: string}) | undefined
   if (innermost) return `${innermost.type}: ${innermost.message}`
   return describeCause(causeChain(error)) || String(error)
@@ -54,11 +56,15 @@ export function kafkaErrorSummary(error: unknown): string {
 
 /** Walks kafkajs's wrapping (retries exceeded, non-retriable, aggregate) to the first cause with a Kafka error name. */
 export function kafkaErrorName(error: unknown): string | undefined {
-  for (const cause of causeChain(error)) {
-    const type = (cause as {type?: unknown}).type
-    if (typeof type === 'string' && type !== 'UNKNOWN') return type
-  }
-  return undefined
+  const named = causeChain(error).find(isNamedKafkaError)
+  return named ? (named as {type: string}).type : undefined
+}
+
+/** An error carrying a Kafka error name (a client error's connection and timeout kinds do not). */
+function isNamedKafkaError(cause: unknown): boolean {
+  if (cause instanceof KafkaClientError) return cause.kind === 'kafka'
+  const type = (cause as {type?: unknown}).type
+  return typeof type === 'string' && type !== 'UNKNOWN'
 }
 
 function causeChain(error: unknown): unknown[] {
@@ -83,8 +89,9 @@ export interface ErrorContext {
   source?: string
 }
 
-/** A KctlError for anything a kafkajs call threw; KctlErrors pass through unchanged. */
+/** A KctlError for anything the client or kafkajs threw; other KctlErrors pass through unchanged. */
 export function toKctlError(error: unknown, context: ErrorContext): KctlError {
+  if (error instanceof KafkaClientError) return clientError(error, context)
   if (error instanceof KctlError) return error
   const chain = causeChain(error)
   const name = kafkaErrorName(error)
@@ -119,6 +126,26 @@ export function toKctlError(error: unknown, context: ErrorContext): KctlError {
     })
   }
   return new KctlError(`unable to ${context.action}: ${rootMessage || String(error)}`, {cause: error})
+}
+
+function clientError(error: KafkaClientError, context: ErrorContext): KctlError {
+  if (error.kind === 'kafka') {
+    const advice = adviceByErrorName[error.type]
+    const brokerMessage = error.message && !error.message.includes(error.type) ? ` (${error.message})` : ''
+    return new KctlError(`unable to ${context.action}: ${error.type}${brokerMessage}`, {exitCode: advice?.exitCode ?? ExitCode.error, hint: adviceFor(error.type), cause: error})
+  }
+  if (error.kind === 'protocol') return new KctlError(`unable to ${context.action}: ${error.message}`, {hint: adviceFor(undefined), cause: error})
+  const address = error.broker ?? context.brokers?.join(',') ?? 'the cluster'
+  // A SASL or TLS listener answers ApiVersions, or nothing, then drops a client that speaks
+  // another security protocol.
+  if (/closed by the broker/.test(error.message)) {
+    return new KctlError(`unable to ${context.action}: ${address} closed the connection`, {
+      hint: 'check that security.protocol (--command-config or the context) matches the listener: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL',
+      cause: error,
+    })
+  }
+  const cause = error.cause instanceof Error ? tidyConnectionMessage(error.cause.message) : error.message
+  return new KctlError(`unable to ${context.action}: cannot connect to ${address} (${cause})`, {hint: connectionHint(cause, context), cause: error})
 }
 
 function describeCause(chain: unknown[]): string {

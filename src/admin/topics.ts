@@ -1,13 +1,30 @@
-// Topic operations behind `kctl topics ...`. Each returns a plain view object (camelCase keys,
-// stable for scripts); src/admin/topics-render.ts draws the tables. Batch operations return
-// one row per topic with its own status, so one failure does not hide the others' results.
-import kafkajs, {type Admin} from 'kafkajs'
+// Topic operations behind `kctl topics ...`, on kctl's client (src/kafka/client). Each returns
+// a plain view object (camelCase keys, stable for scripts); src/admin/topics-render.ts draws
+// the tables. Batch operations return one row per topic with its own status, so one failure
+// does not hide the others' results.
+//
+// Multi-node clusters: the response of the request that changes something (CreateTopics,
+// CreatePartitions, DeleteTopics, IncrementalAlterConfigs) alone decides a row's status. A
+// topic just created can be unknown for a moment to the broker answering Metadata, and its
+// leaders are elected after the answer, so reading it back retries
+// UNKNOWN_TOPIC_OR_PARTITION / LEADER_NOT_AVAILABLE / NOT_LEADER_OR_FOLLOWER with backoff
+// for at most settleMs; what has not settled by then is reported as a note (the command
+// still succeeds), never as a failure. Changes go to the controller-or-any broker
+// (KafkaClient.controller: KRaft brokers forward them) and are retried on NOT_CONTROLLER.
 import {ExitCode, KctlError, usageError} from '../errors.js'
-import type {RawMetadata, RawPartitionMetadata} from './connection.js'
-import {adviceFor, kafkaErrorName, kafkaErrorSummary} from './errors.js'
+import {type KafkaClient, KafkaClientError, type PartitionMetadata, type TopicMetadata} from '../kafka/client/index.js'
+import {ErrorCode, errorByCode, ZERO_UUID} from '../kafka/protocol/index.js'
+import {adviceFor} from './errors.js'
 
-// kafkajs is CommonJS; Node's named-export detection misses these two enums.
-const {ConfigResourceTypes, ConfigSource} = kafkajs
+/** Kafka's ConfigResource types. */
+const TOPIC_RESOURCE = 2
+const BROKER_RESOURCE = 4
+
+/** How long a command waits for the cluster to show what it just changed (leaders elected, metadata propagated). */
+export const settleMs = 10_000
+
+/** The server-side timeout sent with CreateTopics, CreatePartitions and DeleteTopics. */
+const requestTimeoutMs = 30_000
 
 // ---- list -----------------------------------------------------------------------------------
 
@@ -21,30 +38,34 @@ export interface TopicListRow {
 }
 
 /** Sorted by name; internal topics (the broker's isInternal flag) only when asked for. */
-export function topicListView(metadata: Pick<RawMetadata, 'topicMetadata'>, options: {includeInternal: boolean}): TopicListRow[] {
-  return metadata.topicMetadata
-    .filter((topic) => topic.topicErrorCode === 0 && (options.includeInternal || !topic.isInternal))
+export function topicListView(metadata: {topics: TopicMetadata[]}, options: {includeInternal: boolean}): TopicListRow[] {
+  return metadata.topics
+    .filter((topic) => topic.errorCode === 0 && (options.includeInternal || !topic.isInternal))
     .map((topic) => ({
-      name: topic.topic,
-      partitions: topic.partitionMetadata.length,
-      replicationFactor: replicationFactor(topic.partitionMetadata),
-      underReplicatedPartitions: topic.partitionMetadata.filter(isUnderReplicated).length,
-      offlinePartitions: topic.partitionMetadata.filter(isOffline).length,
+      name: topic.name,
+      partitions: topic.partitions.length,
+      replicationFactor: replicationFactor(topic.partitions),
+      underReplicatedPartitions: topic.partitions.filter(isUnderReplicated).length,
+      offlinePartitions: topic.partitions.filter(isOffline).length,
       internal: topic.isInternal,
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
+export async function listTopics(client: KafkaClient, options: {includeInternal: boolean}): Promise<TopicListRow[]> {
+  return topicListView(await client.metadata(null), options)
+}
+
 /** The replica count of the topic's partitions (the largest, if an reassignment left them uneven). */
-function replicationFactor(partitions: Pick<RawPartitionMetadata, 'replicas'>[]): number {
+function replicationFactor(partitions: Pick<PartitionMetadata, 'replicas'>[]): number {
   return partitions.reduce((max, partition) => Math.max(max, partition.replicas.length), 0)
 }
 
-function isUnderReplicated(partition: Pick<RawPartitionMetadata, 'replicas' | 'isr'>): boolean {
+function isUnderReplicated(partition: Pick<PartitionMetadata, 'replicas' | 'isr'>): boolean {
   return partition.isr.length < partition.replicas.length
 }
 
-function isOffline(partition: Pick<RawPartitionMetadata, 'leader'>): boolean {
+function isOffline(partition: Pick<PartitionMetadata, 'leader'>): boolean {
   return partition.leader < 0
 }
 
@@ -81,57 +102,62 @@ export interface TopicDescription {
   configs: TopicConfigEntry[]
 }
 
+/** Kafka's ConfigSource numbers (DescribeConfigs v1+). */
 const configSourceNames: Record<number, string> = {
-  [ConfigSource.UNKNOWN]: 'UNKNOWN',
-  [ConfigSource.TOPIC_CONFIG]: 'DYNAMIC_TOPIC_CONFIG',
-  [ConfigSource.DYNAMIC_BROKER_CONFIG]: 'DYNAMIC_BROKER_CONFIG',
-  [ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG]: 'DYNAMIC_DEFAULT_BROKER_CONFIG',
-  [ConfigSource.STATIC_BROKER_CONFIG]: 'STATIC_BROKER_CONFIG',
-  [ConfigSource.DEFAULT_CONFIG]: 'DEFAULT_CONFIG',
-  [ConfigSource.DYNAMIC_BROKER_LOGGER_CONFIG]: 'DYNAMIC_BROKER_LOGGER_CONFIG',
+  0: 'UNKNOWN',
+  1: 'DYNAMIC_TOPIC_CONFIG',
+  2: 'DYNAMIC_BROKER_CONFIG',
+  3: 'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  4: 'STATIC_BROKER_CONFIG',
+  5: 'DEFAULT_CONFIG',
+  6: 'DYNAMIC_BROKER_LOGGER_CONFIG',
+  7: 'CLIENT_METRICS_CONFIG',
+  8: 'GROUP_CONFIG',
 }
+const TOPIC_CONFIG_SOURCE = 1
+const DEFAULT_CONFIG_SOURCE = 5
 
-export interface RawConfigEntry {
-  configName: string
-  configValue: string | null
-  isDefault: boolean
-  configSource?: number
+/** One config as DescribeConfigs returns it. */
+export interface WireConfigEntry {
+  name: string
+  value: string | null
+  configSource: number
   isSensitive: boolean
   readOnly: boolean
 }
 
-export function topicDescriptionView(
-  name: string,
-  partitions: RawPartitionMetadata[],
-  offsets: {partition: number; low: string; high: string}[],
-  configEntries: RawConfigEntry[],
-): TopicDescription {
+export interface PartitionOffsets {
+  partition: number
+  low: number
+  high: number
+}
+
+export function topicDescriptionView(name: string, partitions: PartitionMetadata[], offsets: PartitionOffsets[], configEntries: WireConfigEntry[]): TopicDescription {
   const offsetsByPartition = new Map(offsets.map((entry) => [entry.partition, entry]))
-  const sorted = [...partitions].sort((a, b) => a.partitionId - b.partitionId)
+  const sorted = [...partitions].sort((a, b) => a.partition - b.partition)
   return {
     name,
     partitionCount: partitions.length,
     replicationFactor: replicationFactor(partitions),
     partitions: sorted.map((partition) => {
-      const offset = offsetsByPartition.get(partition.partitionId)
+      const offset = offsetsByPartition.get(partition.partition)
       return {
-        partition: partition.partitionId,
+        partition: partition.partition,
         leader: isOffline(partition) ? null : partition.leader,
         replicas: partition.replicas,
         isr: partition.isr,
-        offlineReplicas: partition.offlineReplicas ?? [],
+        offlineReplicas: partition.offline,
         underReplicated: isUnderReplicated(partition),
-        logStartOffset: offset ? Number(offset.low) : null,
-        highWatermark: offset ? Number(offset.high) : null,
+        logStartOffset: offset ? offset.low : null,
+        highWatermark: offset ? offset.high : null,
       }
     }),
     configs: configEntries
-      // DescribeConfigs v0 has no source; isDefault is all it says.
-      .filter((entry) => (entry.configSource === undefined ? !entry.isDefault : entry.configSource !== ConfigSource.DEFAULT_CONFIG))
+      .filter((entry) => entry.configSource !== DEFAULT_CONFIG_SOURCE)
       .map((entry) => ({
-        name: entry.configName,
-        value: entry.isSensitive ? null : entry.configValue,
-        source: entry.configSource === undefined ? 'UNKNOWN' : (configSourceNames[entry.configSource] ?? 'UNKNOWN'),
+        name: entry.name,
+        value: entry.isSensitive ? null : entry.value,
+        source: configSourceNames[entry.configSource] ?? 'UNKNOWN',
         sensitive: entry.isSensitive,
         readOnly: entry.readOnly,
       }))
@@ -139,31 +165,127 @@ export function topicDescriptionView(
   }
 }
 
-export async function describeTopic(admin: Admin, name: string): Promise<TopicDescription> {
-  const partitions = await topicPartitions(admin, name)
-  const [offsets, configs] = await Promise.all([
-    admin.fetchTopicOffsets(name),
-    admin.describeConfigs({resources: [{type: ConfigResourceTypes.TOPIC, name}], includeSynonyms: false}),
-  ])
-  return topicDescriptionView(name, partitions, offsets, configs.resources[0]?.configEntries ?? [])
+export async function describeTopic(client: KafkaClient, name: string): Promise<TopicDescription> {
+  const partitions = await topicPartitions(client, name)
+  const [offsets, configs] = await Promise.all([partitionOffsets(client, name, partitions), describeConfigs(client, TOPIC_RESOURCE, name)])
+  return topicDescriptionView(name, partitions, offsets, configs)
 }
 
 /** Partition metadata of one topic; a missing topic is exit 4. */
-async function topicPartitions(admin: Admin, name: string): Promise<RawPartitionMetadata[]> {
-  try {
-    const metadata = await admin.fetchTopicMetadata({topics: [name]})
-    const topic = metadata.topics.find((entry) => entry.name === name)
-    if (topic && topic.partitions.length > 0) return topic.partitions as RawPartitionMetadata[]
-  } catch (error) {
-    if (kafkaErrorName(error) !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error
-  }
-  throw unknownTopic(name)
+async function topicPartitions(client: KafkaClient, name: string, action = `describe topic ${name}`): Promise<PartitionMetadata[]> {
+  const metadata = await client.metadata([name])
+  const topic = metadata.topics.find((entry) => entry.name === name)
+  if (!topic || topic.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || (topic.errorCode === 0 && topic.partitions.length === 0)) throw unknownTopic(name, action)
+  if (topic.errorCode !== 0) throw KafkaClientError.fromCode(topic.errorCode)
+  return topic.partitions
+}
+
+/**
+ * Log start offset and high watermark of each partition that has a leader, asked of that
+ * leader (ListOffsets -2 and -1, one request each: a request may not name a partition twice);
+ * a leader that moved is looked up again. Partitions without a leader have no offsets.
+ */
+async function partitionOffsets(client: KafkaClient, topic: string, partitions: PartitionMetadata[]): Promise<PartitionOffsets[]> {
+  const led = partitions.filter((partition) => !isOffline(partition)).map((partition) => ({topic, partition: partition.partition}))
+  if (led.length === 0) return []
+  return client.retry(async () => {
+    const offsets: PartitionOffsets[] = []
+    for (const [leader, group] of await client.byLeader(led)) {
+      const connection = await client.broker(leader)
+      const ask = async (timestamp: number) => {
+        const response = await connection.send(2, {replicaId: -1, isolationLevel: 0, topics: [{name: topic, partitions: group.map((p) => ({partitionIndex: p.partition, timestamp}))}]})
+        const answers = response.topics.flatMap((entry) => entry.partitions)
+        const failed = answers.find((answer) => answer.errorCode !== 0)
+        if (failed) throw KafkaClientError.fromCode(failed.errorCode, null, connection.address)
+        return new Map(answers.map((answer) => [answer.partitionIndex, answer.offset]))
+      }
+      const [low, high] = await Promise.all([ask(-2), ask(-1)])
+      for (const p of group) offsets.push({partition: p.partition, low: low.get(p.partition) ?? 0, high: high.get(p.partition) ?? 0})
+    }
+    return offsets
+  })
+}
+
+async function describeConfigs(client: KafkaClient, resourceType: number, resourceName: string, keys: string[] | null = null): Promise<WireConfigEntry[]> {
+  const connection = await client.anyBroker()
+  const response = await connection.send(32, {resources: [{resourceType, resourceName, configurationKeys: keys}], includeSynonyms: false})
+  const result = response.results[0]
+  if (!result) return []
+  if (result.errorCode !== 0) throw KafkaClientError.fromCode(result.errorCode, result.errorMessage, connection.address)
+  return result.configs.map((entry) => ({name: entry.name, value: entry.value, configSource: entry.configSource, isSensitive: entry.isSensitive, readOnly: entry.readOnly}))
 }
 
 export function unknownTopic(name: string, action = `describe topic ${name}`): KctlError {
   return new KctlError(`unable to ${action}: topic ${name} does not exist (UNKNOWN_TOPIC_OR_PARTITION)`, {
     exitCode: ExitCode.notFound,
     hint: 'check the name with `kctl topics list`',
+  })
+}
+
+// ---- waiting for the cluster ----------------------------------------------------------------
+
+/**
+ * Waits, within settleMs, until Metadata shows every topic of `expected` with at least that
+ * many partitions, each with a leader. Returns the topics that did not get there in time.
+ */
+export async function awaitLeaders(client: KafkaClient, expected: Map<string, number>, budgetMs = settleMs): Promise<string[]> {
+  let pending = [...expected.keys()]
+  if (pending.length === 0) return []
+  try {
+    await client.retry(
+      async () => {
+        const metadata = await client.metadata(pending)
+        pending = pending.filter((name) => {
+          const topic = metadata.topics.find((entry) => entry.name === name)
+          return !topic || topic.errorCode !== 0 || topic.partitions.length < (expected.get(name) ?? 0) || topic.partitions.some((p) => isOffline(p) || p.errorCode !== 0)
+        })
+        if (pending.length > 0) throw KafkaClientError.fromCode(ErrorCode.LEADER_NOT_AVAILABLE, `no leaders yet for ${pending.join(', ')}`)
+      },
+      {budgetMs, retries: Number.MAX_SAFE_INTEGER},
+    )
+  } catch (error) {
+    if (!(error instanceof KafkaClientError && error.retriable)) throw error
+  }
+  return pending
+}
+
+/** Waits, within settleMs, until Metadata no longer lists the topics. Returns those still listed. */
+async function awaitGone(client: KafkaClient, topics: string[], budgetMs = settleMs): Promise<string[]> {
+  let pending = topics
+  if (pending.length === 0) return []
+  try {
+    await client.retry(
+      async () => {
+        const metadata = await client.metadata(pending)
+        pending = pending.filter((name) => metadata.topics.some((entry) => entry.name === name && entry.errorCode !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        if (pending.length > 0) throw new KafkaClientError('kafka', `${pending.join(', ')} still listed`, {type: 'TOPIC_DELETION_PENDING', retriable: true})
+      },
+      {budgetMs, retries: Number.MAX_SAFE_INTEGER},
+    )
+  } catch (error) {
+    if (!(error instanceof KafkaClientError && error.retriable)) throw error
+  }
+  return pending
+}
+
+/** "<NAME>: <broker message>" for a failed row. */
+function errorText(code: number, brokerMessage: string | null | undefined): string {
+  const known = errorByCode(code)
+  return `${known.name}: ${brokerMessage || known.message}`
+}
+
+/** A failed row's status and error, for an error thrown while handling that row. */
+function failure(error: unknown): {status: 'failed'; error: string} {
+  if (error instanceof KafkaClientError && error.kind === 'kafka') return {status: 'failed', error: `${error.type}: ${error.message}`}
+  return {status: 'failed', error: error instanceof Error ? error.message : String(error)}
+}
+
+/** Sends a cluster-changing request to the controller-or-any broker, again after NOT_CONTROLLER or a broken connection. */
+async function toController<T>(client: KafkaClient, request: (connection: Awaited<ReturnType<KafkaClient['controller']>>) => Promise<T>, notController: (response: T) => boolean): Promise<T> {
+  return client.retry(async () => {
+    const response = await request(await client.controller())
+    if (notController(response)) throw KafkaClientError.fromCode(ErrorCode.NOT_CONTROLLER)
+    return response
   })
 }
 
@@ -200,38 +322,41 @@ export interface TopicCreateRow extends TopicStatusRow {
   replicationFactor: number
 }
 
-/** Broker defaults used when neither a flag nor a profile gives a value (CreateTopics v3, kafkajs's
- * highest, cannot ask for "broker default" with -1: that arrived in v4, KIP-464). */
+/** A batch's rows and what the cluster has not shown yet (notes for stderr; the rows stand). */
+export interface BatchResult<R> {
+  rows: R[]
+  notes: string[]
+}
+
+/** Broker defaults used when neither a flag nor a profile gives a value: the rows and the checks need numbers. */
 interface BrokerTopicDefaults {
   partitions: number
   replicationFactor: number
   minInsyncReplicas: number
 }
 
-async function brokerTopicDefaults(admin: Admin, brokerId: number): Promise<BrokerTopicDefaults> {
+async function brokerTopicDefaults(client: KafkaClient, brokerId: number): Promise<BrokerTopicDefaults> {
   const defaults = {partitions: 1, replicationFactor: 1, minInsyncReplicas: 1}
   try {
-    const response = await admin.describeConfigs({
-      resources: [{type: ConfigResourceTypes.BROKER, name: String(brokerId), configNames: ['num.partitions', 'default.replication.factor', 'min.insync.replicas']}],
-      includeSynonyms: false,
-    })
-    const values = new Map((response.resources[0]?.configEntries ?? []).map((entry) => [entry.configName, Number(entry.configValue)]))
+    const entries = await describeConfigs(client, BROKER_RESOURCE, String(brokerId), ['num.partitions', 'default.replication.factor', 'min.insync.replicas'])
+    const values = new Map(entries.map((entry) => [entry.name, Number(entry.value)]))
     const pick = (key: string, fallback: number) => (Number.isInteger(values.get(key)) && (values.get(key) ?? 0) > 0 ? (values.get(key) as number) : fallback)
     return {
       partitions: pick('num.partitions', defaults.partitions),
       replicationFactor: pick('default.replication.factor', defaults.replicationFactor),
       minInsyncReplicas: pick('min.insync.replicas', defaults.minInsyncReplicas),
     }
-  } catch {
+  } catch (error) {
     // Brokers that refuse DescribeConfigs on the broker resource: Kafka's own defaults.
-    return defaults
+    if (error instanceof KafkaClientError && error.kind === 'kafka') return defaults
+    throw error
   }
 }
 
-export async function createTopics(admin: Admin, request: CreateTopicsRequest): Promise<TopicCreateRow[]> {
-  const cluster = await admin.describeCluster()
+export async function createTopics(client: KafkaClient, request: CreateTopicsRequest): Promise<BatchResult<TopicCreateRow>> {
+  const cluster = await client.metadata([])
   const liveBrokers = cluster.brokers.length
-  const defaults = await brokerTopicDefaults(admin, cluster.controller ?? cluster.brokers[0]?.nodeId ?? 1)
+  const defaults = await brokerTopicDefaults(client, cluster.brokers.some((broker) => broker.nodeId === cluster.controllerId) ? cluster.controllerId : (cluster.brokers[0]?.nodeId ?? 1))
   const profile = request.profile ? topicProfiles[request.profile] : undefined
   const partitions = request.partitions ?? defaults.partitions
   const replicationFactor = request.replicationFactor ?? profile?.replicationFactor ?? defaults.replicationFactor
@@ -254,56 +379,52 @@ export async function createTopics(admin: Admin, request: CreateTopicsRequest): 
     })
   }
 
-  const existing = request.ifNotExists ? await existingTopicShapes(admin, request.names) : new Map<string, {partitions: number; replicationFactor: number}>()
-  const configEntries = Object.entries(configs).map(([name, value]) => ({name, value}))
-  const rows: TopicCreateRow[] = []
-  // One request per topic: kafkajs fails a multi-topic CreateTopics as a whole, and each row
-  // needs its own status.
-  for (const topic of request.names) {
-    const row: TopicCreateRow = {topic, status: request.dryRun ? 'validated' : 'created', error: null, partitions, replicationFactor}
-    const shape = existing.get(topic)
-    if (shape) {
-      // The topic as it is, not as requested: an "exists" row must not suggest the request took effect.
-      rows.push({...row, ...shape, status: 'exists'})
-      continue
-    }
-    try {
-      const created = await admin.createTopics({
-        topics: [{topic, numPartitions: partitions, replicationFactor, configEntries}],
-        validateOnly: request.dryRun,
-        waitForLeaders: !request.dryRun,
-      })
-      // kafkajs resolves false instead of throwing when the only error is TOPIC_ALREADY_EXISTS.
-      if (!created) Object.assign(row, request.ifNotExists ? {status: 'exists'} : {status: 'failed', error: `TOPIC_ALREADY_EXISTS: topic ${topic} already exists`})
-    } catch (error) {
-      const name = kafkaErrorName(error)
-      if (name === 'TOPIC_ALREADY_EXISTS' && request.ifNotExists) row.status = 'exists'
-      else Object.assign(row, failure(error, configs))
-    }
-    rows.push(row)
+  const existing = request.ifNotExists ? await existingTopicShapes(client, request.names) : new Map<string, {partitions: number; replicationFactor: number}>()
+  const toCreate = [...new Set(request.names)].filter((name) => !existing.has(name))
+  const results = new Map<string, {errorCode: number; errorMessage: string | null | undefined}>()
+  if (toCreate.length > 0) {
+    const response = await toController(
+      client,
+      (connection) =>
+        connection.send(19, {
+          topics: toCreate.map((name) => ({
+            name,
+            numPartitions: partitions,
+            replicationFactor,
+            assignments: [],
+            configs: Object.entries(configs).map(([key, value]) => ({name: key, value})),
+          })),
+          timeoutMs: requestTimeoutMs,
+          validateOnly: request.dryRun,
+        }),
+      (answer) => answer.topics.some((topic) => topic.errorCode === ErrorCode.NOT_CONTROLLER),
+    )
+    for (const topic of response.topics) results.set(topic.name, topic)
   }
-  return rows
+  const rows: TopicCreateRow[] = request.names.map((topic) => {
+    const row: TopicCreateRow = {topic, status: request.dryRun ? 'validated' : 'created', error: null, partitions, replicationFactor}
+    // The topic as it is, not as requested: an "exists" row must not suggest the request took effect.
+    const shape = existing.get(topic)
+    if (shape) return {...row, ...shape, status: 'exists'}
+    const result = results.get(topic)
+    if (!result) return {...row, status: 'failed', error: 'UNKNOWN_SERVER_ERROR: the broker did not answer for this topic'}
+    if (result.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS && request.ifNotExists) return {...row, status: 'exists'}
+    if (result.errorCode !== 0) return {...row, status: 'failed', error: errorText(result.errorCode, result.errorMessage)}
+    return row
+  })
+  const created = new Map(rows.filter((row) => row.status === 'created').map((row) => [row.topic, row.partitions]))
+  const unsettled = await awaitLeaders(client, created)
+  return {rows, notes: unsettled.map((topic) => `topic ${topic} created, leaders not yet elected after ${settleMs / 1000} s; check with \`kctl topics describe ${topic}\``)}
 }
 
 /** Partition count and replication factor of those of `names` that exist. */
-async function existingTopicShapes(admin: Admin, names: string[]): Promise<Map<string, {partitions: number; replicationFactor: number}>> {
-  const all = new Set(await admin.listTopics())
-  const present = names.filter((name) => all.has(name))
-  if (present.length === 0) return new Map()
-  const metadata = await admin.fetchTopicMetadata({topics: present})
+async function existingTopicShapes(client: KafkaClient, names: string[]): Promise<Map<string, {partitions: number; replicationFactor: number}>> {
+  const metadata = await client.metadata(names)
   return new Map(
-    metadata.topics.map((topic) => [topic.name, {partitions: topic.partitions.length, replicationFactor: replicationFactor(topic.partitions)}]),
+    metadata.topics
+      .filter((topic) => topic.errorCode === 0 && topic.partitions.length > 0)
+      .map((topic) => [topic.name, {partitions: topic.partitions.length, replicationFactor: replicationFactor(topic.partitions)}]),
   )
-}
-
-/**
- * A failed row's status and error. kafkajs drops the broker's error message, so for
- * INVALID_CONFIG ("Configuration is invalid") the row names the configs that were sent.
- */
-function failure(error: unknown, configs: Record<string, string> = {}): {status: 'failed'; error: string} {
-  const sent = Object.entries(configs).map(([name, value]) => `${name}=${value}`)
-  const detail = kafkaErrorName(error) === 'INVALID_CONFIG' && sent.length > 0 ? ` (sent ${sent.join(', ')})` : ''
-  return {status: 'failed', error: kafkaErrorSummary(error) + detail}
 }
 
 // ---- delete ---------------------------------------------------------------------------------
@@ -365,17 +486,25 @@ export function globToRegex(glob: string): RegExp {
   return new RegExp(`^${source}$`)
 }
 
-export async function deleteTopics(admin: Admin, topics: string[]): Promise<TopicStatusRow[]> {
-  const rows: TopicStatusRow[] = []
-  for (const topic of topics) {
-    try {
-      await admin.deleteTopics({topics: [topic]})
-      rows.push({topic, status: 'deleted', error: null})
-    } catch (error) {
-      rows.push({topic, ...failure(error)})
-    }
-  }
-  return rows
+export async function deleteTopics(client: KafkaClient, topics: string[]): Promise<BatchResult<TopicStatusRow>> {
+  const response = await toController(
+    client,
+    // v6 names topics in a struct (by name or id); earlier versions take a list of names.
+    (connection) =>
+      connection.supports(20, 6)
+        ? connection.send(20, {topics: topics.map((name) => ({name, topicId: ZERO_UUID})), timeoutMs: requestTimeoutMs})
+        : connection.send(20, {topicNames: topics, timeoutMs: requestTimeoutMs}),
+    (answer) => answer.responses.some((result) => result.errorCode === ErrorCode.NOT_CONTROLLER),
+  )
+  const results = new Map(response.responses.map((result) => [result.name, result]))
+  const rows: TopicStatusRow[] = topics.map((topic) => {
+    const result = results.get(topic)
+    if (!result) return {topic, status: 'failed', error: 'UNKNOWN_SERVER_ERROR: the broker did not answer for this topic'}
+    if (result.errorCode !== 0) return {topic, status: 'failed', error: errorText(result.errorCode, result.errorMessage)}
+    return {topic, status: 'deleted', error: null}
+  })
+  const lingering = await awaitGone(client, rows.filter((row) => row.status === 'deleted').map((row) => row.topic))
+  return {rows, notes: lingering.map((topic) => `topic ${topic} deleted, still listed by the cluster after ${settleMs / 1000} s; its name may not be reusable yet`)}
 }
 
 // ---- alter ----------------------------------------------------------------------------------
@@ -390,42 +519,43 @@ export interface TopicAlterRow {
 }
 
 /**
- * Sets and removes topic-level configs. kafkajs 2.2.4 has only the legacy AlterConfigs, which
- * replaces a topic's whole set of overrides, so this reads the current overrides
- * (DYNAMIC_TOPIC_CONFIG), applies the change and writes them all back (what kafka-configs did
- * before KIP-339). A concurrent alter by someone else between the read and the write is lost.
+ * Sets and removes topic-level configs with IncrementalAlterConfigs (KIP-339). A broker
+ * without it (before Kafka 2.3) gets the legacy AlterConfigs, which replaces a topic's whole
+ * set of overrides: the current overrides (DYNAMIC_TOPIC_CONFIG) are read, changed and written
+ * back, so an alter made by someone else in that instant would be lost there.
  */
-export async function alterTopicConfigs(admin: Admin, topic: string, set: Record<string, string>, remove: string[]): Promise<TopicAlterRow[]> {
-  const partitions = await topicPartitions(admin, topic)
-  const rf = replicationFactor(partitions)
+export async function alterTopicConfigs(client: KafkaClient, topic: string, set: Record<string, string>, remove: string[]): Promise<TopicAlterRow[]> {
+  const action = `alter topic ${topic}`
+  const rf = replicationFactor(await topicPartitions(client, topic, action))
   const minInsync = set['min.insync.replicas']
   if (minInsync !== undefined && Number(minInsync) > rf) {
     throw new KctlError(`unable to alter topic ${topic}: min.insync.replicas ${minInsync} exceeds its replication factor ${rf}`, {
       hint: 'every acks=all write would fail with NOT_ENOUGH_REPLICAS; pick a value ≤ the replication factor',
     })
   }
-  const described = await admin.describeConfigs({resources: [{type: ConfigResourceTypes.TOPIC, name: topic}], includeSynonyms: false})
-  const overrides = new Map(
-    (described.resources[0]?.configEntries ?? [])
-      .filter((entry) => entry.configSource === ConfigSource.TOPIC_CONFIG)
-      .map((entry) => [entry.configName, entry.configValue]),
-  )
-  for (const name of remove) overrides.delete(name)
-  for (const [name, value] of Object.entries(set)) overrides.set(name, value)
   const changes: Omit<TopicAlterRow, 'status' | 'error'>[] = [
     ...Object.entries(set).map(([config, value]) => ({topic, config, action: 'set' as const, value})),
     ...remove.map((config) => ({topic, config, action: 'delete' as const, value: null})),
   ]
-  try {
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [{type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [...overrides].map(([name, value]) => ({name, value}))}],
-    })
-    return changes.map((change) => ({...change, status: 'altered', error: null}))
-  } catch (error) {
-    const {error: message} = failure(error, set)
-    return changes.map((change) => ({...change, status: 'failed', error: message}))
-  }
+  const result = await toController(
+    client,
+    async (connection) => {
+      if (connection.supports(44)) {
+        const configs = changes.map((change) => ({name: change.config, configOperation: change.action === 'set' ? 0 : 1, value: change.value}))
+        return (await connection.send(44, {resources: [{resourceType: TOPIC_RESOURCE, resourceName: topic, configs}], validateOnly: false})).responses[0]
+      }
+      const overrides = new Map(
+        (await describeConfigs(client, TOPIC_RESOURCE, topic)).filter((entry) => entry.configSource === TOPIC_CONFIG_SOURCE).map((entry) => [entry.name, entry.value]),
+      )
+      for (const name of remove) overrides.delete(name)
+      for (const [name, value] of Object.entries(set)) overrides.set(name, value)
+      const configs = [...overrides].map(([name, value]) => ({name, value}))
+      return (await connection.send(33, {resources: [{resourceType: TOPIC_RESOURCE, resourceName: topic, configs}], validateOnly: false})).responses[0]
+    },
+    (answer) => answer?.errorCode === ErrorCode.NOT_CONTROLLER,
+  )
+  const error = !result ? 'UNKNOWN_SERVER_ERROR: the broker did not answer for this topic' : result.errorCode !== 0 ? errorText(result.errorCode, result.errorMessage) : null
+  return changes.map((change) => ({...change, status: error ? 'failed' : 'altered', error}))
 }
 
 // ---- add-partitions -------------------------------------------------------------------------
@@ -436,21 +566,33 @@ export interface TopicPartitionsRow extends TopicStatusRow {
   added: number
 }
 
-export async function addPartitions(admin: Admin, topics: string[], count: number): Promise<TopicPartitionsRow[]> {
+export async function addPartitions(client: KafkaClient, topics: string[], count: number): Promise<BatchResult<TopicPartitionsRow>> {
   if (!Number.isInteger(count) || count < 1) throw usageError(`invalid partition count to add "${count}"`, 'pass a positive integer to --num')
   const rows: TopicPartitionsRow[] = []
+  const grown = new Map<string, number>()
   for (const topic of topics) {
     let current = 0
     try {
-      current = (await topicPartitions(admin, topic)).length
-      await admin.createPartitions({topicPartitions: [{topic, count: current + count}]})
+      current = (await topicPartitions(client, topic, `add partitions to topic ${topic}`)).length
+      const response = await toController(
+        client,
+        (connection) => connection.send(37, {topics: [{name: topic, count: current + count, assignments: null}], timeoutMs: requestTimeoutMs, validateOnly: false}),
+        (answer) => answer.results.some((result) => result.errorCode === ErrorCode.NOT_CONTROLLER),
+      )
+      const result = response.results.find((entry) => entry.name === topic)
+      if (result && result.errorCode !== 0) {
+        rows.push({topic, status: 'failed', error: errorText(result.errorCode, result.errorMessage), partitions: current, added: 0})
+        continue
+      }
       rows.push({topic, status: 'altered', error: null, partitions: current + count, added: count})
+      grown.set(topic, current + count)
     } catch (error) {
       const row = error instanceof KctlError && error.exitCode === ExitCode.notFound ? {status: 'failed' as const, error: 'UNKNOWN_TOPIC_OR_PARTITION: topic does not exist'} : failure(error)
       rows.push({topic, ...row, partitions: current, added: 0})
     }
   }
-  return rows
+  const unsettled = await awaitLeaders(client, grown)
+  return {rows, notes: unsettled.map((topic) => `topic ${topic} has ${grown.get(topic)} partitions, leaders of the new ones not yet elected after ${settleMs / 1000} s`)}
 }
 
 /**

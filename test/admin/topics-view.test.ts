@@ -1,33 +1,35 @@
 import {describe, expect, it} from 'vitest'
-import type {RawTopicMetadata} from '../../src/admin/connection.js'
 import {renderTopicCreate, renderTopicDescription, renderTopicList, renderTopicStatus} from '../../src/admin/topics-render.js'
 import {batchError, globToRegex, selectTopics, topicDescriptionView, topicListView} from '../../src/admin/topics.js'
+import type {TopicMetadata} from '../../src/kafka/client/index.js'
 import {renderData} from '../../src/ui/output.js'
 
-const partition = (partitionId: number, leader: number, replicas: number[], isr: number[], offlineReplicas: number[] = []) => ({
-  partitionErrorCode: 0,
-  partitionId,
+const partition = (index: number, leader: number, replicas: number[], isr: number[], offline: number[] = []) => ({
+  partition: index,
+  errorCode: 0,
   leader,
+  leaderEpoch: 0,
   replicas,
   isr,
-  offlineReplicas,
+  offline,
 })
 
-const topicMetadata: RawTopicMetadata[] = [
-  {topicErrorCode: 0, topic: 'payments', isInternal: false, partitionMetadata: [partition(0, 1, [1, 2, 3], [1, 2, 3]), partition(1, 2, [2, 3, 1], [2, 3])]},
-  {topicErrorCode: 0, topic: '__consumer_offsets', isInternal: true, partitionMetadata: [partition(0, 1, [1], [1])]},
-  {topicErrorCode: 0, topic: 'orders', isInternal: false, partitionMetadata: [partition(0, -1, [3], [], [3])]},
+const topic = (name: string, isInternal: boolean, partitions: ReturnType<typeof partition>[]): TopicMetadata => ({name, topicId: '', errorCode: 0, isInternal, partitions})
+const topics: TopicMetadata[] = [
+  topic('payments', false, [partition(0, 1, [1, 2, 3], [1, 2, 3]), partition(1, 2, [2, 3, 1], [2, 3])]),
+  topic('__consumer_offsets', true, [partition(0, 1, [1], [1])]),
+  topic('orders', false, [partition(0, -1, [3], [], [3])]),
 ]
 
 describe('topic list view', () => {
-  const rows = topicListView({topicMetadata}, {includeInternal: false})
+  const rows = topicListView({topics}, {includeInternal: false})
 
   it('sorts, hides internal topics and counts under-replicated and offline partitions', () => {
     expect(rows).toEqual([
       {name: 'orders', partitions: 1, replicationFactor: 1, underReplicatedPartitions: 1, offlinePartitions: 1, internal: false},
       {name: 'payments', partitions: 2, replicationFactor: 3, underReplicatedPartitions: 1, offlinePartitions: 0, internal: false},
     ])
-    expect(topicListView({topicMetadata}, {includeInternal: true}).map((row) => row.name)).toEqual(['__consumer_offsets', 'orders', 'payments'])
+    expect(topicListView({topics}, {includeInternal: true}).map((row) => row.name)).toEqual(['__consumer_offsets', 'orders', 'payments'])
   })
 
   it('renders table, json and yaml', () => {
@@ -59,13 +61,13 @@ describe('topic description view', () => {
     'payments',
     [partition(1, 2, [2, 3, 1], [2, 3]), partition(0, -1, [1, 2, 3], [], [1])],
     [
-      {partition: 0, low: '0', high: '10'},
-      {partition: 1, low: '5', high: '7'},
+      {partition: 0, low: 0, high: 10},
+      {partition: 1, low: 5, high: 7},
     ],
     [
-      {configName: 'retention.ms', configValue: '86400000', isDefault: false, configSource: 1, isSensitive: false, readOnly: false},
-      {configName: 'cleanup.policy', configValue: 'delete', isDefault: true, configSource: 5, isSensitive: false, readOnly: false},
-      {configName: 'min.insync.replicas', configValue: '2', isDefault: false, configSource: 4, isSensitive: false, readOnly: false},
+      {name: 'retention.ms', value: '86400000', configSource: 1, isSensitive: false, readOnly: false},
+      {name: 'cleanup.policy', value: 'delete', configSource: 5, isSensitive: false, readOnly: false},
+      {name: 'min.insync.replicas', value: '2', configSource: 4, isSensitive: false, readOnly: false},
     ],
   )
 
