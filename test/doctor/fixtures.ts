@@ -1,6 +1,6 @@
 // Constructed cluster snapshots for the doctor tests: a healthy 3-broker, 3-rack cluster and
 // small builders to break one thing at a time.
-import {buildLagReport, type GroupObservation} from '../../src/admin/lag/compute.js'
+import {buildLagReport} from '../../src/admin/lag/compute.js'
 import {LagWindow} from '../../src/admin/lag/watch.js'
 import type {ClusterSnapshot, ConfigValue, ConsumersSnapshot, SnapshotBroker, SnapshotTopic} from '../../src/admin/doctor/snapshot.js'
 
@@ -83,8 +83,9 @@ export function consumers(topicName: string, samples: {logEnd: number; committed
   const window = new LagWindow(samples.length, samples.length)
   let report = buildLagReport({groups: [], partitionsByTopic: new Map(), timestamps: new Map(), nowMs: 0})
   samples.forEach((sample, index) => {
-    const observation: GroupObservation = {
+    const observation = {
       groupId: 'billing',
+      type: 'classic', // the group protocol, as ListGroups v5 reports it
       state: members > 0 ? 'Stable' : 'Empty',
       members: Array.from({length: members}, (_, member) => ({memberId: `m${member}`, clientId: 'billing', host: '/10.0.0.9', assignment: [{topic: topicName, partitions: [0]}]})),
       committed: new Map([[topicName, new Map([[0, sample.committed]])]]),
