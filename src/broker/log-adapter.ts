@@ -3,6 +3,8 @@
 // surface means one file adapts when the log's API moves.
 import {LogManager, type LogDefaults, type PartitionLog, type TopicInfo, honouredTopicConfigKeys, resolveTopicConfig, topicConfigValues} from './log/index.js'
 import type {ErrorName} from '../kafka/protocol/errors.js'
+import {splitRecordBatches} from '../kafka/protocol/record-batch.js'
+import {type CleanerStats, keylessRecordIndexes} from './log/index.js'
 import {type BrokerSettings, checkStoredOnlyTopicConfig, storedOnlyTopicConfig, storedOnlyTopicConfigs, topicConfigSynonyms} from './settings.js'
 import type {Logger} from './types.js'
 
@@ -51,6 +53,8 @@ export interface BrokerLog {
   maxTimestampOffset(topic: string, partition: number): TimestampOffset | undefined
   deleteRecordsBefore(topic: string, partition: number, offset: number): {ok: true; lowWatermark: number} | {ok: false; error: ErrorName; message: string}
   sizeBytes(topic: string, partition: number): number
+  /** Dirty ratio and last cleaning time of a partition of a compacted topic (undefined otherwise). */
+  cleanerStats(topic: string, partition: number): CleanerStats | undefined
   /** Calls `listener(topic, partition)` after each append that wrote records; returns the unsubscribe. */
   onAppend(listener: (topic: string, partition: number) => void): () => void
   close(): void
@@ -68,9 +72,22 @@ export function unappliedTopicConfigs(overrides: Record<string, string>): string
   return Object.keys(overrides).filter((key) => !honoured.has(key))
 }
 
+/** In-batch indexes of the records without a key (compacted topics refuse them). A batch that
+ *  cannot be read is left to the log's own checks, which answer CORRUPT_MESSAGE. */
+function keylessRecords(records: Buffer): number[] {
+  const split = splitRecordBatches(records)
+  if (!split.ok) return []
+  try {
+    return split.batches.flatMap((batch) => (batch.isControl ? [] : keylessRecordIndexes(records, batch.position)))
+  } catch {
+    return []
+  }
+}
+
 /** The log's defaults from the broker settings (Kafka's log.* names). */
 export function logDefaults(settings: BrokerSettings): LogDefaults {
   const flushMs = settings.get('log.flush.interval.ms')
+  const policies = (settings.get('log.cleanup.policy') ?? 'delete').split(',').map((policy) => policy.trim())
   return {
     segmentBytes: settings.int('log.segment.bytes'),
     segmentMs: settings.segmentMs,
@@ -84,6 +101,15 @@ export function logDefaults(settings: BrokerSettings): LogDefaults {
     fsync: settings.int('log.flush.interval.messages') === 1 ? 'always' : 'interval',
     flushIntervalMs: flushMs !== undefined ? Number(flushMs) : 1000,
     producerIdExpirationMs: settings.int('producer.id.expiration.ms'),
+    compact: policies.includes('compact'),
+    delete: policies.includes('delete'),
+    deleteRetentionMs: settings.int('log.cleaner.delete.retention.ms'),
+    minCleanableDirtyRatio: Number(settings.get('log.cleaner.min.cleanable.ratio')),
+    minCompactionLagMs: settings.int('log.cleaner.min.compaction.lag.ms'),
+    maxCompactionLagMs: Math.min(Number(settings.get('log.cleaner.max.compaction.lag.ms')), Number.MAX_SAFE_INTEGER),
+    cleanerEnabled: settings.bool('log.cleaner.enable'),
+    cleanerBackoffMs: settings.int('log.cleaner.backoff.ms'),
+    cleanerDedupeBufferBytes: settings.int('log.cleaner.dedupe.buffer.size'),
   }
 }
 
@@ -182,6 +208,22 @@ class LogManagerAdapter implements BrokerLog {
   append(topic: string, partition: number, records: Buffer): AppendOutcome {
     const log = this.log(topic, partition)
     if (!log) return {ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', logStartOffset: -1}
+    if (log.currentConfig.compact) {
+      const keyless = keylessRecords(records)
+      if (keyless.length > 0) {
+        // Kafka's LogValidator.validateKey and processRecordErrors, word for word.
+        const message = `Compacted topic cannot accept message without key in topic partition ${topic}-${partition}.`
+        const recordErrors = keyless.map((batchIndex) => ({batchIndex, message}))
+        const shown = recordErrors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`)
+        return {
+          ok: false,
+          error: 'INVALID_RECORD',
+          message: `One or more records have been rejected due to ${recordErrors.length} record errors in total, and only showing the first three errors at most: [${shown.join(', ')}]`,
+          logStartOffset: log.logStartOffset,
+          recordErrors,
+        }
+      }
+    }
     const result = log.append(records)
     if (!result.ok) {
       // The log names Kafka's RecordBatchTooLargeException; on the wire it is code 18.
@@ -222,6 +264,10 @@ class LogManagerAdapter implements BrokerLog {
 
   sizeBytes(topic: string, partition: number): number {
     return this.log(topic, partition)?.sizeBytes ?? 0
+  }
+
+  cleanerStats(topic: string, partition: number): CleanerStats | undefined {
+    return this.manager.cleanerStats(topic, partition)
   }
 
   onAppend(listener: (topic: string, partition: number) => void): () => void {

@@ -13,6 +13,9 @@
 //   producer's last five batches is acknowledged with its original offset (nothing written),
 //   a gap is OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH.
 // - message.max.bytes / max.message.bytes: a larger batch is MESSAGE_TOO_LARGE.
+// - Compacted topics (cleanup.policy has compact): a record without a key is refused, the
+//   whole request for that partition with it, as INVALID_RECORD with one recordErrors entry per
+//   keyless record (its index in the batch) and Kafka's messages (LogValidator.validateKey).
 // - LogAppendTime topics return the broker time in logAppendTimeMs (-1 otherwise).
 // - Produce never creates topics (Kafka's rule: only Metadata auto-creates), so an unknown
 //   topic is UNKNOWN_TOPIC_OR_PARTITION.

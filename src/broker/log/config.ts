@@ -1,5 +1,7 @@
 // Log settings: broker-wide defaults (Kafka's log.* names, resolved by the caller) and
 // the per-topic overrides the log honours, parsed from Kafka's topic config names.
+// cleanup.policy: delete (retention by time and size), compact (the log cleaner, cleaner.ts),
+// or both; a compact-only topic keeps its segments whatever retention.ms/bytes say.
 import type {TimestampType} from '../../kafka/protocol/record-batch.js'
 
 /** 'always': fdatasync after every append; 'interval': in the background every flushIntervalMs, and on close. */
@@ -25,6 +27,18 @@ export interface LogConfig {
   timestampBeforeMaxMs?: number
   /** message.timestamp.after.max.ms: how far in the future; default 1 hour since Kafka 4.0 (KIP-1030) */
   timestampAfterMaxMs?: number
+  /** cleanup.policy contains compact: the log cleaner keeps the latest record per key. */
+  compact: boolean
+  /** cleanup.policy contains delete: retention.ms and retention.bytes delete old segments. */
+  delete: boolean
+  /** delete.retention.ms: how long a tombstone stays readable on a compacted topic */
+  deleteRetentionMs: number
+  /** min.cleanable.dirty.ratio: dirty share of the log that makes it worth cleaning */
+  minCleanableDirtyRatio: number
+  /** min.compaction.lag.ms: records younger than this are not compacted */
+  minCompactionLagMs: number
+  /** max.compaction.lag.ms: a dirty record older than this makes the log cleanable whatever its ratio */
+  maxCompactionLagMs: number
 }
 
 /** Broker-level settings of the log, passed in by the caller (the server reads Kafka's properties). */
@@ -37,6 +51,12 @@ export interface LogDefaults extends LogConfig {
   flushIntervalMs: number
   /** producer.id.expiration.ms */
   producerIdExpirationMs: number
+  /** log.cleaner.enable: run the cleaner for compacted topics */
+  cleanerEnabled: boolean
+  /** log.cleaner.backoff.ms: pause between cleaner passes when no log needs cleaning */
+  cleanerBackoffMs: number
+  /** log.cleaner.dedupe.buffer.size: bytes for the cleaner's key map (24 bytes a key) */
+  cleanerDedupeBufferBytes: number
 }
 
 /**
@@ -55,20 +75,33 @@ export const kafkaLogDefaults: LogDefaults = {
   indexIntervalBytes: 4096,
   timestampBeforeMaxMs: Number.MAX_SAFE_INTEGER,
   timestampAfterMaxMs: 3_600_000,
+  compact: false,
+  delete: true,
+  deleteRetentionMs: 86_400_000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
   retentionCheckIntervalMs: 300_000,
   fsync: 'interval',
   flushIntervalMs: 1000,
   producerIdExpirationMs: 86_400_000,
+  cleanerEnabled: true,
+  cleanerBackoffMs: 15_000,
+  cleanerDedupeBufferBytes: 134_217_728,
 }
 
 /** Topic config keys the log interprets; others are stored and reported but have no effect here. */
 export const honouredTopicConfigKeys = [
   'cleanup.policy',
+  'delete.retention.ms',
   'index.interval.bytes',
+  'max.compaction.lag.ms',
   'max.message.bytes',
   'message.timestamp.after.max.ms',
   'message.timestamp.before.max.ms',
   'message.timestamp.type',
+  'min.cleanable.dirty.ratio',
+  'min.compaction.lag.ms',
   'retention.bytes',
   'retention.ms',
   'segment.bytes',
@@ -78,8 +111,10 @@ export const honouredTopicConfigKeys = [
 export type ConfigOutcome = {ok: true; config: LogConfig} | {ok: false; error: 'INVALID_CONFIG'; message: string}
 
 function parseInteger(key: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number | string {
-  const n = /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN
-  if (!Number.isSafeInteger(n)) return `${key}=${value} is not an integer`
+  const text = value.trim()
+  if (!/^-?\d+$/.test(text) || text.replace('-', '').length > 19) return `${key}=${value} is not an integer`
+  // Long.MAX_VALUE (Kafka's "no limit") and its neighbours do not fit a double exactly.
+  const n = Math.max(Math.min(Number(text), Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER)
   if (n < min || n > max) return `${key}=${value} is out of range [${min}, ${max}]`
   return n
 }
@@ -97,6 +132,9 @@ export function resolveTopicConfig(defaults: LogConfig, overrides: Record<string
     ['index.interval.bytes', 'indexIntervalBytes', 0, 2147483647],
     ['message.timestamp.before.max.ms', 'timestampBeforeMaxMs', 0],
     ['message.timestamp.after.max.ms', 'timestampAfterMaxMs', 0],
+    ['delete.retention.ms', 'deleteRetentionMs', 0],
+    ['min.compaction.lag.ms', 'minCompactionLagMs', 0],
+    ['max.compaction.lag.ms', 'maxCompactionLagMs', 1],
   ]
   for (const [key, field, min, max] of integers) {
     const value = overrides[key]
@@ -114,13 +152,19 @@ export function resolveTopicConfig(defaults: LogConfig, overrides: Record<string
   }
   const cleanupPolicy = overrides['cleanup.policy']
   if (cleanupPolicy !== undefined) {
-    const policies = cleanupPolicy.split(',').map((p) => p.trim())
-    if (policies.includes('compact')) {
-      return {ok: false, error: 'INVALID_CONFIG', message: 'cleanup.policy=compact is not supported: the bundled broker does not implement log compaction'}
-    }
-    if (policies.some((p) => p !== 'delete')) {
-      return {ok: false, error: 'INVALID_CONFIG', message: `cleanup.policy=${cleanupPolicy} must be delete`}
-    }
+    // Kafka 4.0 takes a list of compact and delete; an empty list means neither (KIP-1030 keeps
+    // it legal: no retention and no compaction).
+    const policies = cleanupPolicy.split(',').map((p) => p.trim()).filter(Boolean)
+    const unknown = policies.find((p) => p !== 'compact' && p !== 'delete')
+    if (unknown !== undefined) return {ok: false, error: 'INVALID_CONFIG', message: `cleanup.policy=${cleanupPolicy}: ${unknown} is not compact or delete`}
+    config.compact = policies.includes('compact')
+    config.delete = policies.includes('delete')
+  }
+  const ratio = overrides['min.cleanable.dirty.ratio']
+  if (ratio !== undefined) {
+    const value = ratio.trim() === '' ? Number.NaN : Number(ratio)
+    if (!(value >= 0 && value <= 1)) return {ok: false, error: 'INVALID_CONFIG', message: `min.cleanable.dirty.ratio=${ratio} is not a number in [0, 1]`}
+    config.minCleanableDirtyRatio = value
   }
   return {ok: true, config}
 }
@@ -128,13 +172,17 @@ export function resolveTopicConfig(defaults: LogConfig, overrides: Record<string
 /** The effective values under Kafka's names, as DescribeConfigs reports them. */
 export function topicConfigValues(config: LogConfig): Record<string, string> {
   return {
-    'cleanup.policy': 'delete',
+    'cleanup.policy': [config.compact ? 'compact' : '', config.delete ? 'delete' : ''].filter(Boolean).join(','),
+    'delete.retention.ms': String(config.deleteRetentionMs),
     'index.interval.bytes': String(config.indexIntervalBytes),
+    'max.compaction.lag.ms': config.maxCompactionLagMs >= Number.MAX_SAFE_INTEGER ? '9223372036854775807' : String(config.maxCompactionLagMs),
     'max.message.bytes': String(config.maxMessageBytes),
     // Long.MAX_VALUE in Kafka's own listing; JS numbers stop at 2^53 - 1.
     'message.timestamp.after.max.ms': String(config.timestampAfterMaxMs ?? kafkaLogDefaults.timestampAfterMaxMs),
     'message.timestamp.before.max.ms': String(config.timestampBeforeMaxMs ?? kafkaLogDefaults.timestampBeforeMaxMs),
     'message.timestamp.type': config.timestampType,
+    'min.cleanable.dirty.ratio': String(config.minCleanableDirtyRatio),
+    'min.compaction.lag.ms': String(config.minCompactionLagMs),
     'retention.bytes': String(config.retentionBytes),
     'retention.ms': String(config.retentionMs),
     'segment.bytes': String(config.segmentBytes),

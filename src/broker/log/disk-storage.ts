@@ -178,6 +178,10 @@ export class DiskStorage implements LogStorage {
     fs.renameSync(tmp, filePath)
   }
 
+  rename(from: string, to: string): void {
+    fs.renameSync(from, to)
+  }
+
   remove(filePath: string): void {
     fs.rmSync(filePath, {recursive: true, force: true})
   }

@@ -6,6 +6,8 @@
 //                                 00000000000000000000.timeindex  sparse time index (12-byte entries)
 //                                 <offset>.snapshot               idempotent producer state (JSON)
 //                                 partition.metadata, log-start-offset
+//                                 cleaner-checkpoint.json        compacted topics: first dirty offset, last cleaning
+//                                 <offset>.log.cleaned|.swap|.swap.range   a cleaning under way (cleaner.ts)
 //   <dataDir>/.topics/<topic>.json, .lock (pid), .kafka_cleanshutdown
 //
 // Topic layer — LogManager (log-manager.ts):
@@ -26,9 +28,17 @@
 //              | 'INVALID_CONFIG' | 'UNKNOWN_TOPIC_OR_PARTITION'   (Kafka error names)
 //   Honoured topic configs: segment.bytes, segment.ms, retention.ms, retention.bytes,
 //   max.message.bytes, message.timestamp.type, message.timestamp.before.max.ms,
-//   message.timestamp.after.max.ms (Kafka 4.0 default 1 h), index.interval.bytes, cleanup.policy=delete.
-//   cleanup.policy=compact is INVALID_CONFIG: log compaction is not implemented. Other keys
-//   are stored and returned as given; the caller decides which it accepts.
+//   message.timestamp.after.max.ms (Kafka 4.0 default 1 h), index.interval.bytes,
+//   cleanup.policy (delete, compact, or both), delete.retention.ms, min.cleanable.dirty.ratio,
+//   min.compaction.lag.ms, max.compaction.lag.ms. Other keys are stored and returned as
+//   given; the caller decides which it accepts.
+//   .setDefaults(LogDefaults)   dynamic broker configs: recomputes and applies every topic's config
+//   .cleaner: LogCleaner   .cleanerStats(topic, p): {dirtyRatio, lastCleanedMs} | undefined
+//
+// Compaction — LogCleaner (cleaner.ts): a timer-driven background cleaner for topics whose
+//   cleanup.policy has compact; works in slices between which the event loop runs; swaps
+//   cleaned segments in with .cleaned -> .swap -> .log renames, and LogManager.open finishes or
+//   drops an interrupted swap (recoverInterruptedCleaning). See cleaner.ts for what it keeps.
 //
 // Partition layer — PartitionLog (partition-log.ts); all calls synchronous:
 //   .append(records: Buffer, {nowMs?}): AppendResult
@@ -59,6 +69,8 @@
 // truncates a torn or CRC-failing tail; offsets already acknowledged are never reassigned.
 //
 // Storage: LogStorage with DiskStorage (files) and MemoryStorage (tests, diskless brokers).
+export {LogCleaner, OffsetMap, recoverInterruptedCleaning} from './cleaner.js'
+export type {CleanableLog, CleanerStats, PassResult} from './cleaner.js'
 export {honouredTopicConfigKeys, kafkaLogDefaults, resolveTopicConfig, topicConfigValues} from './config.js'
 export type {ConfigOutcome, FsyncPolicy, LogConfig, LogDefaults} from './config.js'
 export {DiskStorage} from './disk-storage.js'
@@ -66,6 +78,7 @@ export {LogManager} from './log-manager.js'
 export type {LogManagerOptions, TopicError, TopicInfo, TopicOutcome} from './log-manager.js'
 export {MemoryStorage} from './memory-storage.js'
 export {PartitionLog} from './partition-log.js'
+export {keylessRecordIndexes, readBatchRecords, rebuildBatch} from './records.js'
 export type {AppendError, AppendResult, DeleteRecordsResult, PartitionLogOptions, ReadResult, TimestampOffset} from './partition-log.js'
 export type {ProducerBatch, ProducerEntry} from './producer-state.js'
 export type {LogFile, LogStorage} from './storage.js'

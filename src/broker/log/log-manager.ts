@@ -8,6 +8,7 @@
 import {randomBytes} from 'node:crypto'
 import path from 'node:path'
 import {KctlError} from '../../errors.js'
+import {LogCleaner, recoverInterruptedCleaning, type CleanerStats} from './cleaner.js'
 import {kafkaLogDefaults, resolveTopicConfig, type LogConfig, type LogDefaults} from './config.js'
 import {DiskStorage} from './disk-storage.js'
 import {PartitionLog} from './partition-log.js'
@@ -67,20 +68,29 @@ function newTopicId(): string {
 }
 
 export class LogManager {
-  readonly defaults: LogDefaults
+  private currentDefaults: LogDefaults
   /** True when the previous run did not close cleanly, so partition tails were re-checked. */
   readonly recoveredUncleanShutdown: boolean
   private readonly topicStates = new Map<string, TopicState>()
   private readonly timers: NodeJS.Timeout[] = []
   private flushing = false
   private closed = false
+  /** Compaction of cleanup.policy=compact topics (cleaner.ts); runs when log.cleaner.enable. */
+  readonly cleaner: LogCleaner
 
   private constructor(
     readonly dataDir: string,
     readonly storage: LogStorage,
     defaults: LogDefaults,
   ) {
-    this.defaults = defaults
+    this.currentDefaults = defaults
+    this.cleaner = new LogCleaner({
+      storage,
+      logs: () => [...this.topicStates.values()].flatMap((state) => state.logs.map((log, partition) => ({topic: state.info.name, partition, log}))),
+      backoffMs: defaults.cleanerBackoffMs,
+      dedupeBufferBytes: defaults.cleanerDedupeBufferBytes,
+      indexIntervalBytes: defaults.indexIntervalBytes,
+    })
     // A data dir with topics but no marker was not closed: a kill -9, a crash or a power loss.
     this.recoveredUncleanShutdown =
       !storage.exists(path.join(dataDir, CLEAN_SHUTDOWN_FILE)) && storage.list(path.join(dataDir, TOPICS_DIR)).length > 0
@@ -138,7 +148,44 @@ export class LogManager {
   // An I/O error in either timer is left to surface as an uncaught error and end the process:
   // Kafka halts when it can no longer write or flush its log, and recovery on the next start
   // is the safe way back.
+  get defaults(): LogDefaults {
+    return this.currentDefaults
+  }
+
+  /**
+   * Dynamic broker configs: new broker-level defaults. Every topic's effective config is
+   * recomputed from its overrides and applied to its open logs at once (Kafka's
+   * DynamicLogConfig); the cleaner takes its new backoff and map size from the next pass.
+   * Timers that run on an interval (retention check, flush) keep theirs: those keys are
+   * read-only in Kafka too.
+   */
+  setDefaults(defaults: LogDefaults): TopicOutcome | {ok: true} {
+    for (const state of this.topicStates.values()) {
+      const resolved = resolveTopicConfig(defaults, state.info.configs)
+      if (!resolved.ok) return {...resolved, message: `topic ${state.info.name}: ${resolved.message}`}
+    }
+    this.currentDefaults = defaults
+    for (const state of this.topicStates.values()) {
+      const resolved = resolveTopicConfig(defaults, state.info.configs)
+      if (!resolved.ok) continue
+      state.config = resolved.config
+      for (const log of state.logs) log.setConfig(resolved.config)
+    }
+    this.cleaner.reconfigure({backoffMs: defaults.cleanerBackoffMs, dedupeBufferBytes: defaults.cleanerDedupeBufferBytes})
+    if (defaults.cleanerEnabled && !this.closed) this.cleaner.start()
+    else this.cleaner.stop()
+    return {ok: true}
+  }
+
+  /** Dirty ratio and last cleaning of a partition of a compacted topic; undefined for others. */
+  cleanerStats(topic: string, partition: number): CleanerStats | undefined {
+    const state = this.topicStates.get(topic)
+    const log = state?.logs[partition]
+    return log && state.config.compact ? this.cleaner.stats(log) : undefined
+  }
+
   private startTimers(): void {
+    if (this.defaults.cleanerEnabled) this.cleaner.start()
     const retention = setInterval(() => this.enforceRetention(), this.defaults.retentionCheckIntervalMs)
     retention.unref()
     this.timers.push(retention)
@@ -162,6 +209,7 @@ export class LogManager {
   }
 
   private openPartition(topic: string, partition: number, config: LogConfig, recover: boolean): PartitionLog {
+    recoverInterruptedCleaning(this.storage, this.partitionDir(topic, partition))
     return PartitionLog.open({
       storage: this.storage,
       dir: this.partitionDir(topic, partition),
@@ -313,6 +361,7 @@ export class LogManager {
   close(): void {
     if (this.closed) return
     this.closed = true
+    this.cleaner.stop()
     for (const timer of this.timers) clearInterval(timer)
     for (const state of this.topicStates.values()) for (const log of state.logs) log.close()
     this.storage.writeTextAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '')

@@ -89,6 +89,14 @@ export class MemoryStorage implements LogStorage {
     this.files.set(path.resolve(filePath), file)
   }
 
+  rename(from: string, to: string): void {
+    const file = this.files.get(path.resolve(from))
+    if (!file) throw new Error(`ENOENT: no such file to rename, ${from}`)
+    this.files.delete(path.resolve(from))
+    this.mkdir(path.dirname(path.resolve(to)))
+    this.files.set(path.resolve(to), file)
+  }
+
   remove(filePath: string): void {
     const p = path.resolve(filePath)
     const inside = (q: string): boolean => q === p || q.startsWith(p + path.sep)

@@ -81,6 +81,7 @@ export class PartitionLog {
   private producers: ProducerState
   private readonly listeners = new Set<(logEndOffset: number) => void>()
   private unflushed = false
+  private closed = false
   /** Rolled segments written since the last flush (fsync 'interval'); flushed with the active one. */
   private rolledUnflushed: Segment[] = []
   private config: LogConfig
@@ -174,6 +175,35 @@ export class PartitionLog {
   /** The topic config changed (AlterConfigs): applies from the next append or retention check. */
   setConfig(config: LogConfig): void {
     this.config = config
+  }
+
+  get currentConfig(): LogConfig {
+    return this.config
+  }
+
+  /** True once close() ran (topic deleted, broker stopped): the cleaner gives up on it. */
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Every segment, oldest first; the last is the active one, which the cleaner never touches. */
+  segmentsForCleaning(): readonly Segment[] {
+    return this.segments
+  }
+
+  /**
+   * The log cleaner's swap (cleaner.ts): closes `group` (consecutive closed segments) and puts
+   * the segment `build(baseOffsetAfterGroup)` makes in its place. Synchronous, so no read sees
+   * a half-swapped log. False, changing nothing, when the group is no longer all here.
+   */
+  swapSegments(group: readonly Segment[], build: (nextBaseOffset: number) => Segment): boolean {
+    const at = this.segments.indexOf(group[0])
+    if (at < 0 || at + group.length >= this.segments.length || group.some((segment, i) => this.segments[at + i] !== segment)) return false
+    for (const segment of group) segment.close()
+    const replacement = build(this.segments[at + group.length].baseOffset)
+    this.segments.splice(at, group.length, replacement)
+    this.rolledUnflushed = this.rolledUnflushed.filter((segment) => !group.includes(segment))
+    return true
   }
 
   /**
@@ -421,13 +451,15 @@ export class PartitionLog {
   /**
    * Retention, as Kafka's deleteOldSegments: whole segments from the oldest while they are
    * past retention.ms (by their newest timestamp), while the log stays at or above
-   * retention.bytes without them, or while they lie below the log start. The active segment
+   * retention.bytes without them (cleanup.policy with delete only), or while they lie below
+   * the log start. The active segment
    * goes too when it qualifies and is not empty (an empty one is rolled first). Also expires
    * idle producer ids. Returns the number of segments deleted.
    */
   enforceRetention(nowMs = Date.now()): number {
     let deleted = this.deleteOldestSegments((_segment, next) => next !== undefined && next.baseOffset <= this.logStart, nowMs)
-    const {retentionMs, retentionBytes} = this.config
+    // A compact-only topic keeps its segments: the cleaner, not retention, bounds it.
+    const {retentionMs, retentionBytes} = this.config.delete ? this.config : {retentionMs: -1, retentionBytes: -1}
     if (retentionMs >= 0) {
       deleted += this.deleteOldestSegments((segment) => nowMs - segment.largestTimestampMs() > retentionMs, nowMs)
     }
@@ -485,6 +517,7 @@ export class PartitionLog {
     this.writeProducerSnapshot(this.logEndOffset)
     for (const segment of this.segments) segment.close()
     this.listeners.clear()
+    this.closed = true
   }
 
   // Producer snapshots, `<20-digit offset>.snapshot`, hold the state of every producer for

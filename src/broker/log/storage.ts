@@ -38,6 +38,9 @@ export interface LogStorage {
   readText(path: string): string | undefined
   /** Replaces a small file so that a crash leaves the old or the new content, never a mix. */
   writeTextAtomic(path: string, text: string): void
+  /** Renames a file over `to` in one step (POSIX rename): a crash leaves one name or the other.
+   *  The log cleaner's .cleaned -> .swap -> .log sequence relies on it. */
+  rename(from: string, to: string): void
   /** Removes a file or a directory tree; no error when missing. */
   remove(path: string): void
   /**

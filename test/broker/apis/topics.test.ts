@@ -88,7 +88,7 @@ describe('topic administration', () => {
         'segment.bytes': '1073741824',
       })
       await expect(
-        client.alterConfigs({validateOnly: false, resources: [{type: 2, name: 'configured', configEntries: [{name: 'cleanup.policy', value: 'compact'}]}]}),
+        client.alterConfigs({validateOnly: false, resources: [{type: 2, name: 'configured', configEntries: [{name: 'cleanup.policy', value: 'compress'}]}]}),
       ).rejects.toThrow('Configuration is invalid')
     } finally {
       await client.disconnect()

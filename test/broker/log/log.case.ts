@@ -502,10 +502,10 @@ export function runLogConformance(kind: string, makeFixture: () => StorageFixtur
         manager.createTopic({name: 'metrics.in', partitions: 1})
         expect(manager.createTopic({name: 'metrics_in', partitions: 1})).toMatchObject({ok: false, error: 'INVALID_TOPIC_EXCEPTION'})
         expect(manager.createTopic({name: 'b', partitions: 0})).toMatchObject({ok: false, error: 'INVALID_PARTITIONS'})
-        expect(manager.createTopic({name: 'b', partitions: 1, configs: {'cleanup.policy': 'compact'}})).toMatchObject({
+        expect(manager.createTopic({name: 'b', partitions: 1, configs: {'cleanup.policy': 'compress'}})).toMatchObject({
           ok: false,
           error: 'INVALID_CONFIG',
-          message: expect.stringMatching(/compaction/),
+          message: expect.stringMatching(/compress is not compact or delete/),
         })
         expect(manager.createTopic({name: 'b', partitions: 1, configs: {'segment.bytes': '1000'}})).toMatchObject({ok: false, error: 'INVALID_CONFIG'})
         expect(manager.createTopic({name: 'b', partitions: 1, configs: {'retention.ms': 'soon'}})).toMatchObject({ok: false, error: 'INVALID_CONFIG'})
