@@ -56,6 +56,11 @@ describe('super users', () => {
     const findings = runChecks(snapshot, {checks: ['security.super-users']}).findings
     expect(summary(findings)).toEqual(['security.super-users warning principal:User:ANONYMOUS', 'security.super-users info principal:User:admin'])
   })
+
+  it('User:* as super user: one warning, not one per topic', () => {
+    const snapshot = set(healthyCluster(), 'super.users', 'User:*')
+    expect(summary(security(snapshot))).toEqual(['security.super-users warning principal:User:*'])
+  })
 })
 
 describe('topics any principal may write', () => {

@@ -6,7 +6,7 @@
 //     host, port and rack.
 //   - Metadata (v5+ for offline replicas): every topic, internal ones included, with
 //     leader, replicas, ISR and offline replicas per partition.
-//   - DescribeConfigs (v1+ for the source; v3+ for readOnly/sensitive): every broker resource
+//   - DescribeConfigs (v1+, which reports each value's source): every broker resource
 //     (one request per broker, by its id) and every topic resource, all keys, defaults
 //     included. Broker listeners as clients see them: advertised.listeners (listeners when
 //     unset) mapped through listener.security.protocol.map.

@@ -89,8 +89,11 @@ export const topicOpenWrite: Check = (snapshot) => {
   const acls = snapshot.acls
   // Without an authorizer security.no-authorizer says it all; without ACLs nothing can be judged.
   if (acls === undefined || snapshot.brokers.length === 0 || !snapshot.brokers.every(hasAuthorizer)) return []
+  // The first broker's policy stands for all; brokers that disagree are configuration.drift's.
   const broker = snapshot.brokers[0]
   const supers = superUsers(broker)
+  // With User:* a super user every topic is open: security.super-users says so once.
+  if (supers.includes(wildcardPrincipal)) return []
   const policy: AuthorizerPolicy = {superUsers: new Set(supers), allowEveryoneIfNoAclFound: brokerSetting(broker, 'allow.everyone.if.no.acl.found') === 'true'}
   const anyone = unnamedPrincipal(acls, supers)
   const plaintext = snapshot.brokers.some((candidate) => candidate.listeners.some((listener) => listener.securityProtocol === 'PLAINTEXT'))
