@@ -7,18 +7,14 @@ import type {SnapshotPartition, SnapshotTopic} from '../snapshot.js'
 
 // A voter counts as lagging when it has not been caught up with the quorum leader for this long
 // (DescribeQuorum v1 lastCaughtUpTimestamp) or, without timestamps, is this many records behind.
-export const quorumLagMs = 10_000
-export const quorumLagRecords = 1_000
+const quorumLagMs = 10_000
+const quorumLagRecords = 1_000
 // Kafka's auto leader rebalance acts at 10% imbalance per broker
 // (leader.imbalance.per.broker.percentage); fewer misplaced leaders are routine.
 const preferredLeaderWarnFraction = 0.1
 
 function topicObject(topic: SnapshotTopic): Finding['object'] {
   return {kind: 'topic', name: topic.name}
-}
-
-function partitionsWhere(topic: SnapshotTopic, test: (partition: SnapshotPartition) => boolean): SnapshotPartition[] {
-  return topic.partitions.filter(test)
 }
 
 function missingFromIsr(partitions: SnapshotPartition[]): number[] {
@@ -28,7 +24,7 @@ function missingFromIsr(partitions: SnapshotPartition[]): number[] {
 }
 
 export const offlinePartitions: Check = (snapshot) => snapshot.topics.flatMap((topic) => {
-  const offline = partitionsWhere(topic, (partition) => partition.leader < 0)
+  const offline = topic.partitions.filter((partition) => partition.leader < 0)
   if (offline.length === 0) return []
   const down = [...new Set(offline.flatMap((partition) => partition.replicas))].sort((a, b) => a - b)
   return [finding('availability.offline-partitions', 'error', topicObject(topic), {
@@ -41,7 +37,7 @@ export const offlinePartitions: Check = (snapshot) => snapshot.topics.flatMap((t
 export const underMinIsr: Check = (snapshot) => snapshot.topics.flatMap((topic) => {
   const minIsr = minInsyncReplicas(topic)
   // min.insync.replicas above the replica count is a setting, not an ISR, problem: min-isr-too-high's.
-  const under = partitionsWhere(topic, (partition) => partition.leader >= 0 && partition.isr.length < minIsr && minIsr <= partition.replicas.length)
+  const under = topic.partitions.filter((partition) => partition.leader >= 0 && partition.isr.length < minIsr && minIsr <= partition.replicas.length)
   if (under.length === 0) return []
   const missing = missingFromIsr(under)
   return [finding('availability.under-min-isr', 'error', topicObject(topic), {
@@ -54,7 +50,7 @@ export const underMinIsr: Check = (snapshot) => snapshot.topics.flatMap((topic) 
 export const underReplicated: Check = (snapshot) => snapshot.topics.flatMap((topic) => {
   const minIsr = minInsyncReplicas(topic)
   // Partitions below min.insync.replicas are under-min-isr's, reported once there.
-  const under = partitionsWhere(topic, (partition) => partition.leader >= 0 && partition.isr.length < partition.replicas.length && partition.isr.length >= minIsr)
+  const under = topic.partitions.filter((partition) => partition.leader >= 0 && partition.isr.length < partition.replicas.length && partition.isr.length >= minIsr)
   if (under.length === 0) return []
   const missing = missingFromIsr(under)
   return [finding('availability.under-replicated', 'warning', topicObject(topic), {

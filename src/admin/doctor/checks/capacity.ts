@@ -46,10 +46,10 @@ import type {ClusterSnapshot, SnapshotBroker, SnapshotLogDir, SnapshotTopic} fro
 
 // Disk thresholds: init's Prometheus alert fires at 75% (the model keeps 25% free); at 90%
 // a burst or a reassignment fills the rest.
-export const diskWarnFraction = 0.75
-export const diskErrorFraction = 0.9
-export const timeUntilFullWarnMs = 7 * 86_400_000
-export const timeUntilFullErrorMs = 86_400_000
+const diskWarnFraction = 0.75
+const diskErrorFraction = 0.9
+const timeUntilFullWarnMs = 7 * 86_400_000
+const timeUntilFullErrorMs = 86_400_000
 // Skew: the busiest and idlest brokers differ by at least 2 and by more than 20% of the mean.
 const skewMinSpread = 2
 const skewMaxFraction = 0.2

@@ -6,7 +6,7 @@
 // one cluster. Only the rules that can catch something on a running broker are kept: the ones
 // Kafka enforces at start-up (listeners, KRaft keys, node ids) a running broker has passed,
 // and a few have a dedicated doctor check, reported once there.
-import {lintFiles} from '../../../config/lint.js'
+import {lintFiles, type LintFinding} from '../../../config/lint.js'
 import {formatProperty} from '../../../config/properties.js'
 import {buildNodes} from '../../../plan/cluster.js'
 import {planCapacity} from '../../../plan/model.js'
@@ -48,7 +48,7 @@ export const lint: Check = (snapshot) => {
   const brokerByPath = new Map(snapshot.brokers.map((broker) => [`broker ${broker.id}`, broker.id]))
   const report = lintFiles(snapshot.brokers.map((broker) => ({path: `broker ${broker.id}`, text: brokerPropertiesText(broker)})))
   // The same message on several brokers is one finding naming them all.
-  const merged = new Map<string, {rule: string; severity: 'error' | 'warning'; message: string; hint: string; brokers: number[]}>()
+  const merged = new Map<string, Pick<LintFinding, 'rule' | 'severity' | 'message' | 'hint'> & {brokers: number[]}>()
   for (const item of report.findings) {
     if (!(item.rule in lintRuleWhy)) continue
     if (item.rule === 'voter-count' && snapshot.quorum !== undefined) continue

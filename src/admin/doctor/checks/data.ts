@@ -3,7 +3,7 @@
 // measured against --max-lag / --max-time-lag as `kctl lag` does (src/admin/lag/compute.ts).
 import {formatBytes, formatDurationMs} from '../../../config/units.js'
 import {thresholdBreaches} from '../../lag/compute.js'
-import type {GroupTrend, LagStatus} from '../../lag/watch.js'
+import type {LagStatus} from '../../lag/watch.js'
 import {type Check, type CheckId, finding, type Severity} from '../findings.js'
 import {brokerSetting, brokersObject, formatRate, listItems, partitionKey, partitionSizes, topicNumber, topicSetting, topicWriteBytesPerSec} from '../queries.js'
 
@@ -62,7 +62,7 @@ function trendCheck(status: Exclude<LagStatus, 'OK'>): Check {
   return (snapshot) => {
     const spec = trendChecks[status]
     return (snapshot.consumers?.trends ?? [])
-      .filter((trend: GroupTrend) => trend.complete && trend.status === status)
+      .filter((trend) => trend.complete && trend.status === status)
       .map((trend) => finding(spec.id, spec.severity, {kind: 'group', name: trend.group}, {
         problem: `${status}: ${trend.reason}; lag ${trend.lag} record(s)${trend.lagPerSec > 0 ? `, growing ${Math.round(trend.lagPerSec)}/s` : ''}`,
         why: spec.why,
