@@ -1,8 +1,12 @@
 // `kctl cluster describe`: cluster id, controller, brokers with racks and endpoints, and the
-// API versions the broker kctl connected to supports, next to the version kctl (through
-// kafkajs) negotiates for each: min(kafkajs's highest, broker's highest) when the ranges meet.
+// API versions the broker kctl connected to supports, next to the version kctl's client
+// negotiated for each: the highest both sides speak, when the ranges meet.
+//
+// DescribeCluster (KIP-700, Kafka 2.8+) answers where the broker has it; Metadata otherwise,
+// or when DescribeCluster is refused. Either comes from the one broker kctl bootstrapped
+// through, so brokers that are down elsewhere in the cluster do not stop the answer.
+import {type BrokerNode, type KafkaClient, KafkaClientError} from '../kafka/client/index.js'
 import {colour, renderKeyValues, renderTable} from '../ui/output.js'
-import {kafkajsApiVersions, type RawCluster, type RawMetadata} from './connection.js'
 
 export interface ClusterBroker {
   nodeId: number
@@ -17,7 +21,7 @@ export interface ApiVersionRow {
   name: string
   minVersion: number
   maxVersion: number
-  /** The version kctl uses for this API; null when kctl (kafkajs) does not implement it. */
+  /** The version kctl uses for this API; null when kctl does not speak it. */
   kctlVersion: number | null
 }
 
@@ -28,53 +32,69 @@ export interface ClusterDescription {
   apiVersions: ApiVersionRow[]
 }
 
-// Kafka API names past kafkajs's table (it stops at 46), from Apache Kafka 4.0's message specs.
-const laterApiNames: Record<number, string> = {
-  47: 'OffsetDelete', 48: 'DescribeClientQuotas', 49: 'AlterClientQuotas', 50: 'DescribeUserScramCredentials',
-  51: 'AlterUserScramCredentials', 52: 'Vote', 53: 'BeginQuorumEpoch', 54: 'EndQuorumEpoch', 55: 'DescribeQuorum',
-  56: 'AlterPartition', 57: 'UpdateFeatures', 58: 'Envelope', 59: 'FetchSnapshot', 60: 'DescribeCluster',
-  61: 'DescribeProducers', 62: 'BrokerRegistration', 63: 'BrokerHeartbeat', 64: 'UnregisterBroker',
-  65: 'DescribeTransactions', 66: 'ListTransactions', 67: 'AllocateProducerIds', 68: 'ConsumerGroupHeartbeat',
-  69: 'ConsumerGroupDescribe', 70: 'ControllerRegistration', 71: 'GetTelemetrySubscriptions', 72: 'PushTelemetry',
-  73: 'AssignReplicasToDirs', 74: 'ListClientMetricsResources', 75: 'DescribeTopicPartitions',
-  76: 'ShareGroupHeartbeat', 77: 'ShareGroupDescribe', 78: 'ShareFetch', 79: 'ShareAcknowledge', 80: 'AddRaftVoter',
-  81: 'RemoveRaftVoter', 82: 'UpdateRaftVoter', 83: 'InitializeShareGroupState', 84: 'ReadShareGroupState',
-  85: 'WriteShareGroupState', 86: 'DeleteShareGroupState', 87: 'ReadShareGroupStateSummary',
+// Kafka API names by key, from Apache Kafka 4.0's message specs (brokers advertise keys kctl does not speak).
+const apiNames = [
+  'Produce', 'Fetch', 'ListOffsets', 'Metadata', 'LeaderAndIsr', 'StopReplica', 'UpdateMetadata', 'ControlledShutdown',
+  'OffsetCommit', 'OffsetFetch', 'FindCoordinator', 'JoinGroup', 'Heartbeat', 'LeaveGroup', 'SyncGroup', 'DescribeGroups',
+  'ListGroups', 'SaslHandshake', 'ApiVersions', 'CreateTopics', 'DeleteTopics', 'DeleteRecords', 'InitProducerId',
+  'OffsetForLeaderEpoch', 'AddPartitionsToTxn', 'AddOffsetsToTxn', 'EndTxn', 'WriteTxnMarkers', 'TxnOffsetCommit',
+  'DescribeAcls', 'CreateAcls', 'DeleteAcls', 'DescribeConfigs', 'AlterConfigs', 'AlterReplicaLogDirs', 'DescribeLogDirs',
+  'SaslAuthenticate', 'CreatePartitions', 'CreateDelegationToken', 'RenewDelegationToken', 'ExpireDelegationToken',
+  'DescribeDelegationToken', 'DeleteGroups', 'ElectLeaders', 'IncrementalAlterConfigs', 'AlterPartitionReassignments',
+  'ListPartitionReassignments', 'OffsetDelete', 'DescribeClientQuotas', 'AlterClientQuotas', 'DescribeUserScramCredentials',
+  'AlterUserScramCredentials', 'Vote', 'BeginQuorumEpoch', 'EndQuorumEpoch', 'DescribeQuorum', 'AlterPartition',
+  'UpdateFeatures', 'Envelope', 'FetchSnapshot', 'DescribeCluster', 'DescribeProducers', 'BrokerRegistration',
+  'BrokerHeartbeat', 'UnregisterBroker', 'DescribeTransactions', 'ListTransactions', 'AllocateProducerIds',
+  'ConsumerGroupHeartbeat', 'ConsumerGroupDescribe', 'ControllerRegistration', 'GetTelemetrySubscriptions', 'PushTelemetry',
+  'AssignReplicasToDirs', 'ListClientMetricsResources', 'DescribeTopicPartitions', 'ShareGroupHeartbeat',
+  'ShareGroupDescribe', 'ShareFetch', 'ShareAcknowledge', 'AddRaftVoter', 'RemoveRaftVoter', 'UpdateRaftVoter',
+  'InitializeShareGroupState', 'ReadShareGroupState', 'WriteShareGroupState', 'DeleteShareGroupState',
+  'ReadShareGroupStateSummary',
+]
+
+export interface ClusterIdentity {
+  clusterId: string | null
+  controllerId: number
+  brokers: BrokerNode[]
 }
 
-// kafkajs's own names for a few keys differ from Kafka's spec names.
-const kafkajsNameFixes: Record<string, string> = {GroupCoordinator: 'FindCoordinator', ElectPreferredLeaders: 'ElectLeaders'}
-
 export function clusterDescriptionView(
-  metadata: Pick<RawMetadata, 'brokers' | 'clusterId' | 'controllerId'>,
-  brokerVersions: Record<string, {minVersion: number; maxVersion: number}>,
-  kctlVersions: Map<number, {name: string; maxVersion: number | null}>,
+  cluster: ClusterIdentity,
+  brokerVersions: ReadonlyMap<number, {minVersion: number; maxVersion: number}>,
+  kctlVersion: (apiKey: number) => number | undefined,
 ): ClusterDescription {
-  const controller = metadata.controllerId >= 0 ? metadata.controllerId : null
+  const controller = cluster.controllerId >= 0 ? cluster.controllerId : null
   return {
-    clusterId: metadata.clusterId,
+    clusterId: cluster.clusterId,
     controller,
-    brokers: [...metadata.brokers]
+    brokers: [...cluster.brokers]
       .sort((a, b) => a.nodeId - b.nodeId)
       .map((broker) => ({nodeId: broker.nodeId, host: broker.host, port: broker.port, rack: broker.rack ?? null, controller: broker.nodeId === controller})),
-    apiVersions: Object.entries(brokerVersions)
-      .map(([key, range]) => {
-        const apiKey = Number(key)
-        const kctl = kctlVersions.get(apiKey)
-        const kctlMax = kctl?.maxVersion ?? null
-        const name = kctl ? (kafkajsNameFixes[kctl.name] ?? kctl.name) : (laterApiNames[apiKey] ?? `ApiKey${apiKey}`)
-        const kctlVersion = kctlMax !== null && kctlMax >= range.minVersion ? Math.min(kctlMax, range.maxVersion) : null
-        return {apiKey, name, minVersion: range.minVersion, maxVersion: range.maxVersion, kctlVersion}
-      })
+    apiVersions: [...brokerVersions]
+      .map(([apiKey, range]) => ({apiKey, name: apiNames[apiKey] ?? `ApiKey${apiKey}`, minVersion: range.minVersion, maxVersion: range.maxVersion, kctlVersion: kctlVersion(apiKey) ?? null}))
       .sort((a, b) => a.apiKey - b.apiKey),
   }
 }
 
-export async function describeCluster(cluster: RawCluster): Promise<ClusterDescription> {
-  // kafkajs encodes an empty topic list as null ("all topics"); it cannot ask for none, so
-  // this reads every topic's metadata too (small next to a describe of each).
-  const metadata = await cluster.metadata({topics: []})
-  return clusterDescriptionView(metadata, cluster.brokerPool.versions ?? {}, kafkajsApiVersions())
+export async function describeCluster(client: KafkaClient): Promise<ClusterDescription> {
+  const connection = await client.anyBroker()
+  let identity: ClusterIdentity | undefined
+  if (connection.supports(60)) {
+    try {
+      const response = await connection.send(60, {includeClusterAuthorizedOperations: false})
+      if (response.errorCode !== 0) throw KafkaClientError.fromCode(response.errorCode, response.errorMessage, connection.address)
+      identity = {
+        clusterId: response.clusterId,
+        controllerId: response.controllerId,
+        brokers: response.brokers.map((broker) => ({nodeId: broker.brokerId, host: broker.host, port: broker.port, rack: broker.rack ?? null})),
+      }
+    } catch (error) {
+      // A principal may describe topics (Metadata) without DESCRIBE on the cluster.
+      if (!(error instanceof KafkaClientError) || error.kind !== 'kafka') throw error
+    }
+  }
+  identity ??= await client.metadata([])
+  return clusterDescriptionView(identity, connection.brokerVersions, (apiKey) => connection.version(apiKey as Parameters<typeof connection.version>[0]))
 }
 
 export function renderClusterDescription(view: ClusterDescription): string {

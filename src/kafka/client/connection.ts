@@ -70,6 +70,8 @@ export class BrokerConnection {
   private bufferedBytes = 0
   private failure: KafkaClientError | null = null
   private readonly versions = new Map<number, {min: number; max: number}>()
+  /** Every API the broker advertised in ApiVersions, with its own range (kctl may not speak them all). */
+  readonly brokerVersions = new Map<number, {minVersion: number; maxVersion: number}>()
   private readonly watchdog: NodeJS.Timeout
 
   private constructor(
@@ -184,6 +186,7 @@ export class BrokerConnection {
     }
     if (response.errorCode !== 0) throw KafkaClientError.fromCode(response.errorCode, null, this.address)
     for (const api of response.apiKeys) {
+      this.brokerVersions.set(api.apiKey, {minVersion: api.minVersion, maxVersion: api.maxVersion})
       const ours = versionRange(api.apiKey)
       if (!ours) continue
       const max = Math.min(api.maxVersion, ours.maxVersion, this.options.versionCaps?.[api.apiKey] ?? Number.MAX_SAFE_INTEGER)
