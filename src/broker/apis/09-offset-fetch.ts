@@ -6,11 +6,14 @@
 // - Topics null (v2+) = every partition the group has committed.
 // - v8+: several groups in one request, each with its own result (KIP-709): `kctl lag`
 //   reads the offsets of every group in one round trip.
+// - v9+: for a KIP-848 consumer group, a member id names a member that must exist
+//   (UNKNOWN_MEMBER_ID) at that member epoch (STALE_MEMBER_EPOCH); a null member id (admin
+//   tools) reads freely.
 //
 // Not implemented:
 // - RequireStable (v7+) has nothing to wait for: transactional offset commits are not
 //   supported, so no offsets are ever pending.
-// - v9 member id/epoch checks belong to KIP-848 consumer groups; classic groups ignore them.
+// - Classic groups ignore the v9 member id and epoch, as Kafka does.
 //
 // Version notes:
 // - v2: null topics = all, top-level error. v3: throttle time. v4: same as v3.
@@ -31,8 +34,11 @@ function fetchGroup(
   ctx: HandlerContext,
   groupId: string,
   topics: readonly {name: string; partitionIndexes: readonly number[]}[] | null,
+  member: {memberId: string | null; memberEpoch: number} = {memberId: null, memberEpoch: -1},
 ): {errorCode: number; topics: TopicResult[]} {
   if (!ctx.state.allowed(ctx.connection, 'DESCRIBE', 'GROUP', groupId)) return {errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: []}
+  const stale = coordinator.validateFetch(groupId, member.memberId, member.memberEpoch)
+  if (stale !== 'NONE') return {errorCode: ErrorCode[stale], topics: []}
   const wanted = topics?.map((topic) => ({topic: topic.name, partitions: topic.partitionIndexes})) ?? null
   const found = coordinator.fetchOffsets(groupId, wanted)
   const describable = (topic: string) => ctx.state.allowed(ctx.connection, 'DESCRIBE', 'TOPIC', topic)
@@ -79,7 +85,7 @@ export default defineApi(9, {
     if (ctx.apiVersion >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: request.groups.map((group) => ({groupId: group.groupId, ...fetchGroup(coordinator, ctx, group.groupId, group.topics)})),
+        groups: request.groups.map((group) => ({groupId: group.groupId, ...fetchGroup(coordinator, ctx, group.groupId, group.topics, group)})),
       }
     }
     const {errorCode, topics} = fetchGroup(coordinator, ctx, request.groupId, request.topics)

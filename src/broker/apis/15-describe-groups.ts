@@ -4,6 +4,9 @@
 // - State, protocol and members of each group; member metadata and assignments only while
 //   the group is Stable (GroupMetadata.summary in Kafka), empty bytes otherwise.
 // - An unknown group is reported as Dead with no members; from v6 also GROUP_ID_NOT_FOUND.
+// - A KIP-848 consumer group is not a classic group: Kafka 4.0 answers it like an unknown
+//   one (Dead; from v6 GROUP_ID_NOT_FOUND, "Group g is not a classic group."). Clients
+//   describe it with ConsumerGroupDescribe (key 69).
 //
 // Not implemented:
 // - Authorized operations (v3+) are reported as "not requested" (INT32_MIN) unless asked
@@ -33,7 +36,8 @@ export default defineApi(15, {
         const summary = coordinator.describeGroup(groupId)
         if (!summary) {
           const errorCode = ctx.apiVersion >= 6 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.NONE
-          const errorMessage = ctx.apiVersion >= 6 ? `Group ${groupId} not found.` : null
+          const notClassic = coordinator.listGroups().some((group) => group.groupId === groupId && group.type === 'consumer')
+          const errorMessage = ctx.apiVersion < 6 ? null : notClassic ? `Group ${groupId} is not a classic group.` : `Group ${groupId} not found.`
           return {errorCode, errorMessage, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations}
         }
         return {

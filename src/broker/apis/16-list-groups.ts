@@ -2,16 +2,16 @@
 //
 // Behavior:
 // - Every group the coordinator holds (with members or committed offsets), filtered by state
-//   (v4+) and type (v5+; every group here is "classic"). Filters compare case-insensitively,
-//   as Kafka does.
+//   (v4+) and type (v5+). Filters compare case-insensitively, as Kafka does.
+// - Types: "classic" (JoinGroup/SyncGroup groups, and groups that only have committed offsets,
+//   protocol type "" then) and "consumer" (KIP-848 groups, protocol type "consumer", states
+//   Empty, Assigning, Reconciling, Stable).
 //
 // Version notes:
 // - v1: throttle time. v2: same as v1. v3: flexible. v4: states filter and group state
 //   (KIP-518). v5: types filter and group type (KIP-848).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
 import {defineApi} from './define-api.js'
-
-const GROUP_TYPE = 'classic'
 
 export default defineApi(16, {
   handle(request, ctx) {
@@ -20,12 +20,12 @@ export default defineApi(16, {
     const groups = ctx.state.groups
       .listGroups()
       .filter((group) => states.size === 0 || states.has(group.state.toLowerCase()))
-      .filter(() => types.size === 0 || types.has(GROUP_TYPE))
+      .filter((group) => types.size === 0 || types.has(group.type))
       .filter((group) => ctx.state.allowed(ctx.connection, 'DESCRIBE', 'GROUP', group.groupId))
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
-      groups: groups.map((group) => ({groupId: group.groupId, protocolType: group.protocolType, groupState: group.state, groupType: GROUP_TYPE})),
+      groups: groups.map((group) => ({groupId: group.groupId, protocolType: group.protocolType, groupState: group.state, groupType: group.type})),
     }
   },
 })

@@ -36,6 +36,8 @@ import offsetDelete from './47-offset-delete.js'
 import describeUserScramCredentials from './50-describe-user-scram-credentials.js'
 import alterUserScramCredentials from './51-alter-user-scram-credentials.js'
 import describeCluster from './60-describe-cluster.js'
+import consumerGroupHeartbeat from './68-consumer-group-heartbeat.js'
+import consumerGroupDescribe from './69-consumer-group-describe.js'
 
 const definitions: ApiDefinition[] = [
   produce,
@@ -72,6 +74,8 @@ const definitions: ApiDefinition[] = [
   describeUserScramCredentials,
   alterUserScramCredentials,
   describeCluster,
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
 ]
 
 export const apiRegistry: ApiRegistry = buildRegistry(definitions)

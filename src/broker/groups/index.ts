@@ -1,15 +1,18 @@
 // The group coordinator of a running broker: made once by startBroker from the broker's
-// settings (its committed offsets load then, so offset expiry and the lag gauges run from the
-// start) and kept in BrokerState.groups, so handlers reach it only through their context.
+// settings (its committed offsets and consumer groups load then, so offset expiry, sessions and
+// the lag gauges run from the start) and kept in BrokerState.groups, so handlers reach it only
+// through their context.
+import {usageError} from '../../errors.js'
 import {type LogBounds, partitionLag} from '../../kafka/lag.js'
 import type {BrokerLog} from '../log-adapter.js'
 import type {BrokerMetrics, GaugeSample} from '../metrics.js'
 import type {BrokerSettings} from '../settings.js'
 import {GroupCoordinator} from './coordinator.js'
+import {FileConsumerGroupStore} from './consumer-group-store.js'
 import {FileOffsetStore} from './offset-store.js'
 
 export {GroupCoordinator} from './coordinator.js'
-export type {GroupErrorName, GroupState, GroupSummary} from './coordinator.js'
+export type {Assignment, GroupErrorName, GroupState, GroupSummary, ListedGroup} from './coordinator.js'
 
 /** What the coordinator is made from: settings, where offsets live, the log (for lag gauges). */
 export interface GroupCoordinatorParts {
@@ -21,6 +24,16 @@ export interface GroupCoordinatorParts {
 
 export function createGroupCoordinator(parts: GroupCoordinatorParts): GroupCoordinator {
   const {settings, metrics} = parts
+  // Kafka refuses to start with these outside their bounds; so does the bundled broker.
+  for (const [key, min, max] of [
+    ['group.consumer.session.timeout.ms', 'group.consumer.min.session.timeout.ms', 'group.consumer.max.session.timeout.ms'],
+    ['group.consumer.heartbeat.interval.ms', 'group.consumer.min.heartbeat.interval.ms', 'group.consumer.max.heartbeat.interval.ms'],
+  ]) {
+    const value = settings.int(key)
+    if (value < settings.int(min) || value > settings.int(max)) {
+      throw usageError(`unable to configure the broker: ${key}=${value} is outside ${min}=${settings.int(min)} .. ${max}=${settings.int(max)}`, `set ${min} and ${max} around it`)
+    }
+  }
   const coordinator = new GroupCoordinator({
     store: new FileOffsetStore(parts.dataDir),
     initialRebalanceDelayMs: settings.int('group.initial.rebalance.delay.ms'),
@@ -29,6 +42,14 @@ export function createGroupCoordinator(parts: GroupCoordinatorParts): GroupCoord
     maxGroupSize: settings.int('group.max.size'),
     offsetsRetentionMs: settings.int('offsets.retention.minutes') * 60_000,
     offsetsRetentionCheckIntervalMs: settings.int('offsets.retention.check.interval.ms'),
+    consumer: {
+      heartbeatIntervalMs: settings.int('group.consumer.heartbeat.interval.ms'),
+      sessionTimeoutMs: settings.int('group.consumer.session.timeout.ms'),
+      assignors: (settings.get('group.consumer.assignors') ?? 'uniform,range').split(',').map((name) => name.trim()),
+      maxGroupSize: settings.int('group.consumer.max.size'),
+      topics: parts.log,
+      store: new FileConsumerGroupStore(parts.dataDir),
+    },
   })
   metrics.addGauge({
     name: 'kctl_broker_consumergroup_lag',

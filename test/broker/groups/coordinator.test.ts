@@ -259,7 +259,7 @@ describe('offsets', () => {
     expect(fetched.get('orders')?.get(0)).toEqual({offset: 10, leaderEpoch: 3, metadata: 'hello', commitTimestampMs: 1_700_000_000_000})
     expect(fetched.get('orders')?.get(1)?.offset).toBe(20)
     expect(fetched.get('orders')?.has(2)).toBe(false)
-    expect(coordinator.listGroups()).toEqual([{groupId: 'offline', protocolType: '', state: 'Empty'}])
+    expect(coordinator.listGroups()).toEqual([{groupId: 'offline', protocolType: '', state: 'Empty', type: 'classic'}])
   })
 
   it('refuses metadata over offset.metadata.max.bytes', () => {

@@ -33,6 +33,8 @@ import {OffsetDeleteRequest, OffsetDeleteResponse} from './47-offset-delete.js'
 import {DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse} from './50-describe-user-scram-credentials.js'
 import {AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse} from './51-alter-user-scram-credentials.js'
 import {DescribeClusterRequest, DescribeClusterResponse} from './60-describe-cluster.js'
+import {ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse} from './68-consumer-group-heartbeat.js'
+import {ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse} from './69-consumer-group-describe.js'
 
 export const schemasByKey = {
   0: {name: 'Produce', request: ProduceRequest, response: ProduceResponse},
@@ -69,6 +71,8 @@ export const schemasByKey = {
   50: {name: 'DescribeUserScramCredentials', request: DescribeUserScramCredentialsRequest, response: DescribeUserScramCredentialsResponse},
   51: {name: 'AlterUserScramCredentials', request: AlterUserScramCredentialsRequest, response: AlterUserScramCredentialsResponse},
   60: {name: 'DescribeCluster', request: DescribeClusterRequest, response: DescribeClusterResponse},
+  68: {name: 'ConsumerGroupHeartbeat', request: ConsumerGroupHeartbeatRequest, response: ConsumerGroupHeartbeatResponse},
+  69: {name: 'ConsumerGroupDescribe', request: ConsumerGroupDescribeRequest, response: ConsumerGroupDescribeResponse},
 } as const
 
 export {
@@ -140,4 +144,8 @@ export {
   AlterUserScramCredentialsResponse,
   DescribeClusterRequest,
   DescribeClusterResponse,
+  ConsumerGroupHeartbeatRequest,
+  ConsumerGroupHeartbeatResponse,
+  ConsumerGroupDescribeRequest,
+  ConsumerGroupDescribeResponse,
 }
