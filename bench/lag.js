@@ -12,9 +12,9 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Kafka, logLevel} from 'kafkajs'
 import {startBroker} from '../dist/src/broker/index.js'
-import {connectionOptions, withCluster} from '../dist/src/admin/connection.js'
+import {connectionOptions, withClient} from '../dist/src/admin/connection.js'
 import {sampleLag} from '../dist/src/admin/lag/index.js'
-import {commitOffsets, coordinators, kafkajsCluster} from '../dist/src/admin/lag/requests.js'
+import {commitOffsets} from '../dist/src/admin/group-requests.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const TOPICS = Number(process.env.BENCH_LAG_TOPICS ?? 10)
@@ -74,9 +74,8 @@ try {
 
   const options = connectionOptions({'bootstrap-server': broker.bootstrap})
   const groups = Array.from({length: GROUPS}, (_, index) => `bench-group-${String(index).padStart(2, '0')}`)
-  await withCluster(options, async (raw) => {
-    const coordinatorOf = await coordinators(kafkajsCluster(raw), groups)
-    await Promise.all(groups.map((group, index) => commitOffsets(coordinatorOf.get(group), group, topics.flatMap((topic) =>
+  await withClient(options, async (client) => {
+    await Promise.all(groups.map((group, index) => commitOffsets(client, group, topics.flatMap((topic) =>
       Array.from({length: PARTITIONS_PER_TOPIC}, (_, partition) => ({topic, partition, offset: index % (RECORDS_PER_PARTITION + 1)})),
     ))))
   })
@@ -88,7 +87,7 @@ try {
   let totalLag = 0
   for (let run = 0; run < RUNS; run++) {
     const started = process.hrtime.bigint()
-    const report = await withCluster(options, (cluster) => sampleLag(cluster))
+    const report = await withClient(options, (client) => sampleLag(client))
     inProcessMs.push(Number(process.hrtime.bigint() - started) / 1e6)
     rows = report.rows.length
     totalLag = report.groups.reduce((sum, group) => sum + group.lag, 0)

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {connectionOptions, withCluster} from '../src/admin/connection.js'
+import {connectionOptions, withClient} from '../src/admin/connection.js'
 import {
   type GroupTrend,
   type LagReport,
@@ -89,7 +89,7 @@ kafka_topic_partition_current_offset ...) on 127.0.0.1 unless a host is given.`
     const thresholdError = (breaches: ThresholdBreach[]) =>
       new KctlError(`lag threshold crossed: ${describeBreaches(breaches)}`, {exitCode: ExitCode.threshold, hint: 'the consumers are behind; see `kctl lag --watch` for the trend'})
 
-    return withCluster(connectionOptions(flags, 'read consumer lag'), async (cluster) => {
+    return withClient(connectionOptions(flags, 'read consumer lag'), async (cluster) => {
       if (intervalMs === undefined && serveAddress === undefined) {
         const report = await sampleLag(cluster, query)
         this.render(report, flags.output, renderLagReport)

@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {connectionOptions, withCluster} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {deleteGroups, type GroupDeleteRow, renderGroupDelete} from '../../src/admin/groups.js'
 import {ExitCode, KctlError} from '../../src/errors.js'
 import {confirmOrRefuse} from '../../src/ui/confirm.js'
@@ -36,7 +36,7 @@ confirmation on a terminal; elsewhere pass --yes. Exits 4 when every named group
     const groups = [...new Set(argv as string[])]
     const subject = groups.length === 1 ? `group ${groups[0]}` : `${groups.length} groups`
     await confirmOrRefuse(`Delete ${subject} and its committed offsets?`, {yes: flags.yes, action: `delete ${subject}`})
-    const rows = await withCluster(connectionOptions(flags, `delete ${subject}`), (cluster) => deleteGroups(cluster, groups))
+    const rows = await withClient(connectionOptions(flags, `delete ${subject}`), (cluster) => deleteGroups(cluster, groups))
     this.render(rows, flags.output, renderGroupDelete)
     const failed = rows.filter((row) => row.status === 'failed')
     if (failed.length > 0) {

@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {connectionOptions, withCluster} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {describeGroup, type GroupDescription, renderGroupDescription} from '../../src/admin/groups.js'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
@@ -28,7 +28,7 @@ the group does not exist.`
 
   async run(): Promise<GroupDescription> {
     const {args, flags} = await this.parse(GroupsDescribe)
-    const view = await withCluster(connectionOptions(flags, `describe group ${args.group}`), (cluster) => describeGroup(cluster, args.group))
+    const view = await withClient(connectionOptions(flags, `describe group ${args.group}`), (cluster) => describeGroup(cluster, args.group))
     this.render(view, flags.output, renderGroupDescription)
     return view
   }

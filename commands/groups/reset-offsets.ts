@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {connectionOptions, withCluster} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {parseDateTime, parseTopicSelection, renderReset, type ResetMode, type ResetResult, resetOffsets} from '../../src/admin/groups.js'
 import {parseDurationMs} from '../../src/config/units.js'
 import {usageError} from '../../src/errors.js'
@@ -47,7 +47,7 @@ reset: stop the consumers first. New offsets outside the log are clamped to its 
     const mode = this.mode(flags)
     if (!flags.topic && !flags['all-topics']) throw usageError('reset-offsets needs --topic or --all-topics', 'e.g. --topic orders or --topic orders:0,1')
     const topics = flags['all-topics'] ? ('all' as const) : flags.topic!.map(parseTopicSelection)
-    const result = await withCluster(connectionOptions(flags, `reset the offsets of group ${flags.group}`), async (cluster) => {
+    const result = await withClient(connectionOptions(flags, `reset the offsets of group ${flags.group}`), async (cluster) => {
       if (!flags.execute) return resetOffsets(cluster, {group: flags.group, topics, mode, execute: false})
       await confirmOrRefuse(`Reset the committed offsets of group ${flags.group}?`, {yes: flags.yes, action: `reset the offsets of group ${flags.group}`})
       return resetOffsets(cluster, {group: flags.group, topics, mode, execute: true})

@@ -1,70 +1,80 @@
-// `kctl groups list|describe|reset-offsets|delete`: views built from the batched requests of
-// lag/requests.ts, plus their table renderers. Offsets in describe come from the same lag
-// sample as `kctl lag`, so the two commands never disagree.
-import {decodeAssignment} from '../kafka/consumer-protocol.js'
-import {errorByCode} from '../kafka/protocol/index.js'
+// `kctl groups list|describe|reset-offsets|delete`: views built from the group model of
+// group-requests.ts (classic and KIP-848 consumer groups alike), plus their table renderers.
+// Offsets in describe come from the same lag sample as `kctl lag`, so the two never disagree.
 import {formatDurationMs} from '../config/units.js'
 import {ExitCode, KctlError, usageError} from '../errors.js'
+import type {KafkaClient} from '../kafka/client/index.js'
+import {errorByCode} from '../kafka/protocol/index.js'
 import {colour, renderKeyValues, renderTable} from '../ui/output.js'
-import type {RawCluster} from './connection.js'
-import {type LagRow, sampleLag} from './lag/index.js'
 import {
   commitOffsets,
-  coordinators,
   deleteGroups as deleteGroupsRequest,
   describeGroups,
-  EARLIEST_TIMESTAMP,
   fetchCommittedOffsets,
-  kafkajsCluster,
-  LATEST_TIMESTAMP,
-  leadersOf,
+  GROUP_ID_NOT_FOUND,
+  type GroupMember,
+  type GroupType,
   listAllGroups,
-  listOffsetsAt,
-} from './lag/requests.js'
-
-const GROUP_ID_NOT_FOUND = 69
+  type TopicPartitions,
+} from './group-requests.js'
+import {type LagRow, sampleLag} from './lag/index.js'
+import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsAt, partitionKey} from './partition-offsets.js'
 
 function notFound(groupId: string, action: string): KctlError {
   return new KctlError(`unable to ${action}: group ${groupId} does not exist`, {exitCode: ExitCode.notFound, hint: 'list the groups with `kctl groups list`'})
 }
 
+/** Group types kctl describes; share and streams groups are listed only. */
+const DESCRIBED_TYPES: readonly GroupType[] = ['classic', 'consumer']
+
 // ---- list -----------------------------------------------------------------------------------
 
 export interface GroupListRow {
   group: string
+  /** classic, consumer (KIP-848), share, streams */
+  type: string
   state: string
   protocolType: string
+  /** Classic: the assignment strategy; consumer groups: the server assignor. */
   protocol: string
-  members: number
+  /** null: not described (a share or streams group). */
+  members: number | null
 }
 
-/** Classic group states, then KIP-848's (Assigning, Reconciling), which a Kafka 4.0 cluster reports for new-protocol groups. */
+/** Kafka 4's states: classic (Empty, PreparingRebalance, CompletingRebalance, Stable, Dead), consumer groups (Assigning, Reconciling too), share groups. */
 export const groupStates = ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Assigning', 'Reconciling'] as const
 
-export async function listGroups(rawCluster: RawCluster, options: {states?: readonly string[]} = {}): Promise<GroupListRow[]> {
+export async function listGroups(client: KafkaClient, options: {states?: readonly string[]; types?: readonly string[]} = {}): Promise<GroupListRow[]> {
   const wanted = options.states?.map((state) => state.toLowerCase())
   const unknownState = wanted?.find((state) => !groupStates.some((known) => known.toLowerCase() === state))
   if (unknownState !== undefined) throw usageError(`invalid --state "${unknownState}"`, `use one of ${groupStates.join(', ')}`)
-  const cluster = kafkajsCluster(rawCluster)
-  const metadata = await cluster.metadata()
-  const listed = await listAllGroups(cluster, metadata)
-  const selected = listed.filter((group) => !wanted || wanted.length === 0 || wanted.includes(group.state.toLowerCase()))
-  const described = await describeGroups(await coordinators(cluster, selected.map((group) => group.groupId)))
+  const wantedTypes = options.types?.map((type) => type.toLowerCase())
+  const listed = await listAllGroups(client)
+  const selected = listed.filter(
+    (group) => (!wanted || wanted.length === 0 || wanted.includes(group.state.toLowerCase())) && (!wantedTypes || wantedTypes.length === 0 || wantedTypes.includes(group.type)),
+  )
+  const describable = selected.filter((group) => DESCRIBED_TYPES.includes(group.type))
+  const described = await describeGroups(client, describable.map((group) => group.groupId), new Map(describable.map((group) => [group.groupId, group.type])))
   return selected.map((group) => {
     const description = described.get(group.groupId)
     return {
       group: group.groupId,
-      state: description?.state || group.state,
+      type: group.type,
+      state: (description && description.errorCode === 0 && description.state) || group.state,
       protocolType: group.protocolType,
-      protocol: description?.protocol ?? '',
-      members: description?.members.length ?? 0,
+      protocol: description?.assignor ?? '',
+      members: DESCRIBED_TYPES.includes(group.type) ? (description?.members.length ?? 0) : null,
     }
   })
 }
 
 export function renderGroupList(rows: GroupListRow[]): string {
   if (rows.length === 0) return colour.dim('no consumer groups')
-  return renderTable(['GROUP', 'STATE', 'PROTOCOL', 'MEMBERS'], rows.map((row) => [row.group, row.state, row.protocol || (row.protocolType === '' ? '-' : row.protocolType), row.members]), {alignRight: [3]})
+  return renderTable(
+    ['GROUP', 'TYPE', 'STATE', 'PROTOCOL', 'MEMBERS'],
+    rows.map((row) => [row.group, row.type, row.state, row.protocol || (row.protocolType === '' ? '-' : row.protocolType), row.members ?? '-']),
+    {alignRight: [4]},
+  )
 }
 
 // ---- describe -------------------------------------------------------------------------------
@@ -74,40 +84,63 @@ export interface GroupMemberDescription {
   groupInstanceId: string | null
   clientId: string
   host: string
-  /** Decoded consumer-protocol assignment; null when the bytes are not one. */
-  assignment: {topic: string; partitions: number[]}[] | null
+  /** Consumer groups: the member's epoch; classic groups: null. */
+  memberEpoch: number | null
+  subscribedTopics: string[]
+  subscribedTopicRegex: string | null
+  /** Decoded assignment; null when a classic member's bytes are not a consumer assignment. */
+  assignment: TopicPartitions[] | null
+  /** Consumer groups: the assignment the member is reconciling towards. */
+  targetAssignment: TopicPartitions[] | null
 }
 
 export interface GroupDescription {
   group: string
+  type: string
   state: string
   protocolType: string
+  /** Classic: the assignment strategy; consumer groups: the server assignor. */
   protocol: string
+  groupEpoch: number | null
+  assignmentEpoch: number | null
   members: GroupMemberDescription[]
   lag: number
   offsets: LagRow[]
 }
 
-export async function describeGroup(rawCluster: RawCluster, groupId: string): Promise<GroupDescription> {
-  const cluster = kafkajsCluster(rawCluster)
-  const coordinatorOf = await coordinators(cluster, [groupId])
-  const described = (await describeGroups(coordinatorOf)).get(groupId)
-  if (!described || described.errorCode === GROUP_ID_NOT_FOUND) throw notFound(groupId, `describe group ${groupId}`)
-  if (described.errorCode !== 0) throw new KctlError(`unable to describe group ${groupId}: ${errorByCode(described.errorCode).name}`, {hint: errorByCode(described.errorCode).message})
-  const report = await sampleLag(cluster, {groups: [groupId]})
-  if (described.state === 'Dead' && report.rows.length === 0) throw notFound(groupId, `describe group ${groupId}`)
+function memberView(member: GroupMember): GroupMemberDescription {
+  return {
+    memberId: member.memberId,
+    groupInstanceId: member.instanceId,
+    clientId: member.clientId,
+    host: member.host,
+    memberEpoch: member.memberEpoch,
+    subscribedTopics: member.subscribedTopics,
+    subscribedTopicRegex: member.subscribedTopicRegex,
+    assignment: member.assignment,
+    targetAssignment: member.targetAssignment,
+  }
+}
+
+export async function describeGroup(client: KafkaClient, groupId: string): Promise<GroupDescription> {
+  const action = `describe group ${groupId}`
+  const listedType = (await listAllGroups(client)).find((group) => group.groupId === groupId)?.type
+  if (listedType !== undefined && !DESCRIBED_TYPES.includes(listedType))
+    throw new KctlError(`unable to ${action}: it is a ${listedType} group, which kctl does not describe yet`, {hint: 'kctl groups list shows its state'})
+  const described = (await describeGroups(client, [groupId], listedType ? new Map([[groupId, listedType]]) : new Map())).get(groupId)
+  if (!described || described.errorCode === GROUP_ID_NOT_FOUND) throw notFound(groupId, action)
+  if (described.errorCode !== 0) throw new KctlError(`unable to ${action}: ${errorByCode(described.errorCode).name}`, {hint: errorByCode(described.errorCode).message})
+  const report = await sampleLag(client, {groups: [groupId]})
+  if (described.state === 'Dead' && report.rows.length === 0) throw notFound(groupId, action)
   return {
     group: groupId,
+    type: described.type,
     state: described.state,
     protocolType: described.protocolType,
-    protocol: described.protocol,
-    members: described.members.map((member) => ({
-      memberId: member.memberId,
-      groupInstanceId: member.groupInstanceId,
-      clientId: member.clientId,
-      host: member.clientHost,
-      assignment: described.protocolType === 'consumer' ? (decodeAssignment(member.memberAssignment)?.partitions.map((each) => ({topic: each.topic, partitions: [...each.partitions].sort((a, b) => a - b)})) ?? null) : null,
-    })),
+    protocol: described.assignor,
+    groupEpoch: described.groupEpoch,
+    assignmentEpoch: described.assignmentEpoch,
+    members: described.members.map(memberView),
     lag: report.groups[0]?.lag ?? 0,
     offsets: [...report.rows].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
   }
@@ -119,24 +152,39 @@ function formatAssignment(assignment: GroupMemberDescription['assignment']): str
   return assignment.map(({topic, partitions}) => `${topic}:${partitions.join(',')}`).join(' ')
 }
 
+function formatSubscription(member: GroupMemberDescription): string {
+  const parts = [...member.subscribedTopics]
+  if (member.subscribedTopicRegex) parts.push(`/${member.subscribedTopicRegex}/`)
+  return parts.length === 0 ? '-' : parts.join(',')
+}
+
 export function formatTimeLag(ms: number | null): string {
   return ms === null ? '?' : formatDurationMs(ms)
 }
 
 export function renderGroupDescription(view: GroupDescription): string {
+  const consumer = view.type === 'consumer'
   const parts = [
     renderKeyValues([
       ['GROUP', view.group],
+      ['TYPE', view.type],
       ['STATE', view.state],
-      ['PROTOCOL', view.protocol || view.protocolType || '-'],
+      [consumer ? 'ASSIGNOR' : 'PROTOCOL', view.protocol || view.protocolType || '-'],
+      ...(consumer ? ([['GROUP-EPOCH', view.groupEpoch], ['ASSIGNMENT-EPOCH', view.assignmentEpoch]] as [string, number | null][]) : []),
       ['MEMBERS', view.members.length],
       ['LAG', view.lag],
     ]),
   ]
   if (view.members.length > 0) {
-    parts.push(renderTable(['CONSUMER-ID', 'INSTANCE-ID', 'HOST', 'CLIENT-ID', 'ASSIGNMENT'], view.members.map((member) => [
-      member.memberId, member.groupInstanceId, member.host, member.clientId, formatAssignment(member.assignment),
-    ])))
+    parts.push(
+      consumer
+        ? renderTable(['CONSUMER-ID', 'INSTANCE-ID', 'EPOCH', 'HOST', 'CLIENT-ID', 'SUBSCRIPTION', 'ASSIGNMENT', 'TARGET-ASSIGNMENT'], view.members.map((member) => [
+            member.memberId, member.groupInstanceId, member.memberEpoch, member.host, member.clientId, formatSubscription(member), formatAssignment(member.assignment), formatAssignment(member.targetAssignment),
+          ]))
+        : renderTable(['CONSUMER-ID', 'INSTANCE-ID', 'HOST', 'CLIENT-ID', 'ASSIGNMENT'], view.members.map((member) => [
+            member.memberId, member.groupInstanceId, member.host, member.clientId, formatAssignment(member.assignment),
+          ])),
+    )
   }
   if (view.offsets.length > 0) {
     parts.push(renderTable(['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'TIME-LAG', 'CONSUMER-ID'], view.offsets.map((row) => [
@@ -201,23 +249,23 @@ export interface ResetResult {
 }
 
 export async function resetOffsets(
-  rawCluster: RawCluster,
+  client: KafkaClient,
   request: {group: string; topics: TopicSelection[] | 'all'; mode: ResetMode; execute: boolean; now?: () => number},
 ): Promise<ResetResult> {
-  const cluster = kafkajsCluster(rawCluster)
   const {group} = request
   const action = `reset the offsets of group ${group}`
-  const coordinatorOf = await coordinators(cluster, [group])
-  const described = (await describeGroups(coordinatorOf)).get(group)
-  // Kafka's tool refuses too: an active member would overwrite the reset with its next commit.
+  const listedType = (await listAllGroups(client)).find((listed) => listed.groupId === group)?.type
+  const described = (await describeGroups(client, [group], listedType ? new Map([[group, listedType]]) : new Map())).get(group)
+  // Kafka refuses too (NON_EMPTY_GROUP for either group type): an active member would
+  // overwrite the reset with its next commit.
   if (described && described.members.length > 0) {
-    throw new KctlError(`unable to ${action}: the group has ${described.members.length} active member${described.members.length === 1 ? '' : 's'} (state ${described.state})`, {
+    throw new KctlError(`unable to ${action}: NON_EMPTY_GROUP: the group has ${described.members.length} active member${described.members.length === 1 ? '' : 's'} (${described.type} group, state ${described.state})`, {
       hint: 'stop its consumers first and wait for the group to become Empty (`kctl groups describe`)',
     })
   }
-  const committed = (await fetchCommittedOffsets(coordinatorOf)).get(group)?.offsets ?? new Map()
-  const metadata = await cluster.metadata()
-  const partitionsOf = new Map(metadata.topicMetadata.map((topic) => [topic.topic, topic.partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b)]))
+  const committed = (await fetchCommittedOffsets(client, [group])).get(group)?.offsets ?? new Map()
+  const metadata = await client.metadata(null)
+  const partitionsOf = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.map((p) => p.partition).sort((a, b) => a - b)]))
   const selections: TopicSelection[] = request.topics === 'all' ? [...committed.keys()].sort().map((topic: string) => ({topic})) : request.topics
   // --all-topics on a group with nothing committed (or no group at all): nothing to reset, as `groups describe` says 4 for a missing group.
   if (selections.length === 0) throw new KctlError(`unable to ${action}: the group has no committed offsets`, {exitCode: ExitCode.notFound, hint: 'name the topics with --topic'})
@@ -230,12 +278,10 @@ export async function resetOffsets(
       targets.push({topic, partition})
     }
   }
-  const byLeader = leadersOf(metadata, new Set(targets.map((target) => target.topic)))
-  for (const [leader, list] of byLeader) byLeader.set(leader, list.filter((item) => targets.some((target) => target.topic === item.topic && target.partition === item.partition)))
-  const [starts, ends] = await Promise.all([listOffsetsAt(cluster, byLeader, EARLIEST_TIMESTAMP), listOffsetsAt(cluster, byLeader, LATEST_TIMESTAMP)])
-  const byTime = request.mode.kind === 'datetime' ? await listOffsetsAt(cluster, byLeader, request.mode.timestampMs) : undefined
+  const [starts, ends] = await Promise.all([listOffsetsAt(client, targets, EARLIEST_TIMESTAMP), listOffsetsAt(client, targets, LATEST_TIMESTAMP)])
+  const byTime = request.mode.kind === 'datetime' ? await listOffsetsAt(client, targets, request.mode.timestampMs) : undefined
   const rows: ResetRow[] = targets.map(({topic, partition}) => {
-    const key = `${topic}:${partition}`
+    const key = partitionKey(topic, partition)
     const logStartOffset = starts.get(key) ?? 0
     const logEndOffset = ends.get(key) ?? 0
     const currentOffset = committed.get(topic)?.get(partition)?.offset ?? null
@@ -265,7 +311,7 @@ export async function resetOffsets(
     return {group, topic, partition, currentOffset, newOffset, logStartOffset, logEndOffset}
   })
   if (!request.execute) return {group, executed: false, rows}
-  const errors = await commitOffsets(coordinatorOf.get(group)!, group, rows.map(({topic, partition, newOffset}) => ({topic, partition, offset: newOffset})))
+  const errors = await commitOffsets(client, group, rows.map(({topic, partition, newOffset}) => ({topic, partition, offset: newOffset})))
   for (const row of rows) {
     const code = errors.get(`${row.topic}:${row.partition}`) ?? 0
     row.status = code === 0 ? 'ok' : errorByCode(code).name
@@ -300,9 +346,8 @@ export interface GroupDeleteRow {
   error?: string
 }
 
-export async function deleteGroups(rawCluster: RawCluster, groupIds: readonly string[]): Promise<GroupDeleteRow[]> {
-  const cluster = kafkajsCluster(rawCluster)
-  const results = await deleteGroupsRequest(await coordinators(cluster, groupIds))
+export async function deleteGroups(client: KafkaClient, groupIds: readonly string[]): Promise<GroupDeleteRow[]> {
+  const results = await deleteGroupsRequest(client, groupIds)
   return groupIds.map((group) => {
     const code = results.get(group) ?? 0
     if (code === 0) return {group, status: 'deleted'}

@@ -6,7 +6,7 @@ import {execFile, spawn, type ChildProcess} from 'node:child_process'
 import {promisify} from 'node:util'
 import {Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {connectionOptions, withCluster} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {describeGroup} from '../../src/admin/groups.js'
 import {sampleLag} from '../../src/admin/lag/index.js'
 import {useBroker} from '../helpers/broker.js'
@@ -17,7 +17,7 @@ const broker = useBroker({'group.initial.rebalance.delay.ms': '0', 'group.min.se
 const children: ChildProcess[] = []
 let kafka: Kafka
 
-const cluster = <T>(fn: Parameters<typeof withCluster<T>>[1]) => withCluster(connectionOptions({'bootstrap-server': broker().bootstrap}), fn)
+const cluster = <T>(fn: Parameters<typeof withClient<T>>[1]) => withClient(connectionOptions({'bootstrap-server': broker().bootstrap}), fn)
 const lagOf = (group: string) => cluster((c) => sampleLag(c, {groups: [group]}))
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 45_000): Promise<void> {

@@ -14,6 +14,7 @@ const partitionsByTopic = new Map<string, PartitionOffsets[]>([
 function group(groupId: string, committed: Record<string, Record<number, number>>, extra: Partial<GroupObservation> = {}): GroupObservation {
   return {
     groupId,
+    type: 'classic',
     state: 'Stable',
     members: [],
     committed: new Map(Object.entries(committed).map(([topic, partitions]) => [topic, new Map(Object.entries(partitions).map(([p, o]) => [Number(p), o]))])),
@@ -49,8 +50,8 @@ describe('buildLagReport', () => {
 
   it('totals per group and per group and topic, sorted by lag', () => {
     expect(report.groups).toEqual([
-      {group: 'billing', state: 'Stable', members: 1, partitions: 3, lag: 40, maxTimeLagMs: 60_000},
-      {group: 'audit-reader', state: 'Stable', members: 0, partitions: 1, lag: 0, maxTimeLagMs: 0},
+      {group: 'billing', type: 'classic', state: 'Stable', members: 1, partitions: 3, lag: 40, maxTimeLagMs: 60_000},
+      {group: 'audit-reader', type: 'classic', state: 'Stable', members: 0, partitions: 1, lag: 0, maxTimeLagMs: 0},
     ])
     expect(report.topics.map((total) => [total.group, total.topic, total.lag])).toEqual([['billing', 'orders', 40], ['audit-reader', 'audit', 0]])
     expect(report.rows.map((row) => row.lag)).toEqual([30, 10, 0, 0])

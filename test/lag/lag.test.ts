@@ -8,10 +8,10 @@ import {fileURLToPath} from 'node:url'
 import yaml from 'js-yaml'
 import {type Consumer, Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {connectionOptions, withCluster} from '../../src/admin/connection.js'
+import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {describeGroup, deleteGroups, listGroups, resetOffsets} from '../../src/admin/groups.js'
 import {type LagReport, sampleLag} from '../../src/admin/lag/index.js'
-import {commitOffsets, coordinators, kafkajsCluster} from '../../src/admin/lag/requests.js'
+import {commitOffsets} from '../../src/admin/group-requests.js'
 import {useBroker} from '../helpers/broker.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -28,10 +28,10 @@ function kctl(args: string[]): Promise<{code: number; stdout: string; stderr: st
 }
 
 function lag(query: Parameters<typeof sampleLag>[1]): Promise<LagReport> {
-  return withCluster(connectionOptions({'bootstrap-server': broker().bootstrap}), (cluster) => sampleLag(cluster, query))
+  return withClient(connectionOptions({'bootstrap-server': broker().bootstrap}), (client) => sampleLag(client, query))
 }
 
-const cluster = <T>(fn: Parameters<typeof withCluster<T>>[1]) => withCluster(connectionOptions({'bootstrap-server': broker().bootstrap}), fn)
+const cluster = <T>(fn: Parameters<typeof withClient<T>>[1]) => withClient(connectionOptions({'bootstrap-server': broker().bootstrap}), fn)
 
 async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -44,9 +44,8 @@ async function until(check: () => boolean, what: string, timeoutMs = 20_000): Pr
 /** An admin commit (generation -1), as `kafka-consumer-groups --reset-offsets` makes; faster
  *  than kafkajs's admin.setOffsets, which joins the group first. */
 async function setOffsets(groupId: string, topic: string, offsets: Record<number, number>): Promise<void> {
-  await cluster(async (raw) => {
-    const coordinator = (await coordinators(kafkajsCluster(raw), [groupId])).get(groupId)!
-    const errors = await commitOffsets(coordinator, groupId, Object.entries(offsets).map(([partition, offset]) => ({topic, partition: Number(partition), offset})))
+  await cluster(async (client) => {
+    const errors = await commitOffsets(client, groupId, Object.entries(offsets).map(([partition, offset]) => ({topic, partition: Number(partition), offset})))
     expect([...errors.values()].every((code) => code === 0)).toBe(true)
   })
 }
@@ -280,7 +279,7 @@ describe('kctl groups reset-offsets', () => {
     const badWatch = await kctl(['lag', '--watch', 'abc'])
     expect(badWatch.code).toBe(2)
     expect(badWatch.stderr).toContain('invalid --watch interval "abc"')
-  })
+  }, 90_000) // seven kctl processes, each a Node start
 })
 
 describe('kctl lag --watch and --serve', () => {

@@ -11,7 +11,7 @@ describe('renderPrometheus', () => {
       {topic: 'orders', partition: 0, logStartOffset: 3, logEndOffset: 20},
       {topic: 'orders', partition: 1, logStartOffset: 0, logEndOffset: 5},
     ]]]),
-    groups: [{groupId: 'app "x"', state: 'Stable', members: [], committed: new Map([['orders', new Map([[0, 15]])]])}],
+    groups: [{groupId: 'app "x"', type: 'classic', state: 'Stable', members: [], committed: new Map([['orders', new Map([[0, 15]])]])}],
     timestamps: new Map([[timestampKey('orders', 0, 15), 7_500]]),
   })
   const window = new LagWindow(3)

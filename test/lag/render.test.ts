@@ -24,7 +24,7 @@ describe('renderLagReport', () => {
     const report = buildLagReport({
       nowMs: 90_000,
       partitionsByTopic: new Map([['orders', [{topic: 'orders', partition: 0, logStartOffset: 0, logEndOffset: 10}]]]),
-      groups: [{groupId: 'billing', state: 'Stable', members: [], committed: new Map([['orders', new Map([[0, 4]])]])}],
+      groups: [{groupId: 'billing', type: 'classic', state: 'Stable', members: [], committed: new Map([['orders', new Map([[0, 4]])]])}],
       timestamps: new Map([[timestampKey('orders', 0, 4), 0]]),
     })
     const lines = renderLagReport(report).split('\n')

@@ -1,7 +1,7 @@
 // timestampAt: the timestamp of the first unconsumed record inside fetched batches, for
 // uncompressed and compressed (every Kafka codec), LogAppendTime, control and truncated batches.
 import {describe, expect, it} from 'vitest'
-import {timestampAt} from '../../src/admin/lag/requests.js'
+import {timestampAt} from '../../src/admin/partition-offsets.js'
 import {crc32c} from '../../src/kafka/protocol/index.js'
 import {type CodecName, codecIds, compress} from '../../src/compression/index.js'
 

@@ -8,6 +8,7 @@ import {classifyPartition, LagWindow} from '../../src/admin/lag/watch.js'
 function sample(window: LagWindow, second: number, logEnd: number, committed: number | null, members = 1, error?: string) {
   const observation: GroupObservation = {
     groupId: 'g',
+    type: 'classic',
     state: members > 0 ? 'Stable' : 'Empty',
     members: Array.from({length: members}, (_, index) => ({memberId: `m${index}`, clientId: 'c', host: '/h', assignment: [{topic: 't', partitions: [0]}]})),
     committed: new Map(committed === null ? [] : [['t', new Map([[0, committed]])]]),

@@ -29,6 +29,8 @@ export interface GroupMemberView {
 
 export interface GroupObservation {
   readonly groupId: string
+  /** classic, consumer (KIP-848), ... as ListGroups v5 says. */
+  readonly type: string
   readonly state: string
   readonly members: readonly GroupMemberView[]
   /** topic -> partition -> committed offset */
@@ -55,6 +57,7 @@ export interface LagRow {
 
 export interface GroupTotal {
   group: string
+  type: string
   state: string
   members: number
   partitions: number
@@ -111,7 +114,7 @@ export function buildLagReport(input: {
     for (const member of group.members) {
       for (const {topic, partitions} of member.assignment) for (const partition of partitions) owner.set(`${topic}:${partition}`, member)
     }
-    const total: GroupTotal = {group: group.groupId, state: group.state, members: group.members.length, partitions: 0, lag: 0, maxTimeLagMs: 0, ...(group.error ? {error: group.error} : {})}
+    const total: GroupTotal = {group: group.groupId, type: group.type, state: group.state, members: group.members.length, partitions: 0, lag: 0, maxTimeLagMs: 0, ...(group.error ? {error: group.error} : {})}
     groups.push(total)
     if (group.error) {
       total.maxTimeLagMs = null

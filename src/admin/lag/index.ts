@@ -1,31 +1,16 @@
 // `kctl lag`: one sample of every group's lag, and the loop behind --watch and --serve.
 //
 // A sample is a fixed number of round trips whatever the group count (design: 50 groups x
-// 1,000 partitions in <= 2 s): Metadata; ListGroups per broker (only when no --group is
-// given); one batched FindCoordinator; per coordinator one DescribeGroups and one OffsetFetch
-// (v8 multi-group); per leader two ListOffsets (earliest, latest); per leader one Fetch per
+// 1,000 partitions in <= 2 s): Metadata; ListGroups per broker (v5 says each group's type:
+// classic or KIP-848 consumer); one batched FindCoordinator; per coordinator one
+// DescribeGroups or ConsumerGroupDescribe and one OffsetFetch (v8 multi-group); per leader two ListOffsets (earliest, latest); per leader one Fetch per
 // distinct committed offset of a partition, for the time lag.
-import {decodeAssignment} from '../../kafka/consumer-protocol.js'
-import {errorByCode} from '../../kafka/protocol/index.js'
 import {ExitCode, KctlError} from '../../errors.js'
-import type {RawCluster} from '../connection.js'
-import {
-  buildLagReport,
-  firstUnconsumedOffset,
-  type GroupObservation,
-  type LagReport,
-  type PartitionOffsets,
-} from './compute.js'
-import {
-  coordinators,
-  describeGroups,
-  fetchCommittedOffsets,
-  kafkajsCluster,
-  leadersOf,
-  listAllGroups,
-  partitionBounds,
-  recordTimestamps,
-} from './requests.js'
+import type {KafkaClient} from '../../kafka/client/index.js'
+import {describeGroups, fetchCommittedOffsets, GROUP_ID_NOT_FOUND, type GroupType, listAllGroups} from '../group-requests.js'
+import {partitionBounds, recordTimestamps} from '../partition-offsets.js'
+import {errorByCode} from '../../kafka/protocol/index.js'
+import {buildLagReport, firstUnconsumedOffset, type GroupObservation, type LagReport, type PartitionOffsets} from './compute.js'
 import {type GroupTrend, LagWindow} from './watch.js'
 
 export * from './compute.js'
@@ -42,24 +27,26 @@ export interface LagQuery {
   now?: () => number
 }
 
-const GROUP_ID_NOT_FOUND = 69
+/** Group types whose offsets measure consumer lag; share groups track no committed offsets. */
+const LAG_GROUP_TYPES: readonly GroupType[] = ['classic', 'consumer', 'streams']
 
-export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): Promise<LagReport & {brokers: number}> {
-  const cluster = kafkajsCluster(rawCluster)
-  const metadata = await cluster.metadata()
-  const known = new Set(metadata.topicMetadata.map((topic) => topic.topic))
-  const missingTopic = query.topics?.find((topic) => !known.has(topic))
+export async function sampleLag(client: KafkaClient, query: LagQuery = {}): Promise<LagReport & {brokers: number}> {
+  const metadata = await client.metadata(null)
+  const partitionsOf = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.map((p) => p.partition)]))
+  const missingTopic = query.topics?.find((topic) => !partitionsOf.has(topic))
   if (missingTopic !== undefined) {
     throw new KctlError(`unable to read the lag of topic ${missingTopic}: no such topic`, {exitCode: ExitCode.notFound, hint: 'list the topics with `kctl topics list`'})
   }
+  const listed = await listAllGroups(client)
+  const types = new Map(listed.map((group) => [group.groupId, group.type]))
   let groupIds = query.groups ? [...new Set(query.groups)] : []
   if (groupIds.length === 0) {
     // Offset-only groups (admin commits, Connect-less tools) have protocol type "".
-    groupIds = (await listAllGroups(cluster, metadata)).filter((group) => group.protocolType === 'consumer' || group.protocolType === '').map((group) => group.groupId)
+    groupIds = listed
+      .filter((group) => LAG_GROUP_TYPES.includes(group.type) && (group.type !== 'classic' || group.protocolType === 'consumer' || group.protocolType === ''))
+      .map((group) => group.groupId)
   }
-  const coordinatorErrors = new Map<string, number>()
-  const coordinatorOf = await coordinators(cluster, groupIds, (groupId, errorCode) => coordinatorErrors.set(groupId, errorCode))
-  const [described, committed] = await Promise.all([describeGroups(coordinatorOf), fetchCommittedOffsets(coordinatorOf)])
+  const [described, committed] = await Promise.all([describeGroups(client, groupIds, types), fetchCommittedOffsets(client, groupIds)])
 
   const observations: GroupObservation[] = []
   for (const groupId of groupIds) {
@@ -69,15 +56,16 @@ export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): P
     if (query.groups && unknown && (offsets?.offsets.size ?? 0) === 0) {
       throw new KctlError(`unable to read the lag of group ${groupId}: no such group`, {exitCode: ExitCode.notFound, hint: 'list the groups with `kctl groups list`'})
     }
-    const errorCode = coordinatorErrors.get(groupId) || offsets?.errorCode || (description && description.errorCode !== GROUP_ID_NOT_FOUND ? description.errorCode : 0)
+    const errorCode = offsets?.errorCode || (description && description.errorCode !== GROUP_ID_NOT_FOUND ? description.errorCode : 0)
     observations.push({
       groupId,
+      type: description?.type ?? types.get(groupId) ?? 'classic',
       state: description?.state ?? 'Unknown',
       members: (description?.members ?? []).map((member) => ({
         memberId: member.memberId,
         clientId: member.clientId,
-        host: member.clientHost,
-        assignment: description?.protocolType === 'consumer' ? (decodeAssignment(member.memberAssignment)?.partitions ?? []) : [],
+        host: member.host,
+        assignment: member.assignment ?? [],
       })),
       committed: new Map([...(offsets?.offsets ?? [])].map(([topic, partitions]) => [topic, new Map([...partitions].map(([partition, value]) => [partition, value.offset]))])),
       ...(errorCode ? {error: errorByCode(errorCode).name} : {}),
@@ -90,15 +78,13 @@ export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): P
     for (const topic of observation.committed.keys()) consumed.add(topic)
     for (const member of observation.members) for (const {topic} of member.assignment) consumed.add(topic)
   }
-  const needed = new Set([...consumed].filter((topic) => known.has(topic) && (!topicFilter || topicFilter.has(topic))))
-  const bounds = needed.size === 0 ? [] : await partitionBounds(cluster, leadersOf(metadata, needed))
+  const needed = [...consumed].filter((topic) => partitionsOf.has(topic) && (!topicFilter || topicFilter.has(topic)))
+  const bounds = await partitionBounds(client, needed.flatMap((topic) => partitionsOf.get(topic)!.map((partition) => ({topic, partition}))))
   const partitionsByTopic = new Map<string, PartitionOffsets[]>()
-  const leaderOf = new Map<string, number>()
   for (const bound of bounds.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)) {
     const list = partitionsByTopic.get(bound.topic) ?? []
     list.push(bound)
     partitionsByTopic.set(bound.topic, list)
-    leaderOf.set(`${bound.topic}:${bound.partition}`, bound.leader)
   }
 
   const now = query.now ?? Date.now
@@ -111,9 +97,8 @@ export async function sampleLag(rawCluster: RawCluster, query: LagQuery = {}): P
         topic: row.topic,
         partition: row.partition,
         offset: firstUnconsumedOffset(row.currentOffset, row),
-        leader: leaderOf.get(`${row.topic}:${row.partition}`)!,
       }))
-    timestamps = await recordTimestamps(cluster, wanted)
+    timestamps = await recordTimestamps(client, wanted)
   }
   // "now" after the reads: the time lag is measured against the moment the records were seen.
   const report = buildLagReport({groups: observations, partitionsByTopic, timestamps, nowMs: now(), topicFilter})
@@ -135,12 +120,12 @@ export interface WatchOptions {
 }
 
 /** Re-samples every intervalMs until the signal aborts. */
-export async function watchLag(rawCluster: RawCluster, options: WatchOptions): Promise<void> {
+export async function watchLag(client: KafkaClient, options: WatchOptions): Promise<void> {
   const window = new LagWindow(options.windowSize)
   for (let sample = 1; !options.signal.aborted; sample++) {
     const startedMs = Date.now()
     try {
-      const report = await sampleLag(rawCluster, options.query)
+      const report = await sampleLag(client, options.query)
       window.add(report)
       await options.onSample(report, window.classify(), sample)
     } catch (error) {
