@@ -23,6 +23,7 @@ import {createRequire} from 'node:module'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import kafkajs from 'kafkajs'
 import {KctlError} from '../errors.js'
+import {lz4Bound, snappyBound, zstdBound} from './bounds.js'
 
 export const codecNames = ['gzip', 'snappy', 'lz4', 'zstd'] as const
 export type CodecName = (typeof codecNames)[number]
@@ -83,22 +84,50 @@ export function compress(codec: CodecName, data: Buffer): Buffer {
   }
 }
 
-export function decompress(codec: CodecName, data: Buffer): Buffer {
+/**
+ * Inflating a records section beyond this is refused. A batch is at most message.max.bytes
+ * (1 MiB by default) compressed; 128 MiB leaves real data a ratio above 100:1 and keeps a
+ * crafted batch (gigabytes of zeros in a few hundred kilobytes) from taking a broker's or a
+ * consumer's memory.
+ */
+export const MAX_DECOMPRESSED_BYTES = 128 * 1024 * 1024
+
+export function decompress(codec: CodecName, data: Buffer, maxBytes = MAX_DECOMPRESSED_BYTES): Buffer {
+  // The native decoders allocate the whole output at once: bound it from the framing first.
+  if (codec !== 'gzip') {
+    const bound = codec === 'snappy' ? snappyBound(data) : codec === 'lz4' ? lz4Bound(data) : zstdBound(data)
+    if (bound === undefined) throw corrupt(codec, 'its framing does not parse')
+    if (bound > maxBytes) throw tooLarge(codec, maxBytes)
+  }
+  let out: Buffer
   try {
     switch (codec) {
       case 'gzip':
-        return gunzipSync(data)
+        out = gunzipSync(data, {maxOutputLength: maxBytes})
+        break
       case 'snappy':
-        return isXerial(data) ? xerialDecompress(data) : (native().snappy.uncompressSync(data) as Buffer)
+        out = isXerial(data) ? xerialDecompress(data) : (native().snappy.uncompressSync(data) as Buffer)
+        break
       case 'lz4':
-        return native().lz4.decompressFrameSync(data)
+        out = native().lz4.decompressFrameSync(data)
+        break
       case 'zstd':
-        return native().zstdDecoder.decodeSync(data)
+        out = native().zstdDecoder.decodeSync(data)
+        break
     }
   } catch (error) {
     if (error instanceof KctlError) throw error
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(codec, maxBytes)
     throw corrupt(codec, error instanceof Error ? error.message : String(error))
   }
+  if (out.length > maxBytes) throw tooLarge(codec, maxBytes)
+  return out
+}
+
+function tooLarge(codec: CodecName, maxBytes: number): KctlError {
+  return new KctlError(`unable to decompress a ${codec} record batch: it inflates beyond ${maxBytes} bytes`, {
+    hint: 'the batch was crafted to exhaust memory, or its records are far larger than Kafka batches are; read the partition from a later offset',
+  })
 }
 
 function corrupt(codec: CodecName, cause: string): KctlError {
