@@ -2,7 +2,7 @@
 import {Flags} from '@oclif/core'
 import {connectionOptions, resolveConnection} from '../../src/admin/connection.js'
 import {KctlError, usageError} from '../../src/errors.js'
-import {compressionNames} from '../../src/perf/batch.js'
+import {compressionNames} from '../../src/compression/index.js'
 import {parseDurationMs, parseBytes} from '../../src/config/units.js'
 import {payloadsFromFile, randomPayloads} from '../../src/perf/payloads.js'
 

@@ -24,18 +24,17 @@ import {gunzipSync, gzipSync} from 'node:zlib'
 import kafkajs from 'kafkajs'
 import {KctlError} from '../errors.js'
 import {lz4Bound, snappyBound, zstdBound} from './bounds.js'
+import {codecOfAttributes, type CompressionName, compressionIds, compressionNames} from '../kafka/protocol/record-batch.js'
 
-export const codecNames = ['gzip', 'snappy', 'lz4', 'zstd'] as const
-export type CodecName = (typeof codecNames)[number]
+// Kafka's names and ids are in record-batch.ts; commands and the perf tool take them from here.
+export {codecOfAttributes, type CompressionName, compressionNames}
+
+/** The codecs that compress: every compression name but none. */
+export type CodecName = Exclude<CompressionName, 'none'>
+export const codecNames = compressionNames.filter((name): name is CodecName => name !== 'none')
 
 /** The codec's id in a record batch's attributes (bits 0-2). */
-export const codecIds: Record<CodecName, number> = {gzip: 1, snappy: 2, lz4: 3, zstd: 4}
-
-/** The codec for a batch's attributes, 'none' for uncompressed, undefined for ids Kafka has not assigned. */
-export function codecOfAttributes(attributes: number): CodecName | 'none' | undefined {
-  const id = attributes & 0x07
-  return id === 0 ? 'none' : codecNames[id - 1]
-}
+export const codecIds: Readonly<Record<CodecName, number>> = compressionIds
 
 // Kafka's default compression.zstd.level (KIP-390).
 const zstdLevel = 3

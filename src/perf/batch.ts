@@ -4,16 +4,9 @@
 // keeps one buffer per batch, writes each record's bytes straight into it and remembers
 // each record's intended send time in a typed array. Field layout: Kafka's
 // DefaultRecordBatch / DefaultRecord (clients/src/main/java/org/apache/kafka/common/record).
-import {crc32c} from '../kafka/protocol/crc32c.js'
+import {type CompressionName, compress} from '../compression/index.js'
+import {compressionIds, RECORD_BATCH_HEADER_BYTES, sealRecordBatch} from '../kafka/protocol/record-batch.js'
 import {varintSize, varlongSize, writeVarint, writeVarlong} from '../kafka/protocol/varint.js'
-import {codecIds, codecNames, compress} from '../compression/index.js'
-
-export const batchHeaderBytes = 61
-const crcOffset = 17
-const attributesOffset = 21
-
-export const compressionNames = ['none', ...codecNames] as const
-export type CompressionName = (typeof compressionNames)[number]
 
 /**
  * The e2e test's header: its value is the record's intended send time, epoch milliseconds
@@ -34,7 +27,7 @@ export class BatchBuilder {
    */
   firstDueMs = 0
   partition = 0
-  private position = batchHeaderBytes
+  private position = RECORD_BATCH_HEADER_BYTES
   private baseTimestamp = 0
   private maxTimestamp = 0
 
@@ -45,14 +38,14 @@ export class BatchBuilder {
     maxRecords: number,
     private readonly stampSendTime: boolean,
   ) {
-    this.buffer = Buffer.allocUnsafe(Math.max(capacityBytes, batchHeaderBytes + largestRecordBytes))
+    this.buffer = Buffer.allocUnsafe(Math.max(capacityBytes, RECORD_BATCH_HEADER_BYTES + largestRecordBytes))
     this.intendedMs = new Float64Array(maxRecords)
   }
 
   reset(partition: number): void {
     this.records = 0
     this.valueBytes = 0
-    this.position = batchHeaderBytes
+    this.position = RECORD_BATCH_HEADER_BYTES
     this.partition = partition
   }
 
@@ -110,24 +103,22 @@ export class BatchBuilder {
   seal(compression: CompressionName): Buffer {
     let batch = this.buffer.subarray(0, this.position)
     if (compression !== 'none') {
-      const compressed = compress(compression, batch.subarray(batchHeaderBytes))
-      batch = Buffer.allocUnsafe(batchHeaderBytes + compressed.length)
-      compressed.copy(batch, batchHeaderBytes)
+      const compressed = compress(compression, batch.subarray(RECORD_BATCH_HEADER_BYTES))
+      batch = Buffer.allocUnsafe(RECORD_BATCH_HEADER_BYTES + compressed.length)
+      compressed.copy(batch, RECORD_BATCH_HEADER_BYTES)
     }
-    batch.writeBigInt64BE(0n, 0) // base offset: the broker assigns it
-    batch.writeInt32BE(batch.length - 12, 8) // batch length counts from the leader epoch on
-    batch.writeInt32BE(-1, 12) // partition leader epoch
-    batch.writeInt8(2, 16) // magic
-    batch.writeInt16BE(compression === 'none' ? 0 : codecIds[compression], attributesOffset) // CreateTime, not transactional
-    batch.writeInt32BE(this.records - 1, 23) // last offset delta
-    batch.writeBigInt64BE(BigInt(this.baseTimestamp), 27)
-    batch.writeBigInt64BE(BigInt(this.maxTimestamp), 35)
-    batch.writeBigInt64BE(-1n, 43) // producer id: not idempotent
-    batch.writeInt16BE(-1, 51) // producer epoch
-    batch.writeInt32BE(-1, 53) // base sequence
-    batch.writeInt32BE(this.records, 57)
-    batch.writeUInt32BE(crc32c(batch.subarray(attributesOffset)), crcOffset)
-    return batch
+    return sealRecordBatch(batch, {
+      baseOffset: 0, // the broker assigns it
+      partitionLeaderEpoch: -1,
+      attributes: compressionIds[compression], // CreateTime, not transactional
+      lastOffsetDelta: this.records - 1,
+      baseTimestamp: this.baseTimestamp,
+      maxTimestamp: this.maxTimestamp,
+      producerId: -1, // not idempotent
+      producerEpoch: -1,
+      baseSequence: -1,
+      recordCount: this.records,
+    })
   }
 }
 

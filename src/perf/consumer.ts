@@ -5,6 +5,16 @@
 // them, and the e2e send-time header is read when asked for.
 import {errorByCode, readVarint, readVarlong, type Cursor} from '../kafka/protocol/index.js'
 import {codecOfAttributes, decompress} from '../compression/index.js'
+import {
+  batchAttributesAt,
+  batchBaseOffsetAt,
+  batchLastOffsetAt,
+  batchRecordCountAt,
+  batchSizeAt,
+  COMPRESSION_MASK,
+  CONTROL_BIT,
+  RECORD_BATCH_HEADER_BYTES,
+} from '../kafka/protocol/record-batch.js'
 import {KctlError} from '../errors.js'
 import {sendTimeHeaderKey} from './batch.js'
 import type {BrokerConnection, KafkaClient} from '../kafka/client/index.js'
@@ -63,8 +73,6 @@ export interface ConsumeHooks {
   onProgress?: (progress: {records: number; elapsedMs: number; fraction: number | null}) => void
 }
 
-const controlBatchBit = 0x20
-
 /** Counts and, for e2e, timestamps the records of a fetched `records` blob at or after `fromOffset`. */
 export class RecordScanner {
   records = 0
@@ -83,18 +91,18 @@ export class RecordScanner {
     let nextOffset = fromOffset
     let position = 0
     const nowMs = this.endToEnd ? this.clock.nowMs() : 0
-    while (position + 61 <= blob.length) {
-      const baseOffset = blob.readInt32BE(position) * 4294967296 + blob.readUInt32BE(position + 4)
-      const end = position + 12 + blob.readInt32BE(position + 8)
+    while (position + RECORD_BATCH_HEADER_BYTES <= blob.length) {
+      const baseOffset = batchBaseOffsetAt(blob, position)
+      const end = position + batchSizeAt(blob, position)
       if (end > blob.length) break // a partial batch at the end of the fetch
-      const attributes = blob.readInt16BE(position + 21)
-      const lastOffset = baseOffset + blob.readInt32BE(position + 23)
-      const count = blob.readInt32BE(position + 57)
-      if ((attributes & controlBatchBit) === 0 && lastOffset >= fromOffset) {
-        let records = blob.subarray(position + 61, end)
+      const attributes = batchAttributesAt(blob, position)
+      const lastOffset = batchLastOffsetAt(blob, position)
+      const count = batchRecordCountAt(blob, position)
+      if ((attributes & CONTROL_BIT) === 0 && lastOffset >= fromOffset) {
+        let records = blob.subarray(position + RECORD_BATCH_HEADER_BYTES, end)
         const codec = codecOfAttributes(attributes)
         if (codec === undefined) {
-          throw new KctlError(`unable to read topic data: record batch compressed with unknown codec ${attributes & 0x07}`, {
+          throw new KctlError(`unable to read topic data: record batch compressed with unknown codec ${attributes & COMPRESSION_MASK}`, {
             hint: 'Kafka assigns codecs 0-4 only: the batch is corrupt',
           })
         }

@@ -3,7 +3,8 @@
 // record's intended send time. When the broker stalls, records keep their place in the
 // schedule while they wait in the buffer, so the stall shows in the percentiles instead
 // of silently slowing the generator down (no coordinated omission).
-import {BatchBuilder, type CompressionName} from './batch.js'
+import type {CompressionName} from '../compression/index.js'
+import {BatchBuilder} from './batch.js'
 import {type KeyPattern, type KeyPool} from './payloads.js'
 import {LatencyRecorder, newHistogram} from './stats.js'
 

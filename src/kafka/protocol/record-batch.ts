@@ -22,30 +22,45 @@ import {readVarint, readVarlong, varintSize, varlongSize, writeVarint, writeVarl
 export const LOG_OVERHEAD_BYTES = 12
 export const RECORD_BATCH_HEADER_BYTES = 61
 
-const BASE_OFFSET = 0
-const BATCH_LENGTH = 8
-const PARTITION_LEADER_EPOCH = 12
-const MAGIC = 16
-const CRC = 17
-const ATTRIBUTES = 21
-const LAST_OFFSET_DELTA = 23
-const BASE_TIMESTAMP = 27
-const MAX_TIMESTAMP = 35
-const PRODUCER_ID = 43
-const PRODUCER_EPOCH = 51
-const BASE_SEQUENCE = 53
-const RECORD_COUNT = 57
+// Where each header field starts, in bytes from the batch's first byte (the layout above).
+export const BASE_OFFSET_AT = 0
+export const BATCH_LENGTH_AT = 8
+export const PARTITION_LEADER_EPOCH_AT = 12
+export const MAGIC_AT = 16
+/** The CRC-32C covers ATTRIBUTES_AT to the end of the batch. */
+export const CRC_AT = 17
+export const ATTRIBUTES_AT = 21
+export const LAST_OFFSET_DELTA_AT = 23
+export const BASE_TIMESTAMP_AT = 27
+export const MAX_TIMESTAMP_AT = 35
+export const PRODUCER_ID_AT = 43
+export const PRODUCER_EPOCH_AT = 51
+export const BASE_SEQUENCE_AT = 53
+export const RECORD_COUNT_AT = 57
 
-const COMPRESSION_MASK = 0x07
-const TIMESTAMP_TYPE_BIT = 0x08
-const TRANSACTIONAL_BIT = 0x10
-const CONTROL_BIT = 0x20
+// The bits of the attributes int16.
+export const COMPRESSION_MASK = 0x07
+export const TIMESTAMP_TYPE_BIT = 0x08
+export const TRANSACTIONAL_BIT = 0x10
+export const CONTROL_BIT = 0x20
 
 const TWO_POW_32 = 4294967296
 const INT32_MAX = 2147483647
 
-export const compressionCodecs = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
-export type CompressionCodec = (typeof compressionCodecs)[number]
+/**
+ * Kafka's compression codecs by their id in attributes bits 0-2 (5-7 are unassigned): kctl's
+ * one list of codec names. src/compression derives its codecs from it, and every flag that
+ * takes a codec offers these.
+ */
+export const compressionIds = {none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4} as const
+export type CompressionName = keyof typeof compressionIds
+export const compressionNames = Object.keys(compressionIds) as readonly CompressionName[]
+const compressionById = Object.fromEntries(compressionNames.map((name) => [compressionIds[name], name])) as Partial<Record<number, CompressionName>>
+
+/** The codec of a batch with these attributes, undefined for an id Kafka has not assigned. */
+export function codecOfAttributes(attributes: number): CompressionName | undefined {
+  return compressionById[attributes & COMPRESSION_MASK]
+}
 export type TimestampType = 'CreateTime' | 'LogAppendTime'
 
 export interface RecordBatchHeader {
@@ -56,7 +71,7 @@ export interface RecordBatchHeader {
   crc: number
   attributes: number
   /** attributes bits 0-2; 'unknown' for codec ids Kafka does not define (5-7). */
-  compression: CompressionCodec | 'unknown'
+  compression: CompressionName | 'unknown'
   timestampType: TimestampType
   isTransactional: boolean
   isControl: boolean
@@ -84,51 +99,59 @@ function writeInt64(buf: Buffer, pos: number, value: number): void {
 
 /** Reads the header of the batch at `position`; the caller guarantees 61 bytes are there. */
 export function readRecordBatchHeader(buf: Buffer, position = 0): RecordBatchHeader {
-  const attributes = buf.readInt16BE(position + ATTRIBUTES)
-  const batchLength = buf.readInt32BE(position + BATCH_LENGTH)
+  const attributes = buf.readInt16BE(position + ATTRIBUTES_AT)
+  const batchLength = buf.readInt32BE(position + BATCH_LENGTH_AT)
   return {
-    baseOffset: readInt64(buf, position + BASE_OFFSET),
+    baseOffset: readInt64(buf, position + BASE_OFFSET_AT),
     batchLength,
-    partitionLeaderEpoch: buf.readInt32BE(position + PARTITION_LEADER_EPOCH),
-    magic: buf.readInt8(position + MAGIC),
-    crc: buf.readUInt32BE(position + CRC),
+    partitionLeaderEpoch: buf.readInt32BE(position + PARTITION_LEADER_EPOCH_AT),
+    magic: buf.readInt8(position + MAGIC_AT),
+    crc: buf.readUInt32BE(position + CRC_AT),
     attributes,
-    compression: compressionCodecs[attributes & COMPRESSION_MASK] ?? 'unknown',
+    compression: codecOfAttributes(attributes) ?? 'unknown',
     timestampType: attributes & TIMESTAMP_TYPE_BIT ? 'LogAppendTime' : 'CreateTime',
     isTransactional: (attributes & TRANSACTIONAL_BIT) !== 0,
     isControl: (attributes & CONTROL_BIT) !== 0,
-    lastOffsetDelta: buf.readInt32BE(position + LAST_OFFSET_DELTA),
-    baseTimestamp: readInt64(buf, position + BASE_TIMESTAMP),
-    maxTimestamp: readInt64(buf, position + MAX_TIMESTAMP),
-    producerId: readInt64(buf, position + PRODUCER_ID),
-    producerEpoch: buf.readInt16BE(position + PRODUCER_EPOCH),
-    baseSequence: buf.readInt32BE(position + BASE_SEQUENCE),
-    recordCount: buf.readInt32BE(position + RECORD_COUNT),
+    lastOffsetDelta: buf.readInt32BE(position + LAST_OFFSET_DELTA_AT),
+    baseTimestamp: readInt64(buf, position + BASE_TIMESTAMP_AT),
+    maxTimestamp: readInt64(buf, position + MAX_TIMESTAMP_AT),
+    producerId: readInt64(buf, position + PRODUCER_ID_AT),
+    producerEpoch: buf.readInt16BE(position + PRODUCER_EPOCH_AT),
+    baseSequence: buf.readInt32BE(position + BASE_SEQUENCE_AT),
+    recordCount: buf.readInt32BE(position + RECORD_COUNT_AT),
     sizeBytes: LOG_OVERHEAD_BYTES + batchLength,
   }
 }
 
 // Single-field readers for loops that walk many headers (fetch cut, index scans).
 export function batchBaseOffsetAt(buf: Buffer, position: number): number {
-  return readInt64(buf, position + BASE_OFFSET)
+  return readInt64(buf, position + BASE_OFFSET_AT)
 }
 
 export function batchSizeAt(buf: Buffer, position: number): number {
-  return LOG_OVERHEAD_BYTES + buf.readInt32BE(position + BATCH_LENGTH)
+  return LOG_OVERHEAD_BYTES + buf.readInt32BE(position + BATCH_LENGTH_AT)
 }
 
 export function batchLastOffsetAt(buf: Buffer, position: number): number {
-  return readInt64(buf, position + BASE_OFFSET) + buf.readInt32BE(position + LAST_OFFSET_DELTA)
+  return readInt64(buf, position + BASE_OFFSET_AT) + buf.readInt32BE(position + LAST_OFFSET_DELTA_AT)
 }
 
 export function batchMaxTimestampAt(buf: Buffer, position: number): number {
-  return readInt64(buf, position + MAX_TIMESTAMP)
+  return readInt64(buf, position + MAX_TIMESTAMP_AT)
+}
+
+export function batchAttributesAt(buf: Buffer, position: number): number {
+  return buf.readInt16BE(position + ATTRIBUTES_AT)
+}
+
+export function batchRecordCountAt(buf: Buffer, position: number): number {
+  return buf.readInt32BE(position + RECORD_COUNT_AT)
 }
 
 /** True when the stored CRC-32C matches attributes..end of the batch at `position`. */
 export function verifyRecordBatchCrc(buf: Buffer, position = 0): boolean {
   const end = position + batchSizeAt(buf, position)
-  return crc32c(buf.subarray(position + ATTRIBUTES, end)) === buf.readUInt32BE(position + CRC)
+  return crc32c(buf.subarray(position + ATTRIBUTES_AT, end)) === buf.readUInt32BE(position + CRC_AT)
 }
 
 export type RecordBatchError = 'CORRUPT_MESSAGE' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT'
@@ -153,10 +176,10 @@ export function splitRecordBatches(records: Buffer, options: {verifyCrc?: boolea
   let position = 0
   while (position < records.length) {
     const remaining = records.length - position
-    if (remaining < MAGIC + 1) {
+    if (remaining < MAGIC_AT + 1) {
       return {ok: false, error: 'CORRUPT_MESSAGE', message: `${remaining} trailing bytes at position ${position} are not a record batch`}
     }
-    const magic = records.readInt8(position + MAGIC)
+    const magic = records.readInt8(position + MAGIC_AT)
     if (magic !== 2) {
       const message = `record batch at position ${position} has magic ${magic}; only message format v2 (magic 2) is supported`
       return {ok: false, error: magic < 2 ? 'UNSUPPORTED_FOR_MESSAGE_FORMAT' : 'CORRUPT_MESSAGE', message}
@@ -185,13 +208,13 @@ export function patchRecordBatch(
   position: number,
   patch: {baseOffset: number; partitionLeaderEpoch?: number; logAppendTimeMs?: number},
 ): void {
-  writeInt64(buf, position + BASE_OFFSET, patch.baseOffset)
-  if (patch.partitionLeaderEpoch !== undefined) buf.writeInt32BE(patch.partitionLeaderEpoch, position + PARTITION_LEADER_EPOCH)
+  writeInt64(buf, position + BASE_OFFSET_AT, patch.baseOffset)
+  if (patch.partitionLeaderEpoch !== undefined) buf.writeInt32BE(patch.partitionLeaderEpoch, position + PARTITION_LEADER_EPOCH_AT)
   if (patch.logAppendTimeMs !== undefined) {
-    buf.writeInt16BE(buf.readInt16BE(position + ATTRIBUTES) | TIMESTAMP_TYPE_BIT, position + ATTRIBUTES)
-    writeInt64(buf, position + MAX_TIMESTAMP, patch.logAppendTimeMs)
+    buf.writeInt16BE(buf.readInt16BE(position + ATTRIBUTES_AT) | TIMESTAMP_TYPE_BIT, position + ATTRIBUTES_AT)
+    writeInt64(buf, position + MAX_TIMESTAMP_AT, patch.logAppendTimeMs)
     const end = position + batchSizeAt(buf, position)
-    buf.writeUInt32BE(crc32c(buf.subarray(position + ATTRIBUTES, end)), position + CRC)
+    buf.writeUInt32BE(crc32c(buf.subarray(position + ATTRIBUTES_AT, end)), position + CRC_AT)
   }
 }
 
@@ -233,6 +256,43 @@ export interface BuildRecordBatchOptions {
 function toBytes(value: Buffer | string | null | undefined): Buffer | null {
   if (value === null || value === undefined) return null
   return typeof value === 'string' ? Buffer.from(value) : value
+}
+
+/** The header fields a batch's writer chooses; batchLength and magic follow from the format. */
+export interface RecordBatchHeaderFields {
+  baseOffset: number
+  partitionLeaderEpoch: number
+  /** Codec id | TIMESTAMP_TYPE_BIT | TRANSACTIONAL_BIT | CONTROL_BIT. */
+  attributes: number
+  lastOffsetDelta: number
+  baseTimestamp: number
+  maxTimestamp: number
+  /** -1, with epoch and sequence -1, for a producer that is not idempotent. */
+  producerId: number
+  producerEpoch: number
+  baseSequence: number
+  recordCount: number
+}
+
+/**
+ * Writes the header of a batch whose records already follow the header bytes, `batch` being
+ * exactly the batch, then its CRC-32C (last: it covers the header from the attributes on).
+ */
+export function sealRecordBatch(batch: Buffer, header: RecordBatchHeaderFields): Buffer {
+  writeInt64(batch, BASE_OFFSET_AT, header.baseOffset)
+  batch.writeInt32BE(batch.length - LOG_OVERHEAD_BYTES, BATCH_LENGTH_AT)
+  batch.writeInt32BE(header.partitionLeaderEpoch, PARTITION_LEADER_EPOCH_AT)
+  batch.writeInt8(2, MAGIC_AT)
+  batch.writeInt16BE(header.attributes, ATTRIBUTES_AT)
+  batch.writeInt32BE(header.lastOffsetDelta, LAST_OFFSET_DELTA_AT)
+  writeInt64(batch, BASE_TIMESTAMP_AT, header.baseTimestamp)
+  writeInt64(batch, MAX_TIMESTAMP_AT, header.maxTimestamp)
+  writeInt64(batch, PRODUCER_ID_AT, header.producerId)
+  batch.writeInt16BE(header.producerEpoch, PRODUCER_EPOCH_AT)
+  batch.writeInt32BE(header.baseSequence, BASE_SEQUENCE_AT)
+  batch.writeInt32BE(header.recordCount, RECORD_COUNT_AT)
+  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_AT)), CRC_AT)
+  return batch
 }
 
 /** Builds one uncompressed v2 batch, CRC included: for tests and the perf tool's lean producer. */
@@ -284,20 +344,18 @@ export function buildRecordBatch(options: BuildRecordBatchOptions): Buffer {
       writeBytes(h.value)
     }
   }
-  writeInt64(buf, BASE_OFFSET, options.baseOffset ?? 0)
-  buf.writeInt32BE(sizeBytes - LOG_OVERHEAD_BYTES, BATCH_LENGTH)
-  buf.writeInt32BE(options.partitionLeaderEpoch ?? -1, PARTITION_LEADER_EPOCH)
-  buf.writeInt8(2, MAGIC)
-  buf.writeInt16BE(options.isTransactional ? TRANSACTIONAL_BIT : 0, ATTRIBUTES)
-  buf.writeInt32BE(lastOffsetDelta, LAST_OFFSET_DELTA)
-  writeInt64(buf, BASE_TIMESTAMP, baseTimestamp)
-  writeInt64(buf, MAX_TIMESTAMP, baseTimestamp + maxTimestampDelta)
-  writeInt64(buf, PRODUCER_ID, options.producerId ?? -1)
-  buf.writeInt16BE(options.producerEpoch ?? -1, PRODUCER_EPOCH)
-  buf.writeInt32BE(options.baseSequence ?? -1, BASE_SEQUENCE)
-  buf.writeInt32BE(records.length, RECORD_COUNT)
-  buf.writeUInt32BE(crc32c(buf.subarray(ATTRIBUTES)), CRC)
-  return buf
+  return sealRecordBatch(buf, {
+    baseOffset: options.baseOffset ?? 0,
+    partitionLeaderEpoch: options.partitionLeaderEpoch ?? -1,
+    attributes: options.isTransactional ? TRANSACTIONAL_BIT : 0,
+    lastOffsetDelta,
+    baseTimestamp,
+    maxTimestamp: baseTimestamp + maxTimestampDelta,
+    producerId: options.producerId ?? -1,
+    producerEpoch: options.producerEpoch ?? -1,
+    baseSequence: options.baseSequence ?? -1,
+    recordCount: records.length,
+  })
 }
 
 export interface DecodedRecord {
