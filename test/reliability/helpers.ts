@@ -68,6 +68,8 @@ export interface BrokerChild {
   child: ChildProcess
   bootstrap: string
   port: number
+  /** Every bound listener, `NAME://host:port,...`. */
+  listenersLine: string
   /** Resolves once the process has exited (after a kill). */
   exited: Promise<void>
   stderr(): string
@@ -87,8 +89,8 @@ export async function spawnBroker(dataDir: string, options: {port?: number; conf
   let stderr = ''
   child.stderr!.on('data', (chunk) => (stderr += chunk))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  let out = ''
   const bootstrap = await new Promise<string>((resolve, reject) => {
-    let out = ''
     child.stdout!.on('data', (chunk) => {
       out += chunk
       const match = /^serving (\S+)$/m.exec(out)
@@ -96,7 +98,8 @@ export async function spawnBroker(dataDir: string, options: {port?: number; conf
     })
     void exited.then(() => reject(new Error(`the broker process exited before serving: ${stderr.trim().split('\n').slice(-3).join(' | ')}`)))
   })
-  return {child, bootstrap, port: Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)), exited, stderr: () => stderr}
+  const listenersLine = /^listeners (\S+)$/m.exec(out)?.[1] ?? ''
+  return {child, bootstrap, port: Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)), listenersLine, exited, stderr: () => stderr}
 }
 
 export async function killBroker(broker: BrokerChild, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
