@@ -1,7 +1,7 @@
 // Configuration: config lint's rules on live configs, drift between brokers, and what
 // `kctl init` would write for this cluster size.
 import {describe, expect, it} from 'vitest'
-import {brokerPropertiesText, initValues} from '../../src/admin/doctor/checks/configuration.js'
+import {brokerProperties, initValues} from '../../src/admin/doctor/checks/configuration.js'
 import {type Finding, runChecks} from '../../src/admin/doctor/index.js'
 import type {ClusterSnapshot} from '../../src/admin/doctor/snapshot.js'
 import {broker, healthyCluster, topic} from './fixtures.js'
@@ -20,15 +20,34 @@ function set(snapshot: ClusterSnapshot, ids: number[], key: string, value: strin
 }
 
 describe('config lint on live configs', () => {
-  it('only explicitly set, readable values become the properties text', () => {
+  it('explicitly set, readable values become the properties text, plus the replication keys at their defaults', () => {
     const node = broker(1, 'az-1', {})
     node.configs = {
       'num.io.threads': {value: '8', source: 'DEFAULT_CONFIG'},
+      'offsets.topic.replication.factor': {value: '3', source: 'DEFAULT_CONFIG'},
       'log.dirs': {value: '/data', source: 'STATIC_BROKER_CONFIG'},
       'ssl.keystore.password': {value: null, source: 'STATIC_BROKER_CONFIG', sensitive: true},
       'log.retention.ms': {value: '3600000', source: 'DYNAMIC_BROKER_CONFIG'},
     }
-    expect(brokerPropertiesText(node)).toBe('log.dirs=/data\nlog.retention.ms=3600000')
+    expect(brokerProperties(node)).toEqual({
+      text: 'log.dirs=/data\nlog.retention.ms=3600000\noffsets.topic.replication.factor=3',
+      keyOnLine: ['log.dirs', 'log.retention.ms', 'offsets.topic.replication.factor'],
+    })
+  })
+
+  it('internal topic RF above the broker count: an error while the topic does not exist yet, for keys the broker has', () => {
+    const snapshot = healthyCluster()
+    // One broker that reports offsets.topic.replication.factor at Kafka's default 3 and (a 3.x broker) no share coordinator key.
+    snapshot.brokers = [broker(1, undefined, {'controller.quorum.voters': '1@kafka-1:9093', 'transaction.state.log.replication.factor': '1', 'transaction.state.log.min.isr': '1'})]
+    snapshot.brokers[0].configs['offsets.topic.replication.factor'] = {value: '3', source: 'DEFAULT_CONFIG'}
+    snapshot.topics = [topic('dev', {partitions: 1, rf: 1, brokers: [1]})]
+    const findings = configuration(snapshot).filter((item) => item.problem.includes('internal-topic-rf'))
+    expect(findings.map((item) => `${item.severity} ${item.problem}`)).toEqual([
+      'error offsets.topic.replication.factor=3 but the cluster has 1 broker(s): the internal topic cannot be created [config lint internal-topic-rf]',
+    ])
+    // Once __consumer_offsets exists the setting no longer matters.
+    snapshot.topics.push(topic('__consumer_offsets', {partitions: 1, rf: 1, brokers: [1], internal: true}))
+    expect(configuration(snapshot).filter((item) => item.problem.includes('internal-topic-rf'))).toEqual([])
   })
 
   it('the same finding on every broker is one finding for the cluster', () => {

@@ -2,16 +2,17 @@
 // other (drift), and against what `kctl init` writes for a cluster of this size.
 //
 // Lint: each broker's explicitly set configs (DescribeConfigs entries not at Kafka's default,
-// sensitive values left out) become one server.properties text, and lintFiles checks them as
-// one cluster. Only the rules that can catch something on a running broker are kept: the ones
-// Kafka enforces at start-up (listeners, KRaft keys, node ids) a running broker has passed,
-// and a few have a dedicated doctor check, reported once there.
+// sensitive values left out), plus the effective values of the keys the cluster rules read,
+// become one server.properties text, and lintFiles checks them as one cluster. Only the rules
+// that can catch something on a running broker are kept: the ones Kafka enforces at start-up
+// (listeners, KRaft keys, node ids) a running broker has passed, and a few have a dedicated
+// doctor check, reported once there.
 import {lintFiles, type LintFinding} from '../../../config/lint.js'
 import {formatProperty} from '../../../config/properties.js'
 import {buildNodes} from '../../../plan/cluster.js'
 import {planCapacity} from '../../../plan/model.js'
 import {type Check, finding, type Finding} from '../findings.js'
-import {brokerSetting, brokersObject, listItems} from '../queries.js'
+import {brokersObject, listItems} from '../queries.js'
 import type {ClusterSnapshot, SnapshotBroker} from '../snapshot.js'
 import {observedPlanInput} from './capacity.js'
 
@@ -36,25 +37,48 @@ const lintRuleWhy: Record<string, string> = {
 // Rules that stop Kafka 4.0 from starting: on a broker that runs (Kafka 3.x), an upgrade blocker.
 const upgradeRules = new Set(['removed-key', 'invalid-value'])
 
-/** The broker's explicitly set configs as server.properties text. */
-export function brokerPropertiesText(broker: SnapshotBroker): string {
+// The keys lint's cluster rules read, with the internal topic each replication factor is for.
+// Given at their effective value even when it is Kafka's default: lint would otherwise assume
+// Kafka 4.0's default, which a 3.x broker (no share coordinator) may not even have.
+const internalTopicOfKey: Record<string, string> = {
+  'offsets.topic.replication.factor': '__consumer_offsets',
+  'transaction.state.log.replication.factor': '__transaction_state',
+  'share.coordinator.state.topic.replication.factor': '__share_group_state',
+}
+const effectiveKeys = new Set([...Object.keys(internalTopicOfKey), 'default.replication.factor', 'min.insync.replicas'])
+
+/** The broker's configs as server.properties text (see the file header), and the key on each line. */
+export function brokerProperties(broker: SnapshotBroker): {text: string; keyOnLine: string[]} {
   const entries = Object.entries(broker.configs)
-    .filter(([, entry]) => entry.value !== null && entry.source !== 'DEFAULT_CONFIG' && entry.source !== 'DYNAMIC_BROKER_LOGGER_CONFIG')
+    .filter(([key, entry]) => entry.value !== null && entry.source !== 'DYNAMIC_BROKER_LOGGER_CONFIG' && (entry.source !== 'DEFAULT_CONFIG' || effectiveKeys.has(key)))
     .sort(([a], [b]) => a.localeCompare(b))
-  return entries.map(([key, entry]) => formatProperty(key, entry.value!)).join('\n')
+  return {text: entries.map(([key, entry]) => formatProperty(key, entry.value!)).join('\n'), keyOnLine: entries.map(([key]) => key)}
+}
+
+/**
+ * internal-topic-rf matters only while the internal topic does not exist (Kafka creates it on
+ * first use) and only for a key the broker has: at line 0 lint assumed a default for a key the
+ * broker did not report.
+ */
+function internalTopicRfApplies(snapshot: ClusterSnapshot, item: LintFinding, keyOnLine: string[]): boolean {
+  if (item.line === 0) return false
+  const topic = internalTopicOfKey[keyOnLine[item.line - 1]]
+  return topic !== undefined && !snapshot.topics.some((candidate) => candidate.name === topic)
 }
 
 export const lint: Check = (snapshot) => {
-  const brokerByPath = new Map(snapshot.brokers.map((broker) => [`broker ${broker.id}`, broker.id]))
-  const report = lintFiles(snapshot.brokers.map((broker) => ({path: `broker ${broker.id}`, text: brokerPropertiesText(broker)})))
+  const files = new Map(snapshot.brokers.map((broker) => [`broker ${broker.id}`, {id: broker.id, ...brokerProperties(broker)}]))
+  const report = lintFiles([...files].map(([path, file]) => ({path, text: file.text})))
   // The same message on several brokers is one finding naming them all.
   const merged = new Map<string, Pick<LintFinding, 'rule' | 'severity' | 'message' | 'hint'> & {brokers: number[]}>()
   for (const item of report.findings) {
     if (!(item.rule in lintRuleWhy)) continue
     if (item.rule === 'voter-count' && snapshot.quorum !== undefined) continue
+    const file = files.get(item.file)!
+    if (item.rule === 'internal-topic-rf' && !internalTopicRfApplies(snapshot, item, file.keyOnLine)) continue
     const mergeKey = `${item.rule}\u0000${item.message}`
     const entry = merged.get(mergeKey) ?? {rule: item.rule, severity: item.severity, message: item.message, hint: item.hint, brokers: []}
-    entry.brokers.push(brokerByPath.get(item.file)!)
+    entry.brokers.push(file.id)
     merged.set(mergeKey, entry)
   }
   return [...merged.values()].map((entry) => finding('configuration.lint', upgradeRules.has(entry.rule) ? 'warning' : entry.severity, brokersObject(snapshot, entry.brokers), {
@@ -133,12 +157,13 @@ export const initDefaults: Check = (snapshot, options) => {
   if (snapshot.brokers.length === 2 || snapshot.brokers.length === 0) return []
   const findings: Finding[] = []
   for (const [key, expected] of initValues(snapshot, options)) {
+    // Only keys the broker reports: a 3.x broker has no share coordinator to configure.
     const differing = snapshot.brokers.filter((broker) => {
-      const actual = brokerSetting(broker, key)
-      return actual !== undefined && actual !== expected
+      const actual = broker.configs[key]?.value
+      return actual !== undefined && actual !== null && actual !== expected
     })
     if (differing.length === 0) continue
-    const actual = [...new Set(differing.map((broker) => brokerSetting(broker, key)))].join(' / ')
+    const actual = [...new Set(differing.map((broker) => broker.configs[key]!.value))].join(' / ')
     findings.push(finding('configuration.init-defaults', 'info', brokersObject(snapshot, differing.map((broker) => broker.id)), {
       problem: `${key}=${actual}; kctl init writes ${expected} for ${snapshot.brokers.length} broker(s)`,
       why: 'kctl init sizes this setting for the cluster; a different value is either deliberate or left over.',
