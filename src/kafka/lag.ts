@@ -4,10 +4,17 @@
 // lag runs from there to the high watermark and is never negative (a commit past the end, e.g.
 // after a truncation, is 0).
 
+/** The offsets lag is measured between; the broker's /metrics takes them from its own log. */
 export interface LogBounds {
   readonly logStartOffset: number
-  /** High watermark. */
+  /** The high watermark (ListOffsets latest, read_uncommitted), never the last stable offset. */
   readonly logEndOffset: number
+}
+
+/** One partition's bounds, as `kctl lag` reads them with ListOffsets. */
+export interface PartitionOffsets extends LogBounds {
+  readonly topic: string
+  readonly partition: number
 }
 
 /** Where the first unconsumed record of a partition is (also where time lag is read). */

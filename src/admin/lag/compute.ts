@@ -4,21 +4,13 @@
 //   stable offset, which stops at the first open transaction and would hide lag.
 // - A partition with no committed offset counts its whole backlog (log end - log start),
 //   which is what a new consumer with auto.offset.reset=earliest has to read.
-// - The lag rule itself (log start, never negative) lives in broker/groups/lag.ts, shared with
-//   the broker's /metrics.
+// - The lag rule itself (log start, never negative) and the PartitionOffsets shape live in
+//   src/kafka/lag.ts, shared with the broker's /metrics.
 // - Time lag = now - timestamp of the first unconsumed record; 0 when caught up, null when
 //   that record could not be read.
-import {firstUnconsumedOffset, partitionLag} from '../../kafka/lag.js'
+import {firstUnconsumedOffset, partitionLag, type PartitionOffsets} from '../../kafka/lag.js'
 
-export {firstUnconsumedOffset, partitionLag} from '../../kafka/lag.js'
-
-export interface PartitionOffsets {
-  readonly topic: string
-  readonly partition: number
-  readonly logStartOffset: number
-  /** High watermark. */
-  readonly logEndOffset: number
-}
+export {firstUnconsumedOffset, partitionLag, type PartitionOffsets} from '../../kafka/lag.js'
 
 export interface GroupMemberView {
   readonly memberId: string
