@@ -8,8 +8,11 @@
 // - Header and body of the response are v0-compatible for every version (the server's header
 //   rule: ApiVersions responses always use header v0).
 //
+// - group.version: supported 0-1 and finalized at 1 (v3+), as Kafka 4.0 does: the KIP-848
+//   consumer group protocol (ConsumerGroupHeartbeat/Describe) is served (groups/consumer.ts).
+//
 // Not implemented:
-// - Feature flags (supportedFeatures / finalizedFeatures, KIP-584): empty, finalized epoch -1.
+// - Feature flags (supportedFeatures / finalizedFeatures, KIP-584) other than group.version.
 //   Clients only read them for DescribeFeatures and the KIP-848 consumer protocol.
 // - Client software name/version validation (KIP-511 says a broker may reject bad names;
 //   Kafka only logs them).
@@ -20,6 +23,14 @@
 import {apiVersionsBody} from './registry.js'
 import {defineApi} from './define-api.js'
 
+/** The epoch of the finalized features: they never change while the broker runs. */
+const FEATURES_EPOCH = 1
+
 export default defineApi(18, {
-  handle: (_request, ctx) => apiVersionsBody(ctx.state.apis, 0),
+  handle: (_request, ctx) => ({
+    ...apiVersionsBody(ctx.state.apis, 0),
+    supportedFeatures: [{name: 'group.version', minVersion: 0, maxVersion: 1}],
+    finalizedFeaturesEpoch: FEATURES_EPOCH,
+    finalizedFeatures: [{name: 'group.version', minVersionLevel: 1, maxVersionLevel: 1}],
+  }),
 })

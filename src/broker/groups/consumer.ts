@@ -341,7 +341,7 @@ export class ConsumerGroups {
         group.target.set(memberId, group.target.get(previous.memberId) ?? new Map())
         group.target.delete(previous.memberId)
         group.staticMembers.set(request.instanceId, memberId)
-        return this.update(group, member, request, true)
+        return this.update(group, member, request, true, false)
       }
       if (previous) {
         clearTimeout(previous.sessionTimer)
@@ -371,8 +371,7 @@ export class ConsumerGroups {
     }
     group.members.set(memberId, member)
     if (request.instanceId !== null) group.staticMembers.set(request.instanceId, memberId)
-    group.groupEpoch++
-    return this.update(group, member, request, true)
+    return this.update(group, member, request, true, true)
   }
 
   private beat(group: ConsumerGroup, request: HeartbeatRequest): HeartbeatResult {
@@ -392,12 +391,13 @@ export class ConsumerGroups {
       }
     }
     const full = request.rebalanceTimeoutMs !== -1 && request.subscribedTopicNames !== null && owned !== null
-    return this.update(group, member, request, full)
+    return this.update(group, member, request, full, false)
   }
 
-  /** Applies the request's changes, moves the epochs and the target, reconciles the member. */
-  private update(group: ConsumerGroup, member: ConsumerMember, request: HeartbeatRequest, sendAssignment: boolean): HeartbeatResult {
-    let subscriptionChanged = false
+  /** Applies the request's changes, moves the epochs and the target (one group epoch for all
+   *  that changed at once), reconciles the member. */
+  private update(group: ConsumerGroup, member: ConsumerMember, request: HeartbeatRequest, sendAssignment: boolean, joined: boolean): HeartbeatResult {
+    let subscriptionChanged = joined
     if (request.subscribedTopicNames !== null && !sameList(request.subscribedTopicNames, member.subscribedTopicNames)) {
       member.subscribedTopicNames = [...request.subscribedTopicNames]
       subscriptionChanged = true
@@ -415,8 +415,7 @@ export class ConsumerGroups {
     if (request.rackId !== null) member.rackId = request.rackId
     member.clientId = request.clientId
     member.clientHost = request.clientHost
-    if (subscriptionChanged && member.memberEpoch > 0) group.groupEpoch++
-    if (this.metadataOf(group) !== group.metadata) group.groupEpoch++
+    if (subscriptionChanged || this.metadataOf(group) !== group.metadata) group.groupEpoch++
     if (group.groupEpoch > group.assignmentEpoch) this.computeTarget(group)
     const before = copy(member.assigned)
     this.reconcile(group, member, request.ownedTopicPartitions)
