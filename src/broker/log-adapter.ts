@@ -6,6 +6,7 @@ import type {ErrorName} from '../kafka/protocol/errors.js'
 import {splitRecordBatches} from '../kafka/protocol/record-batch.js'
 import {type CleanerStats, keylessRecordIndexes} from './log/index.js'
 import {type BrokerSettings, checkStoredOnlyTopicConfig, storedOnlyTopicConfig, storedOnlyTopicConfigs, topicConfigSynonyms} from './settings.js'
+import {loadDynamicConfigs} from './dynamic-configs.js'
 import type {Logger} from './types.js'
 
 export type {TopicInfo} from './log/index.js'
@@ -55,6 +56,8 @@ export interface BrokerLog {
   sizeBytes(topic: string, partition: number): number
   /** Dirty ratio and last cleaning time of a partition of a compacted topic (undefined otherwise). */
   cleanerStats(topic: string, partition: number): CleanerStats | undefined
+  /** Why the log could not run with these settings (dynamic broker configs), or undefined. */
+  checkSettings(candidate: BrokerSettings): string | undefined
   /** Calls `listener(topic, partition)` after each append that wrote records; returns the unsubscribe. */
   onAppend(listener: (topic: string, partition: number) => void): () => void
   close(): void
@@ -114,7 +117,14 @@ export function logDefaults(settings: BrokerSettings): LogDefaults {
 }
 
 export function openLogManager(dataDir: string, settings: BrokerSettings, logger: Logger): BrokerLog {
+  // The log's defaults include the dynamic broker configs, so they are loaded before it opens,
+  // and every later change is applied to it at once (Kafka's DynamicLogConfig).
+  loadDynamicConfigs(dataDir, settings, logger)
   const manager = LogManager.open({dataDir, defaults: logDefaults(settings)})
+  settings.onDynamicChange(() => {
+    const applied = manager.setDefaults(logDefaults(settings))
+    if (!applied.ok) logger.error(`dynamic broker configs not applied to the log: ${applied.message}`)
+  })
   if (manager.recoveredUncleanShutdown) logger.warn(`the previous run did not stop cleanly; partition tails in ${dataDir} were checked and repaired`)
   return new LogManagerAdapter(manager, settings)
 }
@@ -268,6 +278,10 @@ class LogManagerAdapter implements BrokerLog {
 
   cleanerStats(topic: string, partition: number): CleanerStats | undefined {
     return this.manager.cleanerStats(topic, partition)
+  }
+
+  checkSettings(candidate: BrokerSettings): string | undefined {
+    return this.manager.checkDefaults(logDefaults(candidate))
   }
 
   onAppend(listener: (topic: string, partition: number) => void): () => void {

@@ -126,14 +126,6 @@ const overlays: readonly Overlay[] = [
   {name: 'group.consumer.max.session.timeout.ms', doc: 'highest group.consumer.session.timeout.ms allowed'},
   {name: 'group.consumer.assignors', choices: ['uniform', 'range'], doc: 'server-side assignors of consumer groups (uniform, range); the first is the default'},
   {name: 'group.consumer.max.size', doc: 'members per consumer group'},
-  {name: 'group.consumer.heartbeat.interval.ms', doc: 'heartbeat interval the coordinator gives consumer-protocol (KIP-848) members'},
-  {name: 'group.consumer.min.heartbeat.interval.ms', doc: 'lowest group.consumer.heartbeat.interval.ms allowed'},
-  {name: 'group.consumer.max.heartbeat.interval.ms', doc: 'highest group.consumer.heartbeat.interval.ms allowed'},
-  {name: 'group.consumer.session.timeout.ms', doc: 'a consumer-protocol member not heard from this long is removed'},
-  {name: 'group.consumer.min.session.timeout.ms', doc: 'lowest group.consumer.session.timeout.ms allowed'},
-  {name: 'group.consumer.max.session.timeout.ms', doc: 'highest group.consumer.session.timeout.ms allowed'},
-  {name: 'group.consumer.assignors', choices: ['uniform', 'range'], doc: 'server-side assignors of consumer groups (uniform, range); the first is the default'},
-  {name: 'group.consumer.max.size', doc: 'members per consumer group'},
   {name: 'offsets.retention.minutes', doc: 'keep committed offsets of empty groups this long'},
   {name: 'transaction.max.timeout.ms', doc: 'largest transaction.timeout.ms a producer may ask for'},
   {name: 'transactional.id.expiration.ms', doc: 'forget a transactional id idle this long'},
@@ -281,10 +273,24 @@ function suggestion(name: string): string {
   return best ? `did you mean ${best}? (kctl broker start --help lists the settings)` : 'kctl broker start --help lists the settings the bundled broker honours'
 }
 
-/** Typed view of the resolved settings that the broker code reads. */
+/** Where a setting's value comes from, highest precedence first (DescribeConfigs' ConfigSource). */
+export type SettingSource = 'DYNAMIC_BROKER_CONFIG' | 'DYNAMIC_DEFAULT_BROKER_CONFIG' | 'STATIC_BROKER_CONFIG' | 'DEFAULT_CONFIG'
+
+/** Dynamic broker configs: per broker (resource name = node id) or the cluster default (""). */
+export type DynamicScope = 'broker' | 'default'
+
+/**
+ * Typed view of the settings that the broker code reads, in Kafka's precedence: dynamic
+ * per-broker, dynamic cluster default, static (--config / server.properties), default. The
+ * dynamic layers are set by IncrementalAlterConfigs/AlterConfigs (dynamic-configs.ts), which
+ * also stores them; listeners (the log) are told after each change.
+ */
 export class BrokerSettings {
+  /** Static and default values (what the broker was started with). */
   readonly values: Map<string, string>
   readonly explicit: Set<string>
+  private readonly dynamic: Record<DynamicScope, Map<string, string>> = {broker: new Map(), default: new Map()}
+  private readonly listeners = new Set<() => void>()
 
   constructor(result: BrokerSettingsResult) {
     this.values = result.values
@@ -292,17 +298,62 @@ export class BrokerSettings {
   }
 
   get(name: string): string | undefined {
-    return this.values.get(name)
+    return this.dynamic.broker.get(name) ?? this.dynamic.default.get(name) ?? this.values.get(name)
+  }
+
+  /** The layer the effective value comes from; undefined when no layer has one. */
+  source(name: string): SettingSource | undefined {
+    if (this.dynamic.broker.has(name)) return 'DYNAMIC_BROKER_CONFIG'
+    if (this.dynamic.default.has(name)) return 'DYNAMIC_DEFAULT_BROKER_CONFIG'
+    if (this.explicit.has(name)) return 'STATIC_BROKER_CONFIG'
+    return this.values.has(name) ? 'DEFAULT_CONFIG' : undefined
+  }
+
+  /** Every layer that defines `name`, highest precedence first (DescribeConfigs synonyms). */
+  layers(name: string): {source: SettingSource; value: string}[] {
+    const found: {source: SettingSource; value: string}[] = []
+    const broker = this.dynamic.broker.get(name)
+    if (broker !== undefined) found.push({source: 'DYNAMIC_BROKER_CONFIG', value: broker})
+    const clusterDefault = this.dynamic.default.get(name)
+    if (clusterDefault !== undefined) found.push({source: 'DYNAMIC_DEFAULT_BROKER_CONFIG', value: clusterDefault})
+    const value = this.values.get(name)
+    if (value !== undefined) found.push({source: this.explicit.has(name) ? 'STATIC_BROKER_CONFIG' : 'DEFAULT_CONFIG', value})
+    return found
+  }
+
+  dynamicConfigs(scope: DynamicScope): ReadonlyMap<string, string> {
+    return this.dynamic[scope]
+  }
+
+  /** A copy with `scope`'s dynamic configs replaced, to validate a change before applying it. */
+  withDynamic(scope: DynamicScope, configs: ReadonlyMap<string, string>): BrokerSettings {
+    const copy = new BrokerSettings({values: this.values, explicit: this.explicit, warnings: []})
+    copy.dynamic.broker = new Map(this.dynamic.broker)
+    copy.dynamic.default = new Map(this.dynamic.default)
+    copy.dynamic[scope] = new Map(configs)
+    return copy
+  }
+
+  /** Replaces `scope`'s dynamic configs and tells the listeners. */
+  setDynamic(scope: DynamicScope, configs: ReadonlyMap<string, string>): void {
+    this.dynamic[scope] = new Map(configs)
+    for (const listener of this.listeners) listener()
+  }
+
+  /** Calls `listener` after every dynamic change; returns the unsubscribe. */
+  onDynamicChange(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   int(name: string): number {
-    const value = this.values.get(name)
+    const value = this.get(name)
     if (value === undefined) throw new KctlError(`broker setting ${name} has no value`)
     return Number(value)
   }
 
   bool(name: string): boolean {
-    return this.values.get(name)?.toLowerCase() === 'true'
+    return this.get(name)?.toLowerCase() === 'true'
   }
 
   get nodeId(): number {
@@ -311,16 +362,16 @@ export class BrokerSettings {
 
   /** log.retention.ms over .minutes over .hours, as Kafka resolves them; -1 = forever. */
   get retentionMs(): number {
-    const ms = this.values.get('log.retention.ms')
+    const ms = this.get('log.retention.ms')
     if (ms !== undefined) return Number(ms)
-    const minutes = this.values.get('log.retention.minutes')
+    const minutes = this.get('log.retention.minutes')
     if (minutes !== undefined) return Number(minutes) * 60_000
     return this.int('log.retention.hours') * HOUR_MS
   }
 
   /** log.roll.ms over log.roll.hours. */
   get segmentMs(): number {
-    const ms = this.values.get('log.roll.ms')
+    const ms = this.get('log.roll.ms')
     return ms !== undefined ? Number(ms) : this.int('log.roll.hours') * HOUR_MS
   }
 
@@ -331,7 +382,7 @@ export class BrokerSettings {
       if (topicKey === 'retention.ms') defaults[topicKey] = String(this.retentionMs)
       else if (topicKey === 'segment.ms') defaults[topicKey] = String(this.segmentMs)
       else {
-        const value = this.values.get(synonyms[0])
+        const value = this.get(synonyms[0])
         if (value !== undefined) defaults[topicKey] = value
       }
     }

@@ -2,20 +2,22 @@
 //
 // Behavior:
 // - Topic resources: every topic config the broker knows, with its effective value and source
-//   (TOPIC_CONFIG for an override, STATIC_BROKER_CONFIG when the broker setting behind it was
-//   given at start, DEFAULT_CONFIG otherwise), synonyms when asked (the override, then the
-//   broker settings in Kafka's precedence, e.g. log.retention.ms/minutes/hours), types and
-//   documentation for v3+.
-// - Broker resources (name = this node id, or "" for the cluster default): the settings the
-//   broker was started with, all read-only (they are static: change them with --config and a
-//   restart); passwords are sensitive and have a null value. Another broker id is
-//   INVALID_REQUEST, as in Kafka.
-// - BROKER_LOGGER resources: no loggers (empty list). Other resource types: INVALID_REQUEST.
+//   (TOPIC_CONFIG for an override, else the broker setting behind it: DYNAMIC_BROKER_CONFIG,
+//   DYNAMIC_DEFAULT_BROKER_CONFIG, STATIC_BROKER_CONFIG when given at start, DEFAULT_CONFIG),
+//   synonyms when asked (the override, then every layer of the broker settings in Kafka's
+//   precedence, e.g. log.retention.ms/minutes/hours), types and documentation for v3+.
+// - Broker resources, as Kafka: the node id gives every setting the broker knows (and any key
+//   set dynamically) from its highest layer, with all layers as synonyms; "" (the cluster
+//   default) gives only the dynamic cluster-default configs. Keys Kafka 4.0 can update
+//   dynamically are not read-only (see dynamic-configs.ts). Passwords are sensitive with a
+//   null value. Another broker id is INVALID_REQUEST, as in Kafka.
+// - BROKER_LOGGER resources: an empty list (the broker has no log4j loggers to list). Other
+//   resource types: INVALID_REQUEST.
 // - ACLs: DESCRIBE_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or the cluster
 //   (CLUSTER_AUTHORIZATION_FAILED).
 //
 // Not implemented:
-// - Dynamic broker configs (DYNAMIC_BROKER_CONFIG sources), group and client-metrics resources.
+// - Group and client-metrics resources; DYNAMIC_BROKER_LOGGER_CONFIG.
 //
 // Version notes:
 // - v1: synonyms and config source (KIP-226). v2: same as v1. v3: config type and
@@ -54,7 +56,7 @@ export default defineApi(32, {
           if (!allowed(ctx, 'DESCRIBE_CONFIGS', 'CLUSTER', 'kafka-cluster')) return result(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, null)
           if (resourceName !== '' && resourceName !== String(state.nodeId))
             return result(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${state.nodeId} or empty string, but received ${resourceName}`)
-          return result(ErrorCode.NONE, null, brokerConfigEntries(state))
+          return result(ErrorCode.NONE, null, brokerConfigEntries(state, resourceName === '' ? 'default' : 'broker'))
         }
         case ResourceType.BROKER_LOGGER:
           return result(ErrorCode.NONE, null)

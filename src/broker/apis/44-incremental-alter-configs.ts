@@ -6,14 +6,20 @@
 //   value, and are INVALID_REQUEST on others, as in Kafka. The same name twice in one
 //   resource is INVALID_REQUEST. The result is validated like AlterConfigs (INVALID_CONFIG);
 //   validateOnly checks without storing.
-// - Broker resources: INVALID_REQUEST (settings are static; restart with --config).
+// - Broker resources (the node id, or "" for the cluster default): the same operations on
+//   that entity's dynamic broker configs (APPEND/SUBTRACT on Kafka's list-typed keys), checked,
+//   stored and applied as dynamic-configs.ts says; a read-only key is INVALID_REQUEST "Cannot
+//   update these configs dynamically: Set(..)", as Kafka (KAFKA-13609 keeps INVALID_REQUEST).
+// - BROKER_LOGGER: INVALID_REQUEST (no log4j loggers here).
 // - ACLs: ALTER_CONFIGS on the topic or the cluster.
 //
 // Version notes:
 // - v0: KIP-339. v1: flexible.
 import {ErrorCode} from '../../kafka/protocol/index.js'
 import {settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
-import {alterTarget, isError, storeTopicConfig} from './alter-topic-configs.js'
+import {configDefinition} from '../../config/catalogue.js'
+import {alterBrokerConfigs, alterTarget, isError, storeTopicConfig} from './alter-topic-configs.js'
+import {ResourceType} from './configs.js'
 import {defineApi} from './define-api.js'
 
 const SET = 0
@@ -26,15 +32,43 @@ function isListConfig(name: string): boolean {
   return (synonyms !== undefined ? settingDef(synonyms[0]) : storedOnlyTopicConfig(name))?.type === 'list'
 }
 
+// APPEND adds the values not there yet; SUBTRACT removes them (Kafka's list semantics).
+function applyListOperation(operation: number, current: string, value: string | null): string {
+  const items = current.split(',').map((s) => s.trim()).filter(Boolean)
+  const given = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  const next = operation === APPEND ? [...items, ...given.filter((v) => !items.includes(v))] : items.filter((v) => !given.includes(v))
+  return next.join(',')
+}
+
 export default defineApi(44, {
   handle(request, ctx) {
     const responses = request.resources.map(({resourceType, resourceName, configs}) => {
       const respond = (r: {errorCode: number; errorMessage: string | null}) => ({...r, resourceType, resourceName})
       const invalid = (errorMessage: string) => respond({errorCode: ErrorCode.INVALID_REQUEST, errorMessage})
-      const target = alterTarget(ctx, resourceType, resourceName)
-      if (isError(target)) return respond(target)
       const names = configs.map((c) => c.name)
       const duplicate = names.find((name, i) => names.indexOf(name) !== i)
+      if (resourceType === ResourceType.BROKER) {
+        if (duplicate) return invalid(`Error due to duplicate config keys: ${duplicate}`)
+        return respond(
+          alterBrokerConfigs(ctx, resourceName, request.validateOnly, (current, effective) => {
+            const next = new Map(current)
+            for (const {name, configOperation, value} of configs) {
+              const refused = (errorMessage: string) => ({errorCode: ErrorCode.INVALID_REQUEST, errorMessage})
+              if (configOperation === SET) {
+                if (value === null) return refused(`Null value not supported for : ${name}`)
+                next.set(name, value)
+              } else if (configOperation === DELETE) next.delete(name)
+              else if (configOperation === APPEND || configOperation === SUBTRACT) {
+                if (configDefinition(name)?.type !== 'list') return refused(`Config value append/subtract is not allowed for config key: ${name}`)
+                next.set(name, applyListOperation(configOperation, next.get(name) ?? effective(name) ?? '', value))
+              } else return refused(`unknown config operation ${configOperation} for ${name}`)
+            }
+            return next
+          }),
+        )
+      }
+      const target = alterTarget(ctx, resourceType, resourceName)
+      if (isError(target)) return respond(target)
       if (duplicate) return invalid(`Error due to duplicate config keys: ${duplicate}`)
       const overrides = {...target}
       const effective = ctx.state.log.effectiveTopicConfig(resourceName)
@@ -50,10 +84,7 @@ export default defineApi(44, {
           case APPEND:
           case SUBTRACT: {
             if (!isListConfig(name)) return invalid(`Config value append/subtract is not allowed for config key: ${name}`)
-            const current = (overrides[name] ?? effective[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-            const given = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-            const next = configOperation === APPEND ? [...current, ...given.filter((v) => !current.includes(v))] : current.filter((v) => !given.includes(v))
-            overrides[name] = next.join(',')
+            overrides[name] = applyListOperation(configOperation, overrides[name] ?? effective[name] ?? '', value)
             break
           }
           default:

@@ -1,7 +1,8 @@
 // Config entries as DescribeConfigs and CreateTopics (v5+) report them: value, source,
 // synonyms (KIP-226) and type/documentation (KIP-569), for topic and broker resources.
 import {knownTopicConfigKeys, unappliedTopicConfigs} from '../log-adapter.js'
-import {brokerSettings, configTypeCodes, settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
+import {configDefinition} from '../../config/catalogue.js'
+import {type DynamicScope, brokerSettings, configTypeCodes, settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
 import type {BrokerState} from '../state.js'
 import type {Logger} from '../types.js'
 
@@ -9,7 +10,7 @@ import type {Logger} from '../types.js'
 export const ResourceType = {TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8} as const
 
 /** DescribeConfigsResponse.ConfigSource. */
-export const ConfigSource = {TOPIC_CONFIG: 1, STATIC_BROKER_CONFIG: 4, DEFAULT_CONFIG: 5} as const
+export const ConfigSource = {TOPIC_CONFIG: 1, DYNAMIC_BROKER_CONFIG: 2, DYNAMIC_DEFAULT_BROKER_CONFIG: 3, STATIC_BROKER_CONFIG: 4, DEFAULT_CONFIG: 5} as const
 
 export interface ConfigEntry {
   name: string
@@ -22,9 +23,20 @@ export interface ConfigEntry {
   documentation: string | null
 }
 
-function brokerSource(state: BrokerState, name: string): number {
-  return state.settings.explicit.has(name) ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG
+/** A broker setting in each layer that defines it, highest precedence first (Kafka's synonyms). */
+function brokerSynonyms(state: BrokerState, name: string, scope: DynamicScope): ConfigEntry['synonyms'] {
+  return state.settings
+    .layers(name)
+    .filter((layer) => scope === 'broker' || layer.source !== 'DYNAMIC_BROKER_CONFIG')
+    .map((layer) => ({name, value: isSensitive(name) ? null : layer.value, source: ConfigSource[layer.source]}))
 }
+
+function isSensitive(name: string): boolean {
+  return (settingDef(name)?.type ?? configDefinition(name)?.type) === 'password'
+}
+
+// Kafka's brokerConfigSynonyms: a time setting given in ms, minutes or hours is one setting.
+const timeSynonyms = [['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'], ['log.roll.ms', 'log.roll.hours']]
 
 /** Every topic config the broker knows, for a topic with `overrides` (sorted by name). */
 export function topicConfigEntries(state: BrokerState, overrides: Record<string, string>, effective: Record<string, string>): ConfigEntry[] {
@@ -35,10 +47,7 @@ export function topicConfigEntries(state: BrokerState, overrides: Record<string,
       const def = brokerNames.length > 0 ? settingDef(brokerNames[0]) : storedOnlyTopicConfig(name)
       const synonyms: ConfigEntry['synonyms'] = []
       if (overrides[name] !== undefined) synonyms.push({name, value: overrides[name], source: ConfigSource.TOPIC_CONFIG})
-      for (const brokerName of brokerNames) {
-        const value = state.settings.get(brokerName)
-        if (value !== undefined) synonyms.push({name: brokerName, value, source: brokerSource(state, brokerName)})
-      }
+      for (const brokerName of brokerNames) synonyms.push(...brokerSynonyms(state, brokerName, 'broker'))
       const source = overrides[name] !== undefined ? ConfigSource.TOPIC_CONFIG : (synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG)
       return {
         name,
@@ -53,21 +62,33 @@ export function topicConfigEntries(state: BrokerState, overrides: Record<string,
     })
 }
 
-/** The broker's own settings, as a static (restart-to-change) configuration. */
-export function brokerConfigEntries(state: BrokerState): ConfigEntry[] {
-  return brokerSettings.map((def) => {
-    const sensitive = def.type === 'password'
-    const value = sensitive ? null : (state.settings.get(def.name) ?? null)
-    const source = brokerSource(state, def.name)
+/**
+ * A broker resource: for the node id every setting the broker knows plus any other key set
+ * dynamically, each from its highest layer; for the cluster default (scope 'default') only
+ * the configs set there, as Kafka answers. Dynamic keys are not read-only.
+ */
+export function brokerConfigEntries(state: BrokerState, scope: DynamicScope): ConfigEntry[] {
+  const names =
+    scope === 'default'
+      ? [...state.settings.dynamicConfigs('default').keys()].sort()
+      : [...new Set([...brokerSettings.map((def) => def.name), ...state.settings.dynamicConfigs('default').keys(), ...state.settings.dynamicConfigs('broker').keys()])]
+  return names.map((name) => {
+    const own = settingDef(name)
+    const kafka = configDefinition(name)
+    const sensitive = isSensitive(name)
+    const group = timeSynonyms.find((names) => names.includes(name)) ?? [name]
+    const synonyms = group.flatMap((synonym) => brokerSynonyms(state, synonym, scope))
+    const top = synonyms.find((synonym) => synonym.name === name)
+    const type = own?.type ?? kafka?.type
     return {
-      name: def.name,
-      value,
-      readOnly: true,
-      configSource: source,
+      name,
+      value: sensitive ? null : (top?.value ?? null),
+      readOnly: kafka?.dynamic === undefined,
+      configSource: top?.source ?? ConfigSource.DEFAULT_CONFIG,
       isSensitive: sensitive,
-      synonyms: value === null && !sensitive ? [] : [{name: def.name, value, source}],
-      configType: configTypeCodes[def.type],
-      documentation: def.doc,
+      synonyms,
+      configType: type ? configTypeCodes[type] : 0,
+      documentation: own?.doc ?? null,
     }
   })
 }

@@ -159,11 +159,9 @@ export class LogManager {
    * Timers that run on an interval (retention check, flush) keep theirs: those keys are
    * read-only in Kafka too.
    */
-  setDefaults(defaults: LogDefaults): TopicOutcome | {ok: true} {
-    for (const state of this.topicStates.values()) {
-      const resolved = resolveTopicConfig(defaults, state.info.configs)
-      if (!resolved.ok) return {...resolved, message: `topic ${state.info.name}: ${resolved.message}`}
-    }
+  setDefaults(defaults: LogDefaults): {ok: true} | {ok: false; error: 'INVALID_CONFIG'; message: string} {
+    const problem = this.checkDefaults(defaults)
+    if (problem) return {ok: false, error: 'INVALID_CONFIG', message: problem}
     this.currentDefaults = defaults
     for (const state of this.topicStates.values()) {
       const resolved = resolveTopicConfig(defaults, state.info.configs)
@@ -175,6 +173,17 @@ export class LogManager {
     if (defaults.cleanerEnabled && !this.closed) this.cleaner.start()
     else this.cleaner.stop()
     return {ok: true}
+  }
+
+  /** Why some topic could not take these defaults (a value out of range for it), or undefined. */
+  checkDefaults(defaults: LogDefaults): string | undefined {
+    const probe = resolveTopicConfig(defaults, {})
+    if (!probe.ok) return probe.message
+    for (const state of this.topicStates.values()) {
+      const resolved = resolveTopicConfig(defaults, state.info.configs)
+      if (!resolved.ok) return `topic ${state.info.name}: ${resolved.message}`
+    }
+    return undefined
   }
 
   /** Dirty ratio and last cleaning of a partition of a compacted topic; undefined for others. */
