@@ -211,14 +211,22 @@ function earliest(times: (number | null | undefined)[]): number | null | undefin
   return finite.length === 0 ? null : Math.min(...finite)
 }
 
-function brokerFigures(snapshot: ClusterSnapshot, options: DoctorOptions): BrokerFigures[] {
-  const partitions = partitionsByKey(snapshot)
+/** Partition replicas and leaders per broker id. */
+function placementCounts(snapshot: ClusterSnapshot): {replicas: Map<number, number>; leaders: Map<number, number>} {
   const replicas = new Map<number, number>()
   const leaders = new Map<number, number>()
-  for (const {partition} of partitions.values()) {
-    for (const id of partition.replicas) replicas.set(id, (replicas.get(id) ?? 0) + 1)
-    leaders.set(partition.leader, (leaders.get(partition.leader) ?? 0) + 1)
+  for (const topic of snapshot.topics) {
+    for (const partition of topic.partitions) {
+      for (const id of partition.replicas) replicas.set(id, (replicas.get(id) ?? 0) + 1)
+      leaders.set(partition.leader, (leaders.get(partition.leader) ?? 0) + 1)
+    }
   }
+  return {replicas, leaders}
+}
+
+function brokerFigures(snapshot: ClusterSnapshot, options: DoctorOptions): BrokerFigures[] {
+  const partitions = partitionsByKey(snapshot)
+  const {replicas, leaders} = placementCounts(snapshot)
   return snapshot.brokers.map((broker) => {
     const logDirs = broker.logDirs.map((dir) => logDirFigures(partitions, broker, dir, options))
     return {
@@ -356,18 +364,18 @@ export function planCommand(model: ModelFigures): string {
   return `kctl plan ${flags.join(' ')}`
 }
 
-function skew(snapshot: ClusterSnapshot, options: DoctorOptions, what: 'replicas' | 'leaders'): Finding[] {
-  const brokers = brokerFigures(snapshot, options)
-  if (brokers.length < 2) return []
-  const counts = brokers.map((broker) => broker[what])
-  const mean = counts.reduce((sum, count) => sum + count, 0) / counts.length
-  const busiest = brokers.reduce((best, broker) => (broker[what] > best[what] ? broker : best))
-  const idlest = brokers.reduce((best, broker) => (broker[what] < best[what] ? broker : best))
-  const spread = busiest[what] - idlest[what]
+function skew(snapshot: ClusterSnapshot, what: 'replicas' | 'leaders'): Finding[] {
+  if (snapshot.brokers.length < 2) return []
+  const byBroker = placementCounts(snapshot)[what]
+  const brokers = snapshot.brokers.map((broker) => ({id: broker.id, count: byBroker.get(broker.id) ?? 0}))
+  const mean = brokers.reduce((sum, broker) => sum + broker.count, 0) / brokers.length
+  const busiest = brokers.reduce((best, broker) => (broker.count > best.count ? broker : best))
+  const idlest = brokers.reduce((best, broker) => (broker.count < best.count ? broker : best))
+  const spread = busiest.count - idlest.count
   if (spread < skewMinSpread || spread <= skewMaxFraction * mean) return []
   const noun = what === 'replicas' ? 'partition replicas' : 'partition leaders'
   return [finding(what === 'replicas' ? 'capacity.partition-skew' : 'capacity.leader-skew', 'warning', {kind: 'cluster', name: snapshot.clusterId}, {
-    problem: `${noun} per broker range from ${idlest[what]} (broker ${idlest.id}) to ${busiest[what]} (broker ${busiest.id}), mean ${formatNumber(mean)}`,
+    problem: `${noun} per broker range from ${idlest.count} (broker ${idlest.id}) to ${busiest.count} (broker ${busiest.id}), mean ${formatNumber(mean)}`,
     why: `Broker ${busiest.id} carries more ${what === 'replicas' ? 'data and replication' : 'produce and fetch'} traffic than the others and runs out of headroom first.`,
     fix: what === 'replicas'
       ? 'rebalance replicas: kafka-reassign-partitions.sh --generate for the busiest topics, then --execute'
@@ -375,8 +383,8 @@ function skew(snapshot: ClusterSnapshot, options: DoctorOptions, what: 'replicas
   })]
 }
 
-export const partitionSkew: Check = (snapshot, options) => skew(snapshot, options, 'replicas')
-export const leaderSkew: Check = (snapshot, options) => skew(snapshot, options, 'leaders')
+export const partitionSkew: Check = (snapshot) => skew(snapshot, 'replicas')
+export const leaderSkew: Check = (snapshot) => skew(snapshot, 'leaders')
 
 export const diskUsage: Check = (snapshot, options) => brokerFigures(snapshot, options).flatMap((broker) =>
   broker.logDirs.flatMap((dir) => {
