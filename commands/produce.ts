@@ -1,6 +1,6 @@
 import {createReadStream} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, createSession} from '../src/admin/connection.js'
+import {connectionOptions, withClient} from '../src/admin/connection.js'
 import {parseKeyValues} from '../src/admin/key-values.js'
 import {compressionNames, jsonRecord, jsonRecordStream, type LineOptions, lineRecord, produce, producedLine, type ProduceRecord, readLines} from '../src/admin/produce.js'
 import {streamItem} from '../src/admin/stream-output.js'
@@ -16,7 +16,7 @@ export default class Produce extends BaseCommand {
 
   static description = `Writes records to a topic and prints, per record, the partition and offset Kafka assigned (-o json: one JSON object per line, {"topic","partition","offset","timestamp"}).
 
-Records come from the VALUE argument, from --file, or from stdin: one record per line (blank lines skipped; --key-separator splits key from value), or with --format json, JSON records shaped like {"key": ..., "value": ..., "headers": {...}}: one JSON object per line (JSON Lines: each sent as it arrives), one JSON array, or a single object. Non-string values are sent as their JSON text; a null value is a tombstone. --key and -H apply to every record (a JSON record's own key wins). Records without --partition are spread as the Java client does: murmur2 of the key, round robin without one.`
+Records come from the VALUE argument, from --file, or from stdin: one record per line (blank lines skipped; --key-separator splits key from value), or with --format json, JSON records shaped like {"key": ..., "value": ..., "headers": {...}}: one JSON object per line (JSON Lines: each sent as it arrives), one JSON array, or a single object. Non-string values are sent as their JSON text; a null value is a tombstone. --key and -H apply to every record (a JSON record's own key wins). Records without --partition are spread as the Java client does: murmur2 of the key; without one, a partition picked per batch (sticky). Each batch goes to its partition's leader and is sent again, to the new leader, after NOT_LEADER_OR_FOLLOWER.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> orders \'{"id": 1}\' -k user-1 -H source=cli', description: 'one record with a key and a header'},
@@ -44,11 +44,12 @@ Records come from the VALUE argument, from --file, or from stdin: one record per
     const {args, flags} = await this.parse(Produce)
     const lineOptions: LineOptions = {key: flags.key, keySeparator: flags['key-separator'], headers: parseKeyValues(flags.header, '--header')}
     const records = this.records(args.value, flags.file, flags.format, lineOptions)
-    const session = createSession(connectionOptions(flags, `produce to topic ${args.topic}`))
     const acks = flags.acks === 'all' ? -1 : (Number(flags.acks) as -1 | 0 | 1)
-    await produce(session, records, {topic: args.topic, partition: flags.partition, acks, compression: flags.compression}, (record) => {
-      process.stdout.write(streamItem(record, flags.output, () => producedLine(record)))
-    })
+    await withClient(connectionOptions(flags, `produce to topic ${args.topic}`), (client) =>
+      produce(client, records, {topic: args.topic, partition: flags.partition, acks, compression: flags.compression}, (record) => {
+        process.stdout.write(streamItem(record, flags.output, () => producedLine(record)))
+      }),
+    )
   }
 
   private records(value: string | undefined, file: string | undefined, format: 'text' | 'json', options: LineOptions): AsyncIterable<ProduceRecord> | Iterable<ProduceRecord> {

@@ -2,13 +2,18 @@
 // the seed's message format ({"key", "value", "headers"}), sent in batches and reported one
 // line per record with the partition and offset Kafka assigned.
 //
-// Offsets per record: kctl picks each record's partition itself (kafkajs's default,
-// Java-compatible partitioner: murmur2 of the key, round robin without one) so that a send's
-// per-partition base offset plus the record's position in that partition is its offset.
-import {type Admin, CompressionTypes, type Message, Partitioners, type Producer} from 'kafkajs'
+// A lean producer on kctl's client: kctl picks each record's partition itself (Java's
+// default partitioner: murmur2 of the key, a sticky partition per batch without one), builds
+// one v2 record batch per partition (src/kafka/protocol/record-batch.ts, compressed with
+// src/compression) and sends it to the partition's leader. The batch's base offset plus the
+// record's position in that partition is the record's offset. Not idempotent: a batch whose
+// answer was lost with a broken connection may be written twice by the retry.
+import {type CodecName, codecIds, codecNames, compress} from '../compression/index.js'
 import {KctlError, usageError} from '../errors.js'
-import {type KafkaSession, connectWithin} from './connection.js'
-import {kafkaErrorName} from './errors.js'
+import {type KafkaClient, KafkaClientError} from '../kafka/client/index.js'
+import {crc32c, ErrorCode} from '../kafka/protocol/index.js'
+import {buildRecordBatch, LOG_OVERHEAD_BYTES, RECORD_BATCH_HEADER_BYTES} from '../kafka/protocol/record-batch.js'
+import {murmur2} from '../perf/payloads.js'
 import {unknownTopic} from './topics.js'
 
 export interface ProduceRecord {
@@ -174,16 +179,9 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items
 }
 
-export const compressionNames = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
+/** Batch compression choices: none or one of kctl's codecs (src/compression). */
+export const compressionNames = ['none', ...codecNames] as const
 export type CompressionName = (typeof compressionNames)[number]
-// snappy, lz4 and zstd are kctl's codecs, registered with kafkajs by createSession (src/compression).
-const compressionTypes: Record<CompressionName, CompressionTypes> = {
-  none: CompressionTypes.None,
-  gzip: CompressionTypes.GZIP,
-  snappy: CompressionTypes.Snappy,
-  lz4: CompressionTypes.LZ4,
-  zstd: CompressionTypes.ZSTD,
-}
 
 export interface ProduceOptions {
   topic: string
@@ -202,83 +200,153 @@ export interface ProducedRecord {
   timestamp: number
 }
 
-interface PartitionInfo {
-  partitionId: number
-  leader: number
-}
+/** Kafka's request.timeout.ms default, sent as the Produce timeout. */
+const produceTimeoutMs = 30_000
 
-/** Sends every record in order; calls `onRecord` per record once its batch is acknowledged. */
+/**
+ * Sends every record in order; calls `onRecord` per record once its batch is acknowledged.
+ * Each batch goes to its partition's leader; partitions answered with a retriable error
+ * (NOT_LEADER_OR_FOLLOWER after a leader moved, LEADER_NOT_AVAILABLE during an election) are
+ * sent again to the leader Metadata names next, within the client's retry budget.
+ */
 export async function produce(
-  session: KafkaSession,
+  client: KafkaClient,
   records: AsyncIterable<ProduceRecord> | Iterable<ProduceRecord>,
   options: ProduceOptions,
   onRecord: (record: ProducedRecord) => void,
 ): Promise<number> {
   const action = `produce to topic ${options.topic}`
-  const partitions = await topicPartitionsFor(session, options.topic, action)
-  if (options.partition !== undefined && !partitions.some((p) => p.partitionId === options.partition)) {
-    throw new KctlError(`unable to ${action}: partition ${options.partition} does not exist (the topic has ${partitions.length})`, {
+  const metadata = await client.metadata([options.topic])
+  const topic = metadata.topics.find((entry) => entry.name === options.topic)
+  if (!topic || topic.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || (topic.errorCode === 0 && topic.partitions.length === 0)) throw unknownTopic(options.topic, action)
+  if (topic.errorCode !== 0) throw KafkaClientError.fromCode(topic.errorCode)
+  const partitionCount = topic.partitions.length
+  if (options.partition !== undefined && options.partition >= partitionCount) {
+    throw new KctlError(`unable to ${action}: partition ${options.partition} does not exist (the topic has ${partitionCount})`, {
       exitCode: 4,
-      hint: `use a partition from 0 to ${partitions.length - 1}`,
+      hint: `use a partition from 0 to ${partitionCount - 1}`,
     })
   }
-  const producer = session.kafka.producer({allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner})
-  await connectWithin(producer, session, action)
-  const partitioner = Partitioners.DefaultPartitioner()
+  const partitioner = new DefaultPartitioner(topic.partitions)
   let count = 0
-  try {
-    for await (const batch of batches(records, options.batchRecords ?? 1000)) {
-      count += await sendBatch(producer, partitioner, partitions, batch, options, onRecord)
-    }
-  } catch (error) {
-    throw session.fail(error, action)
-  } finally {
-    await producer.disconnect().catch(() => undefined)
+  for await (const batch of batches(records, options.batchRecords ?? 1000)) {
+    await sendBatch(client, partitioner, batch, options, onRecord)
+    count += batch.length
   }
   return count
 }
 
-async function topicPartitionsFor(session: KafkaSession, topic: string, action: string): Promise<PartitionInfo[]> {
-  const admin: Admin = session.kafka.admin()
-  await connectWithin(admin, session, action)
-  try {
-    const metadata = await admin.fetchTopicMetadata({topics: [topic]})
-    const partitions = metadata.topics.find((entry) => entry.name === topic)?.partitions ?? []
-    if (partitions.length === 0) throw unknownTopic(topic, action)
-    return partitions.map(({partitionId, leader}) => ({partitionId, leader}))
-  } catch (error) {
-    if (kafkaErrorName(error) === 'UNKNOWN_TOPIC_OR_PARTITION') throw unknownTopic(topic, action)
-    throw session.fail(error, action)
-  } finally {
-    await admin.disconnect().catch(() => undefined)
+/**
+ * Java's default partitioner: murmur2 of the key modulo the partition count for keyed
+ * records; records without a key stick to one partition (one with a leader) for a whole
+ * batch, and the next batch picks again (KIP-480), so unkeyed records travel in few, large
+ * batches.
+ */
+export class DefaultPartitioner {
+  private sticky = -1
+  constructor(private readonly partitions: {partition: number; leader: number}[]) {}
+
+  partition(key: string | null): number {
+    if (key !== null) return (murmur2(Buffer.from(key)) & 0x7fffffff) % this.partitions.length
+    if (this.sticky < 0) {
+      const available = this.partitions.filter((p) => p.leader >= 0)
+      const from = available.length > 0 ? available : this.partitions
+      this.sticky = from[Math.floor(Math.random() * from.length)].partition
+    }
+    return this.sticky
+  }
+
+  /** The batch is complete: the next unkeyed record picks a partition again. */
+  nextBatch(): void {
+    this.sticky = -1
   }
 }
 
 async function sendBatch(
-  producer: Producer,
-  partitioner: ReturnType<typeof Partitioners.DefaultPartitioner>,
-  partitions: PartitionInfo[],
+  client: KafkaClient,
+  partitioner: DefaultPartitioner,
   batch: ProduceRecord[],
   options: ProduceOptions,
   onRecord: (record: ProducedRecord) => void,
-): Promise<number> {
+): Promise<void> {
   const timestamp = Date.now()
-  const messages: Message[] = batch.map((record) => {
-    const message: Message = {key: record.key, value: record.value, headers: record.headers, timestamp: String(timestamp)}
-    message.partition = options.partition ?? partitioner({topic: options.topic, partitionMetadata: partitions.map((p) => ({...p, partitionErrorCode: 0, replicas: [], isr: []})), message})
-    return message
+  const assigned = batch.map((record) => options.partition ?? partitioner.partition(record.key))
+  partitioner.nextBatch()
+  const byPartition = new Map<number, ProduceRecord[]>()
+  batch.forEach((record, index) => {
+    const list = byPartition.get(assigned[index]) ?? []
+    list.push(record)
+    byPartition.set(assigned[index], list)
   })
-  const results = await producer.send({topic: options.topic, messages, acks: options.acks, compression: compressionTypes[options.compression]})
-  const baseOffsets = new Map(results.map((result) => [result.partition, Number(result.baseOffset)]))
+  const encoded = new Map<number, Buffer>()
+  for (const [partition, list] of byPartition) {
+    const built = buildRecordBatch({
+      records: list.map((record) => ({key: record.key, value: record.value, headers: Object.entries(record.headers).map(([key, value]) => ({key, value}))})),
+      baseTimestamp: timestamp,
+    })
+    encoded.set(partition, options.compression === 'none' ? built : compressBatch(built, options.compression))
+  }
+  const baseOffsets = await sendToLeaders(client, options, encoded)
   const nextIndex = new Map<number, number>()
-  for (const message of messages) {
-    const partition = message.partition as number
+  for (const partition of assigned) {
     const index = nextIndex.get(partition) ?? 0
     nextIndex.set(partition, index + 1)
     const base = baseOffsets.get(partition)
     onRecord({topic: options.topic, partition, offset: options.acks === 0 || base === undefined ? null : base + index, timestamp})
   }
-  return messages.length
+}
+
+/** One Produce request per leader; partitions answered with a retriable error go again after a metadata refresh. */
+async function sendToLeaders(client: KafkaClient, options: ProduceOptions, encoded: Map<number, Buffer>): Promise<Map<number, number>> {
+  const baseOffsets = new Map<number, number>()
+  const remaining = new Map(encoded)
+  await client.retry(async () => {
+    const grouped = await client.byLeader([...remaining.keys()].map((partition) => ({topic: options.topic, partition})))
+    const retriable: KafkaClientError[] = []
+    await Promise.all(
+      [...grouped].map(async ([leader, partitions]) => {
+        const connection = await client.broker(leader)
+        const body = {
+          transactionalId: null,
+          acks: options.acks,
+          timeoutMs: produceTimeoutMs,
+          topicData: [{name: options.topic, partitionData: partitions.map((p) => ({index: p.partition, records: remaining.get(p.partition)!}))}],
+        }
+        if (options.acks === 0) {
+          connection.sendOnly(0, body)
+          for (const p of partitions) remaining.delete(p.partition)
+          return
+        }
+        const response = await connection.send(0, body)
+        for (const answer of response.responses.flatMap((topic) => topic.partitionResponses)) {
+          if (answer.errorCode === 0) {
+            baseOffsets.set(answer.index, answer.baseOffset)
+            remaining.delete(answer.index)
+            continue
+          }
+          const error = KafkaClientError.fromCode(answer.errorCode, answer.errorMessage, connection.address)
+          if (!error.retriable) throw error
+          retriable.push(error)
+        }
+      }),
+    )
+    if (retriable.length > 0) throw retriable[0]
+  })
+  return baseOffsets
+}
+
+// Where the v2 batch header keeps what compression changes (Kafka's DefaultRecordBatch).
+const BATCH_LENGTH_AT = 8
+const CRC_AT = 17
+const ATTRIBUTES_AT = 21
+
+/** The batch with its records section compressed: the codec in the attributes, a new length and CRC-32C. */
+function compressBatch(batch: Buffer, codec: CodecName): Buffer {
+  const out = Buffer.concat([batch.subarray(0, RECORD_BATCH_HEADER_BYTES), compress(codec, batch.subarray(RECORD_BATCH_HEADER_BYTES))])
+  out.writeInt32BE(out.length - LOG_OVERHEAD_BYTES, BATCH_LENGTH_AT)
+  out.writeInt16BE(out.readInt16BE(ATTRIBUTES_AT) | codecIds[codec], ATTRIBUTES_AT)
+  out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_AT)), CRC_AT)
+  return out
 }
 
 export function producedLine(record: ProducedRecord): string {

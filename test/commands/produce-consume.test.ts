@@ -36,7 +36,7 @@ describe('kctl produce and consume', {timeout: 120_000}, () => {
     const results = jsonLines(run.stdout)
     expect(results).toHaveLength(4)
     for (const result of results) expect(Object.keys(result)).toEqual(['topic', 'partition', 'offset', 'timestamp'])
-    // Without keys records go round robin, so each partition's offsets count up from 0.
+    // Without keys a batch sticks to one partition (as in Java), so each partition's offsets count up from 0.
     const byPartition = new Map<number, number[]>()
     for (const result of results) byPartition.set(result.partition as number, [...(byPartition.get(result.partition as number) ?? []), result.offset as number])
     for (const offsets of byPartition.values()) expect(offsets).toEqual(offsets.map((_, index) => index))
