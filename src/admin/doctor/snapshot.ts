@@ -9,7 +9,7 @@ import type {GroupTrend} from '../lag/watch.js'
 export interface ClusterSnapshot {
   /** DescribeCluster / Metadata cluster id. */
   clusterId: string
-  /** Node id DescribeCluster names as controller; -1 when it names none. Kafka 3.7+ gives clients a random broker here, so checks never rely on it. */
+  /** Node id DescribeCluster names as controller; -1 when it names none. KRaft brokers answer clients with some broker's id here (clients cannot reach the controllers), so no check relies on it. */
   controllerId: number
   /** Wall-clock time of the second sample, ms since the epoch. */
   takenAtMs: number
