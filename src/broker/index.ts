@@ -13,6 +13,7 @@ import {BrokerMetrics, serveMetrics} from './metrics.js'
 import {BrokerServer} from './server.js'
 import {BrokerSettings, resolveSettings} from './settings.js'
 import {BrokerState} from './state.js'
+import {createTransactionCoordinator} from './txn/index.js'
 import type {ListenerSpec, Logger, SecurityProtocol} from './types.js'
 
 export interface StartBrokerOptions {
@@ -71,7 +72,10 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     const metrics = new BrokerMetrics()
     const security = new Security(settings.values, dataDir, options.advertisedHost ? [options.advertisedHost] : [])
     const groups = createGroupCoordinator({settings, dataDir, log, metrics})
-    state = new BrokerState({settings, dataDir, log, logger, metrics, security, groups, apis: apiRegistry})
+    // Producer ids come from the state's block allocator; the coordinator asks for one only
+    // when serving InitProducerId, after the state exists.
+    const txn = createTransactionCoordinator({settings, dataDir, log, groups, logger, allocateProducerId: () => state.allocateProducerId()})
+    state = new BrokerState({settings, dataDir, log, logger, metrics, security, groups, txn, apis: apiRegistry})
   } catch (err) {
     log.close()
     throw err
@@ -85,6 +89,7 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     if (options.metricsPort !== undefined) metricsServer = await bindMetrics(state, host, options.metricsPort)
   } catch (err) {
     state.close()
+    state.txn.close()
     await server?.close()
     log.close()
     throw err
@@ -110,6 +115,7 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
         metricsServer?.close()
         metricsServer?.closeAllConnections()
         await state.groups.close()
+        state.txn.close()
         await stopped
         log.close()
         logger.info('broker stopped; logs flushed')

@@ -1,7 +1,8 @@
 // What the API handlers need from the log, in their terms (topic names, Kafka error names),
 // over the log helper's LogManager (src/broker/log). Keeping the handlers on this narrow
 // surface means one file adapts when the log's API moves.
-import {LogManager, type LogDefaults, type PartitionLog, type TopicInfo, honouredTopicConfigKeys, resolveTopicConfig, topicConfigValues} from './log/index.js'
+import {LogManager, type LogDefaults, type PartitionLog, type ProducerEntry, type TopicInfo, honouredTopicConfigKeys, resolveTopicConfig, topicConfigValues} from './log/index.js'
+import type {ControlRecordType} from '../kafka/protocol/record-batch.js'
 import type {ErrorName} from '../kafka/protocol/errors.js'
 import {splitRecordBatches} from '../kafka/protocol/record-batch.js'
 import {type CleanerStats, keylessRecordIndexes} from './log/index.js'
@@ -9,12 +10,23 @@ import {type BrokerSettings, checkStoredOnlyTopicConfig, storedOnlyTopicConfig, 
 import {loadDynamicConfigs} from './dynamic-configs.js'
 import type {Logger} from './types.js'
 
-export type {TopicInfo} from './log/index.js'
+export type {ProducerEntry, TopicInfo} from './log/index.js'
 
 export interface PartitionOffsets {
   logStartOffset: number
-  /** One node: every appended record is committed, so log end = high watermark = last stable offset. */
+  /** One node: every appended record is committed, so log end = high watermark. */
   highWatermark: number
+  /** First offset of the earliest open transaction, else the high watermark. */
+  lastStableOffset: number
+}
+
+export type Isolation = 'read_uncommitted' | 'read_committed'
+
+/** A transaction marker the coordinator writes (coordinator epoch 0: one node). */
+export interface TxnMarker {
+  producerId: number
+  producerEpoch: number
+  type: ControlRecordType
 }
 
 export type AppendOutcome =
@@ -22,7 +34,7 @@ export type AppendOutcome =
   | {ok: false; error: ErrorName; message?: string; logStartOffset: number; recordErrors?: {batchIndex: number; message: string | null}[]}
 
 export type ReadOutcome =
-  | {ok: true; records: Buffer[]; bytes: number; offsets: PartitionOffsets}
+  | {ok: true; records: Buffer[]; bytes: number; offsets: PartitionOffsets; abortedTransactions: {producerId: number; firstOffset: number}[]}
   | {ok: false; error: 'OFFSET_OUT_OF_RANGE'; offsets: PartitionOffsets}
 
 export type Outcome = {ok: true} | {ok: false; error: ErrorName; message: string}
@@ -49,7 +61,12 @@ export interface BrokerLog {
   effectiveTopicConfig(name: string): Record<string, string>
   offsets(topic: string, partition: number): PartitionOffsets | undefined
   append(topic: string, partition: number, records: Buffer): AppendOutcome
-  read(topic: string, partition: number, fetchOffset: number, maxBytes: number): ReadOutcome
+  /** read_committed stops at the last stable offset and lists the aborted transactions in range. */
+  read(topic: string, partition: number, fetchOffset: number, maxBytes: number, isolation?: Isolation): ReadOutcome
+  /** Writes a COMMIT/ABORT control batch (the transaction coordinator only). */
+  appendMarker(topic: string, partition: number, marker: TxnMarker): Outcome
+  /** Producer state of a partition (DescribeProducers), undefined when it does not exist. */
+  producers(topic: string, partition: number): ProducerEntry[] | undefined
   offsetForTimestamp(topic: string, partition: number, timestampMs: number): TimestampOffset | undefined
   maxTimestampOffset(topic: string, partition: number): TimestampOffset | undefined
   deleteRecordsBefore(topic: string, partition: number, offset: number): {ok: true; lowWatermark: number} | {ok: false; error: ErrorName; message: string}
@@ -212,7 +229,7 @@ class LogManagerAdapter implements BrokerLog {
 
   offsets(topic: string, partition: number): PartitionOffsets | undefined {
     const log = this.log(topic, partition)
-    return log && {logStartOffset: log.logStartOffset, highWatermark: log.logEndOffset}
+    return log && {logStartOffset: log.logStartOffset, highWatermark: log.logEndOffset, lastStableOffset: log.lastStableOffset}
   }
 
   append(topic: string, partition: number, records: Buffer): AppendOutcome {
@@ -250,12 +267,27 @@ class LogManagerAdapter implements BrokerLog {
     }
   }
 
-  read(topic: string, partition: number, fetchOffset: number, maxBytes: number): ReadOutcome {
+  read(topic: string, partition: number, fetchOffset: number, maxBytes: number, isolation: Isolation = 'read_uncommitted'): ReadOutcome {
     const log = this.log(topic, partition)
-    if (!log) return {ok: false, error: 'OFFSET_OUT_OF_RANGE', offsets: {logStartOffset: -1, highWatermark: -1}}
-    const result = log.read(fetchOffset, maxBytes)
-    const offsets = {logStartOffset: result.logStartOffset, highWatermark: result.logEndOffset}
-    return result.ok ? {ok: true, records: result.chunks, bytes: result.sizeBytes, offsets} : {ok: false, error: result.error, offsets}
+    if (!log) return {ok: false, error: 'OFFSET_OUT_OF_RANGE', offsets: {logStartOffset: -1, highWatermark: -1, lastStableOffset: -1}}
+    const lastStableOffset = log.lastStableOffset
+    const committed = isolation === 'read_committed'
+    const result = log.read(fetchOffset, maxBytes, committed ? {maxOffset: lastStableOffset} : {})
+    const offsets = {logStartOffset: result.logStartOffset, highWatermark: result.logEndOffset, lastStableOffset}
+    if (!result.ok) return {ok: false, error: result.error, offsets}
+    const abortedTransactions = committed && result.sizeBytes > 0 ? log.abortedTransactions(fetchOffset, lastStableOffset).map(({producerId, firstOffset}) => ({producerId, firstOffset})) : []
+    return {ok: true, records: result.chunks, bytes: result.sizeBytes, offsets, abortedTransactions}
+  }
+
+  appendMarker(topic: string, partition: number, marker: TxnMarker): Outcome {
+    const log = this.log(topic, partition)
+    if (!log) return {ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `${topic}-${partition} does not exist`}
+    const result = log.appendMarker({...marker, coordinatorEpoch: 0})
+    return result.ok ? {ok: true} : {ok: false, error: result.error === 'RECORD_BATCH_TOO_LARGE' ? 'RECORD_LIST_TOO_LARGE' : result.error, message: result.message}
+  }
+
+  producers(topic: string, partition: number): ProducerEntry[] | undefined {
+    return this.log(topic, partition)?.producerEntries()
   }
 
   offsetForTimestamp(topic: string, partition: number, timestampMs: number): TimestampOffset | undefined {

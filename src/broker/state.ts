@@ -11,6 +11,7 @@ import type {GroupCoordinator} from './groups/coordinator.js'
 import type {BrokerLog} from './log-adapter.js'
 import type {BrokerMetrics} from './metrics.js'
 import type {BrokerSettings} from './settings.js'
+import type {TransactionCoordinator} from './txn/index.js'
 import type {AclOperation, AclResourceType, ApiRange, ConnectionInfo, ListenerSpec, Logger} from './types.js'
 
 /** The parts a broker is made of, built once by startBroker (index.ts) and never replaced. */
@@ -23,6 +24,8 @@ export interface BrokerParts {
   /** SASL, TLS listeners and the authorizer (which allows everything when none is configured). */
   security: Security
   groups: GroupCoordinator
+  /** Transactional ids, their transactions and pending transactional offsets. */
+  txn: TransactionCoordinator
   /** Every API this broker serves, by key, for ApiVersions (the server dispatches on apis/index.ts). */
   apis: ReadonlyMap<number, ApiRange>
 }
@@ -41,6 +44,7 @@ export class BrokerState {
   readonly metrics: BrokerMetrics
   readonly security: Security
   readonly groups: GroupCoordinator
+  readonly txn: TransactionCoordinator
   readonly apis: ReadonlyMap<number, ApiRange>
   readonly startedAtMs = Date.now()
   /** Listeners as bound (real ports) and as advertised to clients, by listener name. */
@@ -65,6 +69,7 @@ export class BrokerState {
     this.metrics = parts.metrics
     this.security = parts.security
     this.groups = parts.groups
+    this.txn = parts.txn
     this.apis = parts.apis
     this.nodeId = settings.nodeId
     const meta = loadOrCreateMeta(dataDir, this.nodeId)

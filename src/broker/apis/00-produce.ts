@@ -21,18 +21,27 @@
 //   topic is UNKNOWN_TOPIC_OR_PARTITION.
 // - ACLs: WRITE on each topic (TOPIC_AUTHORIZATION_FAILED per partition).
 //
+// - Transactional produce (transactionalId set, KIP-98): needs WRITE on the transactional id
+//   (TRANSACTIONAL_ID_AUTHORIZATION_FAILED per partition, also for transactional batches sent
+//   without a transactional id, as Kafka checks). Each partition is verified with the
+//   transaction coordinator first (KIP-890 part 1, as Kafka 4.0 does with
+//   transaction.partition.verification.enable): it must be in the producer's open
+//   transaction, else INVALID_TXN_STATE; an older epoch is INVALID_PRODUCER_EPOCH and a
+//   producer id that is not the transactional id's INVALID_PRODUCER_ID_MAPPING. The log
+//   then records the transaction's first offset there, which holds back the last stable
+//   offset until the COMMIT/ABORT marker.
+//
 // Not implemented:
-// - Transactions: a transactional produce (transactionalId set) is answered
-//   TRANSACTIONAL_ID_AUTHORIZATION_FAILED per partition, as Kafka does for a transactional id
-//   the principal may not use; InitProducerId refuses transactional ids first.
 // - Broker-side recompression (compression.type other than producer) and quotas (throttle 0).
 //
 // Version notes:
 // - v2: logAppendTimeMs (KIP-32). v3: transactionalId, magic 2 only (KIP-98). v5:
 //   logStartOffset. v8: recordErrors and errorMessage (KIP-467). v9: flexible. v10: currentLeader
 //   and nodeEndpoints tags (KIP-951; not sent: leadership never moves). v11: KIP-890 part 1.
-//   v12: KIP-890 part 2 (transactions without AddPartitionsToTxn; not relevant here).
+//   v12: KIP-890 part 2 (implicit AddPartitionsToTxn); the broker advertises
+//   transaction.version 0, so clients still add partitions first and the check above holds.
 import {ErrorCode, type ResponseInput} from '../../kafka/protocol/index.js'
+import {readRecordBatchHeader, splitRecordBatches} from '../../kafka/protocol/record-batch.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
@@ -52,6 +61,19 @@ export default defineApi(0, {
       recordErrors: [],
       errorMessage,
     })
+    const transactionalId = request.transactionalId
+    const mayUseTransactionalId = transactionalId !== null && allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', transactionalId)
+    // Kafka's rule: transactional batches need a transactional id the principal may write, and
+    // (verification) a partition already added to that producer's open transaction.
+    const checkTransactional = (topic: string, partition: number, records: Buffer) => {
+      const split = splitRecordBatches(records, {verifyCrc: false})
+      const transactional = split.ok && split.batches.some((batch) => batch.isTransactional)
+      if (!transactional) return undefined
+      if (transactionalId === null || !mayUseTransactionalId) return {error: 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED' as const, message: null}
+      const {producerId, producerEpoch} = readRecordBatchHeader(records, 0)
+      const verified = state.txn.verifyPartition({transactionalId, producerId, producerEpoch}, topic, partition)
+      return verified === 'NONE' ? undefined : {error: verified, message: `${topic}-${partition} is not in an open transaction of producer ${producerId} epoch ${producerEpoch}`}
+    }
     const responses = request.topicData.map((topicData) => {
       const name = topicData.name
       const topic = state.log.topic(name)
@@ -60,10 +82,11 @@ export default defineApi(0, {
         const index = partitionData.index
         if (acks !== 0 && acks !== 1 && acks !== -1) return failed(index, ErrorCode.INVALID_REQUIRED_ACKS)
         if (!mayWrite) return failed(index, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
-        if (request.transactionalId !== null) return failed(index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'the bundled broker does not support transactions')
         if (!topic || index < 0 || index >= topic.partitions) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
         const records = partitionData.records
         if (!records || records.length === 0) return failed(index, ErrorCode.CORRUPT_MESSAGE, 'no records')
+        const refused = checkTransactional(name, index, records)
+        if (refused) return failed(index, ErrorCode[refused.error], refused.message)
         const outcome = state.log.append(name, index, records)
         if (!outcome.ok) {
           return {

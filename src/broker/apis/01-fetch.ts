@@ -8,9 +8,13 @@
 // - Long poll: when fewer than minBytes are ready, the fetch waits until an append to one of
 //   its partitions (the log's onAppend; no polling) or maxWaitMs, then reads again. Any
 //   partition error answers at once.
-// - One node without transactions: high watermark = last stable offset = log end; aborted
-//   transactions empty (null for read_uncommitted, as Kafka sends); leader epoch 0;
-//   preferredReadReplica -1. read_committed reads the same data as read_uncommitted.
+// - One node: high watermark = log end. lastStableOffset is the first offset of the earliest
+//   open transaction, else the high watermark, for both isolation levels (as Kafka fills it).
+// - read_committed (isolationLevel 1, KIP-98) returns batches below the last stable offset
+//   only, with the aborted transactions (producerId, firstOffset) that overlap the range
+//   served, from the partition's .txnindex, so clients drop aborted records and the control
+//   batches; read_uncommitted gets every batch and abortedTransactions null, as Kafka sends.
+//   Leader epoch 0; preferredReadReplica -1.
 // - Fetch sessions (KIP-227): every response has sessionId 0, which tells clients the broker
 //   keeps no session, so they send full fetches every time (Java, librdkafka and kafka-python
 //   all accept this). A request naming a session id is answered FETCH_SESSION_ID_NOT_FOUND.
@@ -57,7 +61,7 @@ export default defineApi(1, {
 
 function readAll(request: Request, ctx: HandlerContext) {
   const {state, apiVersion} = ctx
-  const abortedTransactions = request.isolationLevel === READ_COMMITTED ? [] : null
+  const isolation = request.isolationLevel === READ_COMMITTED ? 'read_committed' : 'read_uncommitted'
   let bytes = 0
   let hasError = false
   const keys: string[] = []
@@ -68,17 +72,17 @@ function readAll(request: Request, ctx: HandlerContext) {
     const mayRead = topic !== undefined && allowed(ctx, 'READ', 'TOPIC', topic.name)
     const partitions = fetchTopic.partitions.map((fetchPartition): PartitionData => {
       const partitionIndex = fetchPartition.partition
-      const answer = (errorCode: number, offsets: PartitionOffsets, records: Buffer[] = []): PartitionData => ({
+      const answer = (errorCode: number, offsets: PartitionOffsets, records: Buffer[] = [], aborted: {producerId: number; firstOffset: number}[] = []): PartitionData => ({
         partitionIndex,
         errorCode,
         highWatermark: offsets.highWatermark,
-        lastStableOffset: offsets.highWatermark,
+        lastStableOffset: offsets.lastStableOffset,
         logStartOffset: offsets.logStartOffset,
-        abortedTransactions,
+        abortedTransactions: isolation === 'read_committed' ? aborted : null,
         preferredReadReplica: -1,
         records: records.length === 0 ? EMPTY : records,
       })
-      const failed = (errorCode: number, offsets = {highWatermark: -1, logStartOffset: -1}): PartitionData => {
+      const failed = (errorCode: number, offsets = {highWatermark: -1, logStartOffset: -1, lastStableOffset: -1}): PartitionData => {
         hasError = true
         return answer(errorCode, offsets)
       }
@@ -90,7 +94,7 @@ function readAll(request: Request, ctx: HandlerContext) {
       const limit = Math.min(fetchPartition.partitionMaxBytes, remaining)
       // Once the response holds data, a partition with no budget left is only reported, not read.
       if (bytes > 0 && limit <= 0) return answer(ErrorCode.NONE, state.log.offsets(topic.name, partitionIndex)!)
-      const read = state.log.read(topic.name, partitionIndex, fetchPartition.fetchOffset, Math.max(0, limit))
+      const read = state.log.read(topic.name, partitionIndex, fetchPartition.fetchOffset, Math.max(0, limit), isolation)
       if (!read.ok) return failed(ErrorCode.OFFSET_OUT_OF_RANGE, read.offsets)
       // KIP-74: only the response's first batch may exceed the limits; a later partition whose
       // first batch does not fit is reported without records (the client fetches it next time).
@@ -98,7 +102,7 @@ function readAll(request: Request, ctx: HandlerContext) {
       const got = read.bytes
       bytes += got
       if (got > 0) bytesByTopic.set(topic.name, (bytesByTopic.get(topic.name) ?? 0) + got)
-      return answer(ErrorCode.NONE, read.offsets, read.records)
+      return answer(ErrorCode.NONE, read.offsets, read.records, read.abortedTransactions)
     })
     return {topic: topic?.name ?? fetchTopic.topic, topicId: fetchTopic.topicId, partitions}
   })

@@ -1,8 +1,9 @@
 // ListOffsets (key 2), versions 1-10.
 //
 // Behavior:
-// - timestamp -2 (earliest) = log start offset; -1 (latest) = high watermark, which is also
-//   the last stable offset here, so read_committed (isolationLevel 1) answers the same;
+// - timestamp -2 (earliest) = log start offset; -1 (latest) = high watermark, or with
+//   read_committed (isolationLevel 1, v2+) the last stable offset (the first offset of the
+//   earliest open transaction, else the high watermark), as Kafka answers;
 //   -3 (max timestamp, KIP-734) = the first record with the largest timestamp; -4 (earliest
 //   local, KIP-1005) = log start offset; -5 (latest tiered) = offset -1 (no tiered storage);
 //   a timestamp >= 0 = the first offset whose timestamp is >= it, or offset -1 when none is.
@@ -21,6 +22,7 @@ import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
 import {defineApi} from './define-api.js'
 
+const READ_COMMITTED = 1
 const LATEST = -1
 const EARLIEST = -2
 const MAX_TIMESTAMP = -3
@@ -47,7 +49,7 @@ export default defineApi(2, {
         if (!topic || !offsets) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
         switch (timestamp) {
           case LATEST:
-            return answer(ErrorCode.NONE, offsets.highWatermark)
+            return answer(ErrorCode.NONE, request.isolationLevel === READ_COMMITTED ? offsets.lastStableOffset : offsets.highWatermark)
           case EARLIEST:
           case EARLIEST_LOCAL:
             return answer(ErrorCode.NONE, offsets.logStartOffset)

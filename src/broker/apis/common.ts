@@ -1,4 +1,6 @@
-// Helpers shared by several handlers: Kafka's topic name rule and the per-resource ACL check.
+// Helpers shared by several handlers: Kafka's topic name rule, the per-resource ACL check and
+// the fencing error of transactional APIs.
+import {ErrorCode, type ErrorName} from '../../kafka/protocol/errors.js'
 import type {HandlerContext} from './define-api.js'
 import type {AclOperation, AclResourceType} from '../types.js'
 
@@ -54,3 +56,9 @@ export function authorizedOperations(ctx: HandlerContext, resourceType: 'TOPIC' 
 
 /** Kafka's "authorized operations not requested" value. */
 export const OPERATIONS_NOT_REQUESTED = -2147483648
+
+/** Kafka's version rule for fencing errors (KIP-588): PRODUCER_FENCED from `sinceVersion`,
+ *  INVALID_PRODUCER_EPOCH (which older clients understand as fenced) below it. */
+export function fencingCode(error: ErrorName, apiVersion: number, sinceVersion: number): number {
+  return ErrorCode[error === 'PRODUCER_FENCED' && apiVersion < sinceVersion ? 'INVALID_PRODUCER_EPOCH' : error]
+}

@@ -22,6 +22,10 @@ import deleteTopics from './20-delete-topics.js'
 import deleteRecords from './21-delete-records.js'
 import initProducerId from './22-init-producer-id.js'
 import offsetForLeaderEpoch from './23-offset-for-leader-epoch.js'
+import addPartitionsToTxn from './24-add-partitions-to-txn.js'
+import addOffsetsToTxn from './25-add-offsets-to-txn.js'
+import endTxn from './26-end-txn.js'
+import txnOffsetCommit from './28-txn-offset-commit.js'
 import describeAcls from './29-describe-acls.js'
 import createAcls from './30-create-acls.js'
 import deleteAcls from './31-delete-acls.js'
@@ -36,6 +40,9 @@ import offsetDelete from './47-offset-delete.js'
 import describeUserScramCredentials from './50-describe-user-scram-credentials.js'
 import alterUserScramCredentials from './51-alter-user-scram-credentials.js'
 import describeCluster from './60-describe-cluster.js'
+import describeProducers from './61-describe-producers.js'
+import describeTransactions from './65-describe-transactions.js'
+import listTransactions from './66-list-transactions.js'
 import consumerGroupHeartbeat from './68-consumer-group-heartbeat.js'
 import consumerGroupDescribe from './69-consumer-group-describe.js'
 
@@ -60,6 +67,10 @@ const definitions: ApiDefinition[] = [
   deleteRecords,
   initProducerId,
   offsetForLeaderEpoch,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
   describeAcls,
   createAcls,
   deleteAcls,
@@ -74,6 +85,9 @@ const definitions: ApiDefinition[] = [
   describeUserScramCredentials,
   alterUserScramCredentials,
   describeCluster,
+  describeProducers,
+  describeTransactions,
+  listTransactions,
   consumerGroupHeartbeat,
   consumerGroupDescribe,
 ]

@@ -8,18 +8,28 @@
 // batches. Offsets are never reused: the log end only grows, and deleting every segment first
 // rolls an empty one at the log end.
 //
+// Transactions: the transaction coordinator ends a producer's transaction here with a
+// COMMIT or ABORT control batch (appendMarker); an ABORT also goes into the aborted-transaction
+// index (txn-index.ts). The last stable offset is the first offset of the earliest open
+// transaction, else the log end; read_committed reads stop there (read's maxOffset).
+//
 // All methods are synchronous, so the broker's event loop never observes a half-done append.
 import path from 'node:path'
 import {
+  buildControlBatch,
+  readControlRecord,
   patchRecordBatch,
   readRecordBatchHeader,
   splitRecordBatches,
+  type ControlRecordType,
   type RecordBatchError,
+  type RecordBatchSpan,
 } from '../../kafka/protocol/record-batch.js'
 import type {FsyncPolicy, LogConfig} from './config.js'
 import {ProducerState, type ProducerBatch, type ProducerEntry} from './producer-state.js'
 import {Segment, segmentFileName, walkBatches, type AppendedBatch} from './segment.js'
 import type {LogStorage} from './storage.js'
+import {type AbortedTxn, TxnIndex} from './txn-index.js'
 
 const LOG_START_FILE = 'log-start-offset'
 const SNAPSHOTS_KEPT = 2
@@ -79,6 +89,7 @@ export class PartitionLog {
   private segments: Segment[]
   private logStart: number
   private producers: ProducerState
+  private readonly txnIndex: TxnIndex
   private readonly listeners = new Set<(logEndOffset: number) => void>()
   private unflushed = false
   private closed = false
@@ -106,6 +117,8 @@ export class PartitionLog {
     this.segments = segments
     this.logStart = logStart
     this.truncatedBytesOnOpen = truncatedBytes
+    this.txnIndex = new TxnIndex(storage, dir)
+    this.txnIndex.load(this.segmentBaseOffsets, this.logEndOffset)
     this.producers = this.loadProducerState()
   }
 
@@ -155,6 +168,22 @@ export class PartitionLog {
   /** Next offset to be assigned; also the high watermark and last stable offset on one node without transactions. */
   get logEndOffset(): number {
     return this.active.nextOffset
+  }
+
+  /** First offset of the earliest open transaction, else the log end (one node: HW = log end). */
+  get lastStableOffset(): number {
+    return this.producers.firstUnstableOffset() ?? this.logEndOffset
+  }
+
+  /** Aborted transactions a read_committed fetch from `fetchOffset` must report (those that
+   *  end at or after it and start below `upperBoundOffset`). */
+  abortedTransactions(fetchOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    return this.txnIndex.collect(fetchOffset, upperBoundOffset)
+  }
+
+  /** Idempotent and transactional producers known here (DescribeProducers). */
+  producerEntries(): ProducerEntry[] {
+    return this.producers.entries()
   }
 
   get sizeBytes(): number {
@@ -292,7 +321,37 @@ export class PartitionLog {
       })
     }
 
-    this.maybeRoll(records.length, Math.max(...appended.map((b) => b.maxTimestamp)), nextOffset - 1, nowMs)
+    const failure = this.write(records, batches, assignedBases, appended, nowMs, logAppendTime)
+    if (failure) return failure
+    for (const entry of staged.values()) this.producers.put(entry)
+    return this.appended(assignedBases[0], logAppendTime, nowMs)
+  }
+
+  /**
+   * Ends `producerId`'s transaction on this partition with a COMMIT or ABORT control batch
+   * written as Kafka writes it (transactional and control bits, the producer's id and epoch,
+   * baseSequence -1); an ABORT also goes into the aborted-transaction index. Only the
+   * transaction coordinator calls this; the epoch may be newer than the producer's (a fence).
+   */
+  appendMarker(marker: {producerId: number; producerEpoch: number; type: ControlRecordType; coordinatorEpoch: number}, options: {nowMs?: number} = {}): AppendResult {
+    const nowMs = options.nowMs ?? Date.now()
+    const records = buildControlBatch({...marker, timestampMs: nowMs})
+    const batch: RecordBatchSpan = {...readRecordBatchHeader(records, 0), position: 0}
+    const baseOffset = this.logEndOffset
+    const firstOffset = this.producers.entry(marker.producerId)?.txnFirstOffset
+    const failure = this.write(records, [batch], [baseOffset], [{position: 0, sizeBytes: records.length, lastOffset: baseOffset, maxTimestamp: nowMs}], nowMs, false)
+    if (failure) return failure
+    this.producers.put(this.producers.afterMarker(marker.producerId, marker.producerEpoch, marker.coordinatorEpoch, nowMs))
+    if (marker.type === 'ABORT' && firstOffset !== undefined) {
+      this.txnIndex.append(this.active.baseOffset, {producerId: marker.producerId, firstOffset, lastOffset: baseOffset, lastStableOffset: this.lastStableOffset})
+    }
+    return this.appended(baseOffset, false, nowMs)
+  }
+
+  // Rolls when due, assigns offsets in place and writes the batches with one call; an
+  // error leaves the log as it was.
+  private write(records: Buffer, batches: RecordBatchSpan[], assignedBases: number[], appended: AppendedBatch[], nowMs: number, logAppendTime: boolean): AppendResult | undefined {
+    this.maybeRoll(records.length, Math.max(...appended.map((b) => b.maxTimestamp)), appended.at(-1)!.lastOffset, nowMs)
     batches.forEach((batch, i) => {
       patchRecordBatch(records, batch.position, {
         baseOffset: assignedBases[i],
@@ -308,12 +367,15 @@ export class PartitionLog {
       // The segment's size was not advanced, so the next append overwrites any partial write.
       return {ok: false, error: 'KAFKA_STORAGE_ERROR', message: `unable to write to ${this.dir}: ${(error as Error).message}`}
     }
-    for (const entry of staged.values()) this.producers.put(entry)
+    return undefined
+  }
+
+  private appended(baseOffset: number, logAppendTime: boolean, nowMs: number): AppendResult {
     const logEndOffset = this.logEndOffset
     for (const listener of this.listeners) listener(logEndOffset)
     return {
       ok: true,
-      baseOffset: assignedBases[0],
+      baseOffset,
       lastOffset: logEndOffset - 1,
       logAppendTimeMs: logAppendTime ? nowMs : -1,
       logStartOffset: this.logStart,
@@ -360,9 +422,10 @@ export class PartitionLog {
   /**
    * Whole batches starting with the one that holds `fetchOffset`, up to `maxBytes` (the first
    * batch is returned whole even when larger), possibly across segments. A fetch at the log
-   * end returns no chunks; outside [logStart, logEnd] it is OFFSET_OUT_OF_RANGE.
+   * end returns no chunks; outside [logStart, logEnd] it is OFFSET_OUT_OF_RANGE. `maxOffset`
+   * (a batch boundary, such as the last stable offset) ends the read before that offset.
    */
-  read(fetchOffset: number, maxBytes: number): ReadResult {
+  read(fetchOffset: number, maxBytes: number, options: {maxOffset?: number} = {}): ReadResult {
     const logStartOffset = this.logStart
     const logEndOffset = this.logEndOffset
     if (fetchOffset < logStartOffset || fetchOffset > logEndOffset) {
@@ -376,25 +439,37 @@ export class PartitionLog {
     }
     const chunks: Buffer[] = []
     let sizeBytes = 0
+    const stop = this.stopAt(options.maxOffset ?? logEndOffset)
+    if (fetchOffset >= (options.maxOffset ?? logEndOffset)) return {ok: true, chunks, sizeBytes, logStartOffset, logEndOffset}
     let i = this.segmentIndexOf(fetchOffset)
     let position = this.segments[i].positionOf(fetchOffset)
     while (position === undefined && i + 1 < this.segments.length) {
       i++
       position = this.segments[i].positionOf(fetchOffset)
     }
-    while (position !== undefined && i < this.segments.length) {
+    while (position !== undefined && i <= stop.segment) {
       const segment = this.segments[i]
-      const got = segment.read(position, maxBytes - sizeBytes, chunks.length === 0)
+      const end = i === stop.segment ? stop.position : segment.sizeBytes
+      const got = segment.read(position, maxBytes - sizeBytes, chunks.length === 0, end)
       if (got.length === 0) break
       let gotBytes = 0
       for (const chunk of got) gotBytes += chunk.length
       chunks.push(...got)
       sizeBytes += gotBytes
-      if (position + gotBytes < segment.sizeBytes || sizeBytes >= maxBytes) break
+      if (position + gotBytes < end || sizeBytes >= maxBytes) break
       i++
       position = 0
     }
     return {ok: true, chunks, sizeBytes, logStartOffset, logEndOffset}
+  }
+
+  // Where a read must end to stop before `offset`: the segment and the position of the batch
+  // holding it (the end of the log when it is the log end).
+  private stopAt(offset: number): {segment: number; position: number} {
+    const last = this.segments.length - 1
+    if (offset >= this.logEndOffset) return {segment: last, position: this.segments[last].sizeBytes}
+    const segment = this.segmentIndexOf(offset)
+    return {segment, position: this.segments[segment].positionOf(offset) ?? this.segments[segment].sizeBytes}
   }
 
   // Last segment whose base offset is <= offset (segments are sorted by base offset).
@@ -489,12 +564,13 @@ export class PartitionLog {
     this.segments = this.segments.slice(count)
     for (const segment of doomed) {
       segment.close()
-      for (const suffix of ['.log', '.index', '.timeindex'] as const) {
+      for (const suffix of ['.log', '.index', '.timeindex', '.txnindex'] as const) {
         this.storage.remove(path.join(this.dir, segmentFileName(segment.baseOffset, suffix)))
       }
     }
     this.logStart = Math.max(this.logStart, this.segments[0].baseOffset)
     this.producers.truncateHead(this.logStart)
+    this.txnIndex.truncateHead(this.segments[0].baseOffset)
     return count
   }
 
@@ -556,13 +632,30 @@ export class PartitionLog {
         this.storage.remove(file) // torn: fall back to an older one or to the log itself
       }
     }
+    // Markers are read whole (their record holds the COMMIT/ABORT type); an ABORT missing
+    // from the index (written just before a crash) is indexed again.
     for (let i = this.segmentIndexOf(replayFrom); i < this.segments.length; i++) {
       const segment = this.segments[i]
       const from = segment.positionOf(replayFrom)
       if (from === undefined) continue
-      walkBatches(segment.log, from, segment.sizeBytes, false, (buf, at) => {
+      walkBatches(segment.log, from, segment.sizeBytes, false, (buf, at, position, sizeBytes) => {
         const header = readRecordBatchHeader(buf, at)
-        if (header.baseOffset >= replayFrom) state.replay(header)
+        if (header.baseOffset < replayFrom) return true
+        if (!header.isControl) {
+          state.replay(header)
+          return true
+        }
+        const firstOffset = state.entry(header.producerId)?.txnFirstOffset
+        const marker = readControlRecord(segment.log.read(position, sizeBytes))
+        state.put(state.afterMarker(header.producerId, header.producerEpoch, marker?.coordinatorEpoch ?? 0, header.maxTimestamp))
+        if (marker?.type === 'ABORT' && firstOffset !== undefined && !this.txnIndex.has(header.baseOffset)) {
+          this.txnIndex.append(segment.baseOffset, {
+            producerId: header.producerId,
+            firstOffset,
+            lastOffset: header.baseOffset,
+            lastStableOffset: state.firstUnstableOffset() ?? header.baseOffset + 1,
+          })
+        }
         return true
       })
     }

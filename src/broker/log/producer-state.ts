@@ -5,6 +5,10 @@
 // INVALID_PRODUCER_EPOCH; a newer epoch starts over at sequence 0. Producer id -1 skips
 // it all. The state is rebuilt on open from a snapshot (taken at each roll and at close)
 // plus the batch headers after it, so an acknowledged batch is recognised after a crash too.
+// Transactions (KIP-98): an entry also holds the first offset of its producer's open
+// transaction on this partition (Kafka's currentTxnFirstOffset), set by the first
+// transactional batch and cleared by the COMMIT/ABORT marker; the smallest of them is the
+// partition's first unstable offset, which bounds the last stable offset.
 import {lastSequenceOf, type RecordBatchHeader} from '../../kafka/protocol/record-batch.js'
 
 /** Kafka keeps five: max.in.flight.requests.per.connection may not exceed it with idempotence. */
@@ -24,6 +28,10 @@ export interface ProducerEntry {
   /** Oldest first, at most PRODUCER_BATCHES_KEPT. */
   batches: ProducerBatch[]
   lastTimestampMs: number
+  /** First offset of this producer's open transaction here; absent when none is open. */
+  txnFirstOffset?: number
+  /** Coordinator epoch of the last marker written for this producer (0 on one node). */
+  coordinatorEpoch?: number
 }
 
 export type ProducerCheck =
@@ -31,7 +39,7 @@ export type ProducerCheck =
   | {kind: 'duplicate'; batch: ProducerBatch}
   | {kind: 'error'; error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_PRODUCER_EPOCH'; message: string}
 
-type BatchIdentity = Pick<RecordBatchHeader, 'producerId' | 'producerEpoch' | 'baseSequence' | 'lastOffsetDelta'>
+type BatchIdentity = Pick<RecordBatchHeader, 'producerId' | 'producerEpoch' | 'baseSequence' | 'lastOffsetDelta' | 'isTransactional'>
 
 function inSequence(lastSeq: number, nextSeq: number): boolean {
   return nextSeq === lastSeq + 1 || (nextSeq === 0 && lastSeq === 2147483647)
@@ -100,11 +108,28 @@ export class ProducerState {
       lastOffset: firstOffset + batch.lastOffsetDelta,
       timestampMs,
     }
+    const txnFirstOffset = batch.isTransactional ? (base?.txnFirstOffset ?? firstOffset) : undefined
     return {
       producerId: batch.producerId,
       epoch: batch.producerEpoch,
       batches: [...kept, added].slice(-PRODUCER_BATCHES_KEPT),
       lastTimestampMs: timestampMs,
+      ...(txnFirstOffset !== undefined && {txnFirstOffset}),
+      ...(base?.coordinatorEpoch !== undefined && {coordinatorEpoch: base.coordinatorEpoch}),
+    }
+  }
+
+  /** The entry after a COMMIT/ABORT marker written with `epoch` (not stored): the open
+   *  transaction is over; a newer epoch (a fenced producer) starts its sequences over. */
+  afterMarker(producerId: number, epoch: number, coordinatorEpoch: number, timestampMs: number): ProducerEntry {
+    const base = this.producers.get(producerId)
+    const sameEpoch = base !== undefined && base.epoch === epoch
+    return {
+      producerId,
+      epoch: Math.max(epoch, base?.epoch ?? epoch),
+      batches: sameEpoch ? base.batches : [],
+      lastTimestampMs: timestampMs,
+      coordinatorEpoch,
     }
   }
 
@@ -112,25 +137,40 @@ export class ProducerState {
     this.producers.set(entry.producerId, entry)
   }
 
-  /** Replays a stored batch header (no checks: it was accepted when written). */
+  /** Replays a stored data batch header (no checks: it was accepted when written). */
   replay(header: RecordBatchHeader): void {
     if (header.producerId < 0) return
     const timestampMs = header.maxTimestamp
     this.put(this.next(this.producers.get(header.producerId), header, header.baseOffset, timestampMs))
   }
 
+  /** The smallest first offset of an open transaction, or undefined when none is open. */
+  firstUnstableOffset(): number | undefined {
+    let first: number | undefined
+    for (const entry of this.producers.values()) {
+      if (entry.txnFirstOffset !== undefined && (first === undefined || entry.txnFirstOffset < first)) first = entry.txnFirstOffset
+    }
+    return first
+  }
+
+  /** Every entry (DescribeProducers). */
+  entries(): ProducerEntry[] {
+    return [...this.producers.values()]
+  }
+
   /** Forgets producers whose last write is below the log start (Kafka's truncateHead). */
   truncateHead(logStartOffset: number): void {
     for (const [id, entry] of this.producers) {
       const last = entry.batches.at(-1)
-      if (last === undefined || last.lastOffset < logStartOffset) this.producers.delete(id)
+      // An open transaction keeps its producer: its marker must still clear it.
+      if (entry.txnFirstOffset === undefined && (last === undefined || last.lastOffset < logStartOffset)) this.producers.delete(id)
     }
   }
 
   /** Drops producers idle for longer than producer.id.expiration.ms (Kafka default 1 day). */
   expire(nowMs: number, expirationMs: number): void {
     for (const [id, entry] of this.producers) {
-      if (nowMs - entry.lastTimestampMs > expirationMs) this.producers.delete(id)
+      if (entry.txnFirstOffset === undefined && nowMs - entry.lastTimestampMs > expirationMs) this.producers.delete(id)
     }
   }
 

@@ -22,7 +22,7 @@ const MAGIC_AT = 16
 const HEADER_WALK_WINDOW_BYTES = 8 * 1024
 const BATCH_WALK_WINDOW_BYTES = 64 * 1024
 
-export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex' | '.snapshot'): string {
+export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex' | '.txnindex' | '.snapshot'): string {
   return `${String(baseOffset).padStart(20, '0')}${suffix}`
 }
 
@@ -263,10 +263,11 @@ export class Segment {
   /**
    * Whole batches from `position`, at most `maxBytes` of them, except that the first batch is
    * returned whole even when larger (Kafka does the same so a consumer can always progress).
-   * One positional read, plus one more for the rest of an oversized first batch.
+   * One positional read, plus one more for the rest of an oversized first batch. Nothing at
+   * or past `endPosition` (a batch boundary: read_committed stops at the last stable offset).
    */
-  read(position: number, maxBytes: number, firstWhole: boolean): Buffer[] {
-    const available = this.sizeBytes - position
+  read(position: number, maxBytes: number, firstWhole: boolean, endPosition = this.sizeBytes): Buffer[] {
+    const available = endPosition - position
     if (available <= 0) return []
     const first = this.log.read(position, Math.min(available, Math.max(maxBytes, LOG_OVERHEAD_BYTES)))
     if (first.length < LOG_OVERHEAD_BYTES) return []

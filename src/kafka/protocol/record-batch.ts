@@ -249,6 +249,8 @@ export interface BuildRecordBatchOptions {
   producerEpoch?: number
   baseSequence?: number
   isTransactional?: boolean
+  /** A control batch (transaction markers): also set isTransactional, as Kafka does. */
+  isControl?: boolean
   /** Only uncompressed batches are built here; compressed ones come from real clients. */
   compression?: 'none'
 }
@@ -347,7 +349,7 @@ export function buildRecordBatch(options: BuildRecordBatchOptions): Buffer {
   return sealRecordBatch(buf, {
     baseOffset: options.baseOffset ?? 0,
     partitionLeaderEpoch: options.partitionLeaderEpoch ?? -1,
-    attributes: options.isTransactional ? TRANSACTIONAL_BIT : 0,
+    attributes: (options.isTransactional ? TRANSACTIONAL_BIT : 0) | (options.isControl ? CONTROL_BIT : 0),
     lastOffsetDelta,
     baseTimestamp,
     maxTimestamp: baseTimestamp + maxTimestampDelta,
@@ -356,6 +358,42 @@ export function buildRecordBatch(options: BuildRecordBatchOptions): Buffer {
     baseSequence: options.baseSequence ?? -1,
     recordCount: records.length,
   })
+}
+
+/** Kafka's ControlRecordType: the type field of a control record's key. */
+export type ControlRecordType = 'ABORT' | 'COMMIT'
+
+/**
+ * The control batch Kafka writes to end a transaction on a partition (a COMMIT or ABORT
+ * marker): transactional and control attribute bits, the transaction's producer id and
+ * epoch, baseSequence -1, one record whose key is (version int16 = 0, type int16: 0 abort,
+ * 1 commit) and whose value is (version int16 = 0, coordinatorEpoch int32).
+ */
+export function buildControlBatch(options: {type: ControlRecordType; producerId: number; producerEpoch: number; coordinatorEpoch: number; timestampMs: number}): Buffer {
+  const key = Buffer.alloc(4)
+  key.writeInt16BE(0, 0)
+  key.writeInt16BE(options.type === 'COMMIT' ? 1 : 0, 2)
+  const value = Buffer.alloc(6)
+  value.writeInt16BE(0, 0)
+  value.writeInt32BE(options.coordinatorEpoch, 2)
+  return buildRecordBatch({
+    records: [{key, value}],
+    baseTimestamp: options.timestampMs,
+    producerId: options.producerId,
+    producerEpoch: options.producerEpoch,
+    baseSequence: -1,
+    isTransactional: true,
+    isControl: true,
+  })
+}
+
+/** The marker of the control batch at `position` (the whole batch must be in `buf`);
+ *  undefined for a key type Kafka does not define. */
+export function readControlRecord(buf: Buffer, position = 0): {type: ControlRecordType; coordinatorEpoch: number} | undefined {
+  const [record] = decodeRecords(buf, position)
+  const type = record?.key && record.key.length >= 4 ? record.key.readInt16BE(2) : -1
+  const coordinatorEpoch = record?.value && record.value.length >= 6 ? record.value.readInt32BE(2) : 0
+  return type === 0 ? {type: 'ABORT', coordinatorEpoch} : type === 1 ? {type: 'COMMIT', coordinatorEpoch} : undefined
 }
 
 export interface DecodedRecord {

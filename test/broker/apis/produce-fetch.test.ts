@@ -173,9 +173,13 @@ describe('produce and fetch', () => {
     expect((await fetch('idempotent', 0)).responses[0].partitions[0].highWatermark).toBe(2)
   })
 
-  it('refuses transactional producers with a fatal error', async () => {
+  it('gives a transactional id a producer id and bumps its epoch on the next InitProducerId', async () => {
     const init = await client.request(22, 4, {transactionalId: 'tx-1', transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1})
-    expect(init).toMatchObject({errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, producerId: -1})
+    expect(init).toMatchObject({errorCode: ErrorCode.NONE, producerEpoch: 0})
+    const again = await client.request(22, 4, {transactionalId: 'tx-1', transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1})
+    expect(again).toMatchObject({errorCode: ErrorCode.NONE, producerId: init.producerId, producerEpoch: 1})
+    const tooLong = await client.request(22, 4, {transactionalId: 'tx-1', transactionTimeoutMs: 900_001, producerId: -1, producerEpoch: -1})
+    expect(tooLong).toMatchObject({errorCode: ErrorCode.INVALID_TRANSACTION_TIMEOUT, producerId: -1})
   })
 
   it('lists earliest, latest, max-timestamp and by-timestamp offsets, and moves the start with DeleteRecords', async () => {

@@ -19,6 +19,10 @@ import {DeleteTopicsRequest, DeleteTopicsResponse} from './20-delete-topics.js'
 import {DeleteRecordsRequest, DeleteRecordsResponse} from './21-delete-records.js'
 import {InitProducerIdRequest, InitProducerIdResponse} from './22-init-producer-id.js'
 import {OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse} from './23-offset-for-leader-epoch.js'
+import {AddPartitionsToTxnRequest, AddPartitionsToTxnResponse} from './24-add-partitions-to-txn.js'
+import {AddOffsetsToTxnRequest, AddOffsetsToTxnResponse} from './25-add-offsets-to-txn.js'
+import {EndTxnRequest, EndTxnResponse} from './26-end-txn.js'
+import {TxnOffsetCommitRequest, TxnOffsetCommitResponse} from './28-txn-offset-commit.js'
 import {DescribeAclsRequest, DescribeAclsResponse} from './29-describe-acls.js'
 import {CreateAclsRequest, CreateAclsResponse} from './30-create-acls.js'
 import {DeleteAclsRequest, DeleteAclsResponse} from './31-delete-acls.js'
@@ -35,6 +39,9 @@ import {AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse} fro
 import {DescribeClusterRequest, DescribeClusterResponse} from './60-describe-cluster.js'
 import {ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse} from './68-consumer-group-heartbeat.js'
 import {ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse} from './69-consumer-group-describe.js'
+import {DescribeProducersRequest, DescribeProducersResponse} from './61-describe-producers.js'
+import {DescribeTransactionsRequest, DescribeTransactionsResponse} from './65-describe-transactions.js'
+import {ListTransactionsRequest, ListTransactionsResponse} from './66-list-transactions.js'
 
 export const schemasByKey = {
   0: {name: 'Produce', request: ProduceRequest, response: ProduceResponse},
@@ -57,6 +64,10 @@ export const schemasByKey = {
   21: {name: 'DeleteRecords', request: DeleteRecordsRequest, response: DeleteRecordsResponse},
   22: {name: 'InitProducerId', request: InitProducerIdRequest, response: InitProducerIdResponse},
   23: {name: 'OffsetForLeaderEpoch', request: OffsetForLeaderEpochRequest, response: OffsetForLeaderEpochResponse},
+  24: {name: 'AddPartitionsToTxn', request: AddPartitionsToTxnRequest, response: AddPartitionsToTxnResponse},
+  25: {name: 'AddOffsetsToTxn', request: AddOffsetsToTxnRequest, response: AddOffsetsToTxnResponse},
+  26: {name: 'EndTxn', request: EndTxnRequest, response: EndTxnResponse},
+  28: {name: 'TxnOffsetCommit', request: TxnOffsetCommitRequest, response: TxnOffsetCommitResponse},
   29: {name: 'DescribeAcls', request: DescribeAclsRequest, response: DescribeAclsResponse},
   30: {name: 'CreateAcls', request: CreateAclsRequest, response: CreateAclsResponse},
   31: {name: 'DeleteAcls', request: DeleteAclsRequest, response: DeleteAclsResponse},
@@ -73,6 +84,9 @@ export const schemasByKey = {
   60: {name: 'DescribeCluster', request: DescribeClusterRequest, response: DescribeClusterResponse},
   68: {name: 'ConsumerGroupHeartbeat', request: ConsumerGroupHeartbeatRequest, response: ConsumerGroupHeartbeatResponse},
   69: {name: 'ConsumerGroupDescribe', request: ConsumerGroupDescribeRequest, response: ConsumerGroupDescribeResponse},
+  61: {name: 'DescribeProducers', request: DescribeProducersRequest, response: DescribeProducersResponse},
+  65: {name: 'DescribeTransactions', request: DescribeTransactionsRequest, response: DescribeTransactionsResponse},
+  66: {name: 'ListTransactions', request: ListTransactionsRequest, response: ListTransactionsResponse},
 } as const
 
 export {
@@ -116,6 +130,14 @@ export {
   InitProducerIdResponse,
   OffsetForLeaderEpochRequest,
   OffsetForLeaderEpochResponse,
+  AddPartitionsToTxnRequest,
+  AddPartitionsToTxnResponse,
+  AddOffsetsToTxnRequest,
+  AddOffsetsToTxnResponse,
+  EndTxnRequest,
+  EndTxnResponse,
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
   DescribeAclsRequest,
   DescribeAclsResponse,
   CreateAclsRequest,
@@ -148,4 +170,10 @@ export {
   ConsumerGroupHeartbeatResponse,
   ConsumerGroupDescribeRequest,
   ConsumerGroupDescribeResponse,
+  DescribeProducersRequest,
+  DescribeProducersResponse,
+  DescribeTransactionsRequest,
+  DescribeTransactionsResponse,
+  ListTransactionsRequest,
+  ListTransactionsResponse,
 }
