@@ -4,6 +4,7 @@ import {compileFormat, consume, type ConsumeResult, defaultFormat, startPosition
 import {streamItem} from '../src/admin/stream-output.js'
 import {parseDurationMs} from '../src/config/units.js'
 import {ExitCode} from '../src/errors.js'
+import {withInterrupt} from '../src/ui/interrupt.js'
 import {BaseCommand} from './_base.js'
 import {connectionFlags, outputFlag} from './_flags.js'
 
@@ -44,20 +45,16 @@ Start: --offset N (N < 0: N records before the end), earliest or latest; --from-
     const format = compileFormat(flags.format)
     const start = startPosition({offset: flags.offset, fromTimestamp: flags['from-timestamp'], fromBeginning: flags['from-beginning'], group: flags.group})
     const idleTimeoutMs = flags.timeout === undefined ? undefined : parseDurationMs(flags.timeout, '--timeout')
-    const controller = new AbortController()
-    const interrupt = () => controller.abort()
-    process.once('SIGINT', interrupt)
-    process.once('SIGTERM', interrupt)
-    // A closed pipe (| head) ends the run like Ctrl-C, without a stack trace.
-    process.stdout.on('error', interrupt)
     const session = createSession(connectionOptions(flags, `consume from topic ${args.topic}`))
-    const result = await consume(
-      session,
-      {topic: args.topic, partitions: flags.partition, group: flags.group, start, maxMessages: flags['max-messages'], idleTimeoutMs, signal: controller.signal},
-      (record) => process.stdout.write(streamItem(record, flags.output, () => format(record))),
-    )
-    process.removeListener('SIGINT', interrupt)
-    process.removeListener('SIGTERM', interrupt)
+    const result = await withInterrupt(({signal, stop}) => {
+      // A closed pipe (| head) ends the run like Ctrl-C, without a stack trace.
+      process.stdout.on('error', stop)
+      return consume(
+        session,
+        {topic: args.topic, partitions: flags.partition, group: flags.group, start, maxMessages: flags['max-messages'], idleTimeoutMs, signal},
+        (record) => process.stdout.write(streamItem(record, flags.output, () => format(record))),
+      )
+    })
     process.stderr.write(`Processed a total of ${result.count} messages\n`)
     if (result.reason === 'interrupted') this.exit(ExitCode.interrupted)
     return result

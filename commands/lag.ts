@@ -13,6 +13,7 @@ import {describeBreaches, renderLagReport, renderWatch} from '../src/admin/lag/r
 import {defaultServeAddress, parseListenAddress, serveMetrics} from '../src/admin/lag/serve.js'
 import {parseDurationMs} from '../src/config/units.js'
 import {ExitCode, KctlError, usageError} from '../src/errors.js'
+import {withInterrupt} from '../src/ui/interrupt.js'
 import {BaseCommand} from './_base.js'
 import {connectionFlags, outputFlag} from './_flags.js'
 
@@ -98,13 +99,10 @@ kafka_topic_partition_current_offset ...) on 127.0.0.1 unless a host is given.`
         return report
       }
 
-      const stop = new AbortController()
-      const onSignal = () => stop.abort()
-      process.once('SIGINT', onSignal)
-      process.once('SIGTERM', onSignal)
       let latest: {report: LagReport & {brokers: number}; trends: GroupTrend[]} | undefined
       let crossed: KctlError | undefined
-      try {
+      // Ctrl-C ends a watch or a metrics endpoint normally: exit 0.
+      await withInterrupt(async ({signal, stop}) => {
         if (serveAddress) {
           const render = async () => {
             // Watching: scrapes read the latest sample; otherwise each scrape samples afresh.
@@ -116,13 +114,13 @@ kafka_topic_partition_current_offset ...) on 127.0.0.1 unless a host is given.`
             return renderPrometheus(report, {brokers: report.brokers})
           }
           const {server, url} = await serveMetrics(serveAddress, render)
-          stop.signal.addEventListener('abort', () => {
+          signal.addEventListener('abort', () => {
             server.close()
             server.closeAllConnections()
           }, {once: true})
           this.logToStderr(`serving metrics on ${url}`)
           if (intervalMs === undefined) {
-            await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), {once: true}))
+            await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), {once: true}))
             return
           }
         }
@@ -130,7 +128,7 @@ kafka_topic_partition_current_offset ...) on 127.0.0.1 unless a host is given.`
           query,
           intervalMs: intervalMs!,
           windowSize: flags.window,
-          signal: stop.signal,
+          signal,
           onSample: (report, trends, sample) => {
             latest = {report, trends}
             const breaches = thresholdBreaches(report, limits)
@@ -149,15 +147,12 @@ kafka_topic_partition_current_offset ...) on 127.0.0.1 unless a host is given.`
             }
             if (breaches.length > 0) {
               crossed = thresholdError(breaches)
-              stop.abort()
+              stop()
             }
           },
           onError: (error, sample) => this.logToStderr(`sample ${sample} failed: ${error instanceof Error ? error.message : String(error)}`),
         })
-      } finally {
-        process.off('SIGINT', onSignal)
-        process.off('SIGTERM', onSignal)
-      }
+      })
       if (crossed) throw crossed
     })
   }

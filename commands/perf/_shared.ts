@@ -5,6 +5,7 @@ import {KctlError, usageError} from '../../src/errors.js'
 import {compressionNames} from '../../src/compression/index.js'
 import {parseDurationMs, parseBytes} from '../../src/config/units.js'
 import {payloadsFromFile, randomPayloads} from '../../src/perf/payloads.js'
+import {withInterrupt} from '../../src/ui/interrupt.js'
 
 /** How much to send and where, shared by perf produce and perf e2e (their defaults for
  *  --throughput and --record-size differ, so those stay with each command). */
@@ -96,17 +97,6 @@ export function perfBootstrap(flags: {'bootstrap-server'?: string; context?: str
   return connection.brokers
 }
 
-/** An AbortSignal fired by the first Ctrl-C; a second Ctrl-C exits at once. */
-function interruptSignal(): {signal: AbortSignal; dispose: () => void} {
-  const controller = new AbortController()
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(130)
-    controller.abort()
-  }
-  process.on('SIGINT', onSignal)
-  return {signal: controller.signal, dispose: () => process.off('SIGINT', onSignal)}
-}
-
 /** A one-line progress bar on stderr, only on a TTY and never in json/yaml mode. */
 function progressBar(enabled: boolean): {update: (p: {records: number; elapsedMs: number; fraction: number | null}) => void; clear: () => void} {
   const active = enabled && Boolean(process.stderr.isTTY)
@@ -139,19 +129,19 @@ export interface RunHooks {
  */
 export async function withProgress<T>(text: boolean, log: (line: string) => void, run: (hooks: RunHooks) => Promise<T>): Promise<T> {
   const bar = progressBar(text)
-  const interrupt = interruptSignal()
   try {
-    return await run({
-      signal: interrupt.signal,
-      onLine: (line) => {
-        if (!text) return
-        bar.clear()
-        log(line)
-      },
-      onProgress: (progress) => bar.update(progress),
-    })
+    return await withInterrupt(({signal}) =>
+      run({
+        signal,
+        onLine: (line) => {
+          if (!text) return
+          bar.clear()
+          log(line)
+        },
+        onProgress: (progress) => bar.update(progress),
+      }),
+    )
   } finally {
     bar.clear()
-    interrupt.dispose()
   }
 }
