@@ -9,10 +9,11 @@
 // assign()): nothing joins a group, nothing is committed, and it starts at once instead of
 // after the broker's group.initial.rebalance.delay.ms (3 s by default).
 import {isUtf8} from 'node:buffer'
-import {createRequire} from 'node:module'
 import type {Admin, Consumer, IHeaders, KafkaMessage} from 'kafkajs'
+import {KafkaClient, KafkaClientError} from '../kafka/client/index.js'
 import {KctlError, usageError} from '../errors.js'
-import {connectWithin, type KafkaSession, type RawCluster, rawCluster} from './connection.js'
+import {clientOptions, connectWithin, type KafkaSession} from './connection.js'
+import {readBatches} from './record-batches.js'
 import {kafkaErrorName} from './errors.js'
 import {unknownTopic} from './topics.js'
 
@@ -179,7 +180,7 @@ export async function consume(session: KafkaSession, options: ConsumeOptions, on
     try {
       if (options.group) return await readAsGroup(session, options, options.group, seeks, stop, onRecord, action)
       const reset = async () => seekOffsets(admin, options.topic, {kind: 'earliest'}, await partitionBounds(admin, options.topic, action))
-      return await readPartitions(session, options.topic, seeks, stop, onRecord, reset, action)
+      return await readPartitions(session, options.topic, seeks, stop, onRecord, reset)
     } finally {
       stop.dispose()
     }
@@ -271,51 +272,16 @@ class StopCondition {
   }
 }
 
-/** One partition of a Fetch response as kafkajs decodes it (messages from every record batch). */
-interface RawFetchPartition {
-  partition: number
-  errorCode: number
-  highWatermark: string
-  abortedTransactions: {producerId: string; firstOffset: string}[]
-  messages: unknown[]
-}
-
-interface RawBrokerConnection {
-  fetch(request: {
-    isolationLevel: number
-    maxWaitTime: number
-    minBytes?: number
-    maxBytes?: number
-    topics: {topic: string; partitions: {partition: number; fetchOffset: string; maxBytes: number}[]}[]
-  }): Promise<{responses: {topicName: string; partitions: RawFetchPartition[]}[]}>
-}
-
-/** The rest of kafkajs's internal Cluster that fetching uses. */
-interface FetchingCluster extends RawCluster {
-  /** Loads the topic's metadata so leaders can be found. */
-  addTargetTopic(topic: string): Promise<void>
-  refreshMetadata(): Promise<void>
-  /** Partitions grouped by leader node id. */
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>
-  findBroker(request: {nodeId: string}): Promise<RawBrokerConnection>
-}
-
-// kafkajs's own record filter (drops records before the fetch offset, control records and
-// aborted transactions); part of the pinned kafkajs 2.2.4, like the Cluster in connection.ts.
-const Batch = createRequire(import.meta.url)('kafkajs/src/consumer/batch.js') as new (
-  topic: string,
-  fetchedOffset: string,
-  partitionData: RawFetchPartition,
-) => {messages: KafkaMessage[]; lastOffset(): string}
-
-const readCommitted = 1
 const fetchMaxWaitMs = 500
 const partitionMaxBytes = 1024 * 1024
+const responseMaxBytes = 32 * 1024 * 1024
 const retryPauseMs = 250
 
 /**
  * Without a group: Fetch from each partition's leader from the given offsets, as kcat does with
- * assign(). Reads committed data only (isolation.level=read_committed, librdkafka's default).
+ * assign(), over kctl's own client. Reads committed data only (isolation.level=read_committed,
+ * librdkafka's default): the broker stops at the last stable offset and names the aborted
+ * transactions, whose records are dropped (record-batches.ts).
  */
 async function readPartitions(
   session: KafkaSession,
@@ -324,63 +290,80 @@ async function readPartitions(
   stop: StopCondition,
   onRecord: (record: ConsumedRecord) => void,
   resetOutOfRange: () => Promise<Map<number, number>>,
-  action: string,
 ): Promise<ConsumeResult> {
-  const cluster = rawCluster(session.kafka) as FetchingCluster
-  await connectWithin(cluster, session, action)
+  const client = await KafkaClient.connect(clientOptions(session.connection))
   try {
-    await cluster.addTargetTopic(topic)
     while (!stop.reason) {
-      const round = fetchRound(cluster, topic, positions, stop, onRecord).catch(async (error) => {
-        if (kafkaErrorName(error) === 'OFFSET_OUT_OF_RANGE') {
+      const round = fetchRound(client, topic, positions, stop, onRecord).catch(async (error: unknown) => {
+        if (error instanceof KafkaClientError && error.type === 'OFFSET_OUT_OF_RANGE') {
           // Retention removed the records at our position: continue from the log start.
           const earliest = await resetOutOfRange()
           for (const [partition, offset] of positions) if (offset < (earliest.get(partition) ?? 0)) positions.set(partition, earliest.get(partition) ?? 0)
-        } else if ((error as {retriable?: boolean}).retriable) {
+        } else if (error instanceof KafkaClientError && error.retriable) {
           // A moved leader or a restarting broker: find the leaders again after a pause, like
           // kcat, which keeps trying until stopped.
+          client.invalidate()
           await new Promise((resolve) => setTimeout(resolve, retryPauseMs))
-          await cluster.refreshMetadata().catch(() => undefined)
         } else stop.stop('interrupted', error)
       })
       await Promise.race([round, stop.stopped])
     }
   } finally {
-    await cluster.disconnect().catch(() => undefined)
+    client.close()
   }
   if (stop.failure) throw stop.failure
   return {count: stop.count, reason: stop.reason ?? 'interrupted', committed: []}
 }
 
-async function fetchRound(
-  cluster: FetchingCluster,
-  topic: string,
-  positions: Map<number, number>,
-  stop: StopCondition,
-  onRecord: (record: ConsumedRecord) => void,
-): Promise<void> {
-  const byLeader = cluster.findLeaderForPartitions(topic, [...positions.keys()])
+async function fetchRound(client: KafkaClient, topic: string, positions: Map<number, number>, stop: StopCondition, onRecord: (record: ConsumedRecord) => void): Promise<void> {
+  const byLeader = await client.byLeader([...positions.keys()].map((partition) => ({topic, partition})))
   await Promise.all(
-    Object.entries(byLeader).map(async ([leader, partitions]) => {
-      const broker = await cluster.findBroker({nodeId: leader})
-      const response = await broker.fetch({
-        isolationLevel: readCommitted,
-        maxWaitTime: fetchMaxWaitMs,
-        topics: [{topic, partitions: partitions.map((partition) => ({partition, fetchOffset: String(positions.get(partition)), maxBytes: partitionMaxBytes}))}],
-      })
+    [...byLeader].map(async ([leader, partitions]) => {
+      const connection = await client.broker(leader)
+      // Fetch v13+ names topics by id only; v4-12 by name is what every Kafka since 0.11 answers.
+      const response = await connection.send(
+        1,
+        {
+          replicaId: -1,
+          maxWaitMs: fetchMaxWaitMs,
+          minBytes: 1,
+          maxBytes: responseMaxBytes,
+          isolationLevel: 1,
+          sessionId: 0,
+          sessionEpoch: -1,
+          topics: [{topic, partitions: partitions.map(({partition}) => ({partition, currentLeaderEpoch: -1, fetchOffset: positions.get(partition)!, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes}))}],
+          forgottenTopicsData: [],
+          rackId: '',
+        },
+        Math.min(connection.version(1) ?? 4, 12),
+      )
       for (const {partitions: fetched} of response.responses) {
         for (const data of fetched) {
-          const batch = new Batch(topic, String(positions.get(data.partition)), data)
-          for (const message of batch.messages) {
+          if (data.errorCode !== 0) throw KafkaClientError.fromCode(data.errorCode, null, connection.address)
+          const position = positions.get(data.partitionIndex)!
+          const aborted = (data.abortedTransactions ?? []).map((each) => ({producerId: Number(each.producerId), firstOffset: Number(each.firstOffset)}))
+          const read = readBatches(data.records ?? Buffer.alloc(0), position, aborted)
+          for (const record of read.records) {
             if (stop.reason) return
-            onRecord(toRecord(topic, data.partition, message))
+            onRecord(toRecord(topic, data.partitionIndex, {...record, offset: String(record.offset), timestamp: String(record.timestamp), headers: headersOf(record.headers)}))
             stop.recorded()
           }
-          positions.set(data.partition, Number(batch.lastOffset()) + 1)
+          positions.set(data.partitionIndex, read.nextOffset)
         }
       }
     }),
   )
+}
+
+/** Record headers as kafkajs's message shape carries them (a repeated name becomes a list). */
+function headersOf(headers: readonly {key: string; value: Buffer | null}[]): IHeaders {
+  const out: IHeaders = {}
+  for (const {key, value} of headers) {
+    const bytes = value ?? Buffer.alloc(0)
+    const existing = out[key]
+    out[key] = existing === undefined ? bytes : [...(Array.isArray(existing) ? existing : [existing]), bytes]
+  }
+  return out
 }
 
 /**

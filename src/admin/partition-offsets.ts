@@ -5,18 +5,9 @@
 // moved (NOT_LEADER_OR_FOLLOWER and friends), with the leader looked up again.
 import {KctlError} from '../errors.js'
 import {KafkaClient, KafkaClientError} from '../kafka/client/index.js'
-import {
-  ATTRIBUTES_AT,
-  BATCH_LENGTH_AT,
-  batchAttributesAt,
-  COMPRESSION_MASK,
-  decodeRecords,
-  LOG_OVERHEAD_BYTES,
-  RECORD_BATCH_HEADER_BYTES,
-  readRecordBatchHeader,
-} from '../kafka/protocol/record-batch.js'
-import {type CodecName, codecNames, decompress} from '../compression/index.js'
+import {decodeRecords, RECORD_BATCH_HEADER_BYTES, readRecordBatchHeader} from '../kafka/protocol/record-batch.js'
 import {type PartitionOffsets, timestampKey} from './lag/compute.js'
+import {uncompressedBatch} from './record-batches.js'
 
 export interface TopicPartition {
   topic: string
@@ -201,7 +192,7 @@ export function timestampAt(records: Buffer, offset: number): number | undefined
     const lastOffset = header.baseOffset + header.lastOffsetDelta
     if (lastOffset >= offset && !header.isControl) {
       if (header.timestampType === 'LogAppendTime') return header.maxTimestamp
-      const batch = uncompressed(records.subarray(position, position + header.sizeBytes), header.compression)
+      const batch = uncompressedBatch(records.subarray(position, position + header.sizeBytes), header.compression)
       if (!batch) return header.baseTimestamp // a codec id Kafka has not assigned
       const record = decodeRecords(batch).find((each) => each.offset >= offset)
       if (record) return record.timestamp
@@ -209,15 +200,4 @@ export function timestampAt(records: Buffer, offset: number): number | undefined
     position += header.sizeBytes
   }
   return undefined
-}
-
-/** The batch with its records uncompressed (header patched to match), or undefined for an unknown codec. */
-function uncompressed(batch: Buffer, compression: string): Buffer | undefined {
-  if (compression === 'none') return batch
-  if (!(codecNames as readonly string[]).includes(compression)) return undefined
-  const records = decompress(compression as CodecName, batch.subarray(RECORD_BATCH_HEADER_BYTES))
-  const header = Buffer.from(batch.subarray(0, RECORD_BATCH_HEADER_BYTES))
-  header.writeInt16BE(batchAttributesAt(header, 0) & ~COMPRESSION_MASK, ATTRIBUTES_AT)
-  header.writeInt32BE(RECORD_BATCH_HEADER_BYTES - LOG_OVERHEAD_BYTES + records.length, BATCH_LENGTH_AT)
-  return Buffer.concat([header, records])
 }
