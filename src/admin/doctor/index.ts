@@ -24,6 +24,9 @@
 //     writeBytesPerSec = Δ leader log size / window, or, when retention moved the log start
 //     offset meanwhile, Δ log end offset × the log's bytes per record. takenAtMs and windowMs
 //     are the end sample's time and the window actually measured.
+// The command passes its flags as DoctorOptions (--checks, --skip, --max-lag, --max-time-lag,
+// --disk and the hardware flags), prints renderDoctorReport (render.ts) or the DoctorReport
+// as json/yaml, and exits with doctorExitCode(report.summary, --strict).
 import {ExitCode, type ExitCodeValue, usageError} from '../../errors.js'
 import {closest} from '../../config/suggest.js'
 import {allowEveryone, noAuthorizer, plaintextListener, superUsersCheck, topicOpenWrite} from './checks/security.js'
