@@ -8,15 +8,15 @@
 // - Header and body of the response are v0-compatible for every version (the server's header
 //   rule: ApiVersions responses always use header v0).
 //
-// - group.version: supported 0-1 and finalized at 1 (v3+), as Kafka 4.0 does: the KIP-848
-//   consumer group protocol (ConsumerGroupHeartbeat/Describe) is served (groups/consumer.ts).
-//
 // - transaction.version: none is finalized, which every client reads as transaction.version 0
 //   (KIP-890 part 1 only). That is the level the transaction coordinator implements in full:
 //   the server-side partition verification of transactional produce, and the epoch bumped by
 //   InitProducerId and by fencing. Part 2 (TV 2: an epoch bump on every EndTxn, implicit
 //   AddPartitionsToTxn via Produce v12) is not implemented, and the Java 4.0 client changes
 //   behaviour when it sees TV 2 finalized, so advertising it would be a lie.
+//
+// - group.version: supported 0-1 and finalized at 1 (v3+), as Kafka 4.0 does: the KIP-848
+//   consumer group protocol (ConsumerGroupHeartbeat/Describe) is served (groups/consumer.ts).
 //
 // Not implemented:
 // - Feature flags (supportedFeatures / finalizedFeatures, KIP-584) other than group.version.
