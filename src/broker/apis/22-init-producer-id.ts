@@ -14,8 +14,10 @@
 //   epoch at 32766 gets a new producer id with epoch 0, as Kafka does.
 // - transactionTimeoutMs above transaction.max.timeout.ms (or <= 0) is
 //   INVALID_TRANSACTION_TIMEOUT; an empty transactional id is INVALID_REQUEST.
-// - v3+ producerId/producerEpoch other than -1 must name the id's current (or previous)
-//   producer id and epoch: else INVALID_PRODUCER_ID_MAPPING or PRODUCER_FENCED.
+// - v3+ producerId/producerEpoch other than -1 must name a known transactional id's current
+//   (or previous) producer id and epoch: else INVALID_PRODUCER_ID_MAPPING or PRODUCER_FENCED;
+//   a new transactional id accepts any (as Kafka: nothing to fence yet). Only one of the two
+//   at -1 is INVALID_REQUEST.
 // - ACLs: idempotent: IDEMPOTENT_WRITE on the cluster, or WRITE on some topic (KIP-679), else
 //   CLUSTER_AUTHORIZATION_FAILED; transactional: WRITE on the transactional id, else
 //   TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
@@ -39,6 +41,8 @@ export default defineApi(22, {
     if (request.transactionalId !== null) {
       if (request.transactionalId === '') return refuse(ErrorCode.INVALID_REQUEST)
       if (!allowed(ctx, 'WRITE', 'TRANSACTIONAL_ID', request.transactionalId)) return refuse(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+      // Kafka's rule: an expected id and epoch come together or not at all.
+      if ((request.producerId === -1) !== (request.producerEpoch === -1)) return refuse(ErrorCode.INVALID_REQUEST)
       const result = state.txn.initProducerId(request.transactionalId, request.transactionTimeoutMs, {
         producerId: request.producerId,
         producerEpoch: request.producerEpoch,

@@ -92,8 +92,8 @@ export class TransactionCoordinator {
   /**
    * InitProducerId with a transactional id: a new producer id, or the next epoch of the known
    * one (fencing every older producer); an open transaction of the old epoch is aborted first.
-   * `expected` (InitProducerId v3+, KIP-360) must name the current id and epoch (or the one
-   * before a bump), else INVALID_PRODUCER_ID_MAPPING / PRODUCER_FENCED.
+   * `expected` (InitProducerId v3+, KIP-360) must name a known id's current id and epoch (or
+   * the one before a bump), else INVALID_PRODUCER_ID_MAPPING / PRODUCER_FENCED.
    */
   initProducerId(transactionalId: string, timeoutMs: number, expected: {producerId: number; producerEpoch: number}): InitResult {
     if (this.closed) return {error: 'COORDINATOR_NOT_AVAILABLE'}
@@ -101,7 +101,8 @@ export class TransactionCoordinator {
     const now = this.now()
     let txn = this.txns.get(transactionalId)
     if (!txn) {
-      if (expected.producerId !== -1) return {error: 'INVALID_PRODUCER_ID_MAPPING'}
+      // A new transactional id takes any expected id and epoch (Kafka: metadata just created
+      // has no epoch yet, so nothing can be fenced).
       txn = {
         transactionalId,
         producerId: this.options.allocateProducerId(),
