@@ -37,7 +37,7 @@
 //   (log.cleaner.io.max.bytes.per.second).
 // The checkpoint is per partition, `<partition dir>/cleaner-checkpoint.json` (first dirty offset
 // and last cleaning time), instead of Kafka's per-data-dir cleaner-offset-checkpoint.
-import {createHash} from 'node:crypto'
+import {hash} from 'node:crypto'
 import path from 'node:path'
 import type {PartitionLog} from './partition-log.js'
 import {readBatchRecords, rebuildBatch} from './records.js'
@@ -48,7 +48,8 @@ const CHECKPOINT_FILE = 'cleaner-checkpoint.json'
 const CLEANED_SUFFIX = '.log.cleaned'
 const SWAP_SUFFIX = '.log.swap'
 const RANGE_SUFFIX = '.log.swap.range'
-const BYTES_PER_KEY = 24
+const HASH_BYTES = 16
+const BYTES_PER_KEY = HASH_BYTES + 8
 const LOAD_FACTOR = 0.9
 const INT32_MAX = 2147483647
 // One slice of work between two yields to the event loop.
@@ -105,15 +106,19 @@ interface Section {
   mustClean: boolean
 }
 
-/** Kafka's SkimpyOffsetMap: key hash -> latest offset, in one fixed buffer (open addressing). */
+/** Kafka's SkimpyOffsetMap: key hash -> latest offset in fixed memory (open addressing): 16
+ *  bytes of MD5 and an 8-byte offset per slot. */
 export class OffsetMap {
-  private readonly table: Buffer
+  private readonly hashes: Buffer
+  /** offset + 1 per slot; 0 = empty. */
+  private readonly offsets: Float64Array
   readonly slots: number
   private entries = 0
 
   constructor(slots: number) {
     this.slots = Math.max(1, slots)
-    this.table = Buffer.alloc(this.slots * BYTES_PER_KEY)
+    this.hashes = Buffer.alloc(this.slots * HASH_BYTES)
+    this.offsets = new Float64Array(this.slots)
   }
 
   get size(): number {
@@ -125,37 +130,34 @@ export class OffsetMap {
   }
 
   static hash(key: Buffer): Buffer {
-    return createHash('md5').update(key).digest()
+    return hash('md5', key, 'buffer') as unknown as Buffer
   }
 
-  // Offsets are stored +1 so that an all-zero slot means empty.
-  private find(hash: Buffer): number {
-    let slot = hash.readUInt32BE(0) % this.slots
+  private find(digest: Buffer): number {
+    let slot = digest.readUInt32BE(0) % this.slots
     for (;;) {
-      const at = slot * BYTES_PER_KEY
-      if (this.table.readDoubleBE(at + 16) === 0) return slot
-      if (this.table.compare(hash, 0, 16, at, at + 16) === 0) return slot
+      if (this.offsets[slot] === 0) return slot
+      const at = slot * HASH_BYTES
+      if (this.hashes.compare(digest, 0, HASH_BYTES, at, at + HASH_BYTES) === 0) return slot
       slot = slot + 1 === this.slots ? 0 : slot + 1
     }
   }
 
   /** Records `offset` as the latest for the key; false when the map is full. */
-  put(hash: Buffer, offset: number): boolean {
-    const slot = this.find(hash)
-    const at = slot * BYTES_PER_KEY
-    if (this.table.readDoubleBE(at + 16) === 0) {
+  put(digest: Buffer, offset: number): boolean {
+    const slot = this.find(digest)
+    if (this.offsets[slot] === 0) {
       if (this.full) return false
-      hash.copy(this.table, at, 0, 16)
+      digest.copy(this.hashes, slot * HASH_BYTES, 0, HASH_BYTES)
       this.entries++
     }
-    this.table.writeDoubleBE(offset + 1, at + 16)
+    this.offsets[slot] = offset + 1
     return true
   }
 
   /** Latest offset mapped for the key, or -1. */
-  get(hash: Buffer): number {
-    const at = this.find(hash) * BYTES_PER_KEY
-    return this.table.readDoubleBE(at + 16) - 1
+  get(digest: Buffer): number {
+    return this.offsets[this.find(digest)] - 1
   }
 }
 
