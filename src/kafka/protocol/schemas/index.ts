@@ -36,6 +36,7 @@ import {IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse} from '.
 import {OffsetDeleteRequest, OffsetDeleteResponse} from './47-offset-delete.js'
 import {DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse} from './50-describe-user-scram-credentials.js'
 import {AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse} from './51-alter-user-scram-credentials.js'
+import {DescribeQuorumRequest, DescribeQuorumResponse} from './55-describe-quorum.js'
 import {DescribeClusterRequest, DescribeClusterResponse} from './60-describe-cluster.js'
 import {ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse} from './68-consumer-group-heartbeat.js'
 import {ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse} from './69-consumer-group-describe.js'
@@ -81,6 +82,7 @@ export const schemasByKey = {
   47: {name: 'OffsetDelete', request: OffsetDeleteRequest, response: OffsetDeleteResponse},
   50: {name: 'DescribeUserScramCredentials', request: DescribeUserScramCredentialsRequest, response: DescribeUserScramCredentialsResponse},
   51: {name: 'AlterUserScramCredentials', request: AlterUserScramCredentialsRequest, response: AlterUserScramCredentialsResponse},
+  55: {name: 'DescribeQuorum', request: DescribeQuorumRequest, response: DescribeQuorumResponse},
   60: {name: 'DescribeCluster', request: DescribeClusterRequest, response: DescribeClusterResponse},
   68: {name: 'ConsumerGroupHeartbeat', request: ConsumerGroupHeartbeatRequest, response: ConsumerGroupHeartbeatResponse},
   69: {name: 'ConsumerGroupDescribe', request: ConsumerGroupDescribeRequest, response: ConsumerGroupDescribeResponse},
@@ -164,6 +166,8 @@ export {
   DescribeUserScramCredentialsResponse,
   AlterUserScramCredentialsRequest,
   AlterUserScramCredentialsResponse,
+  DescribeQuorumRequest,
+  DescribeQuorumResponse,
   DescribeClusterRequest,
   DescribeClusterResponse,
   ConsumerGroupHeartbeatRequest,
