@@ -5,13 +5,12 @@
 // commands through `<dataDir>/broker.json`, stopped with SIGTERM (SIGKILL when it does not go).
 import {spawn} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {ExitCode, KctlError} from '../errors.js'
 import {defaultBrokerDataDir} from '../paths.js'
 import {BROKER_INFO_FILE, type BrokerInfo, isAlive, readRunningBroker} from '../local-broker.js'
-import {decodeResponse, encodeRequest} from '../kafka/protocol/index.js'
+import {BrokerConnection, KafkaClientError} from '../kafka/client/index.js'
 import type {StartBrokerOptions} from './index.js'
 import type {Logger} from './types.js'
 
@@ -297,35 +296,21 @@ function directoryBytes(dir: string): number {
   return total
 }
 
-/** One DescribeLogDirs v1 (all topics) over a short-lived connection, with the project's codec. */
+/** One DescribeLogDirs (all topics) over a short-lived connection of kctl's client. */
 async function describeLogDirs(host: string, port: number, timeoutMs = 5000) {
-  const version = 1
-  const frame = await new Promise<Buffer>((resolve, reject) => {
-    const socket = net.connect({host, port})
-    let received = Buffer.alloc(0)
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(new KctlError(`unable to query the broker at ${host}:${port}: no answer within ${timeoutMs} ms`))
-    }, timeoutMs)
-    socket.on('connect', () => {
-      for (const chunk of encodeRequest(35, version, 1, 'kctl-status', {topics: null})) socket.write(chunk)
-    })
-    socket.on('data', (data) => {
-      received = Buffer.concat([received, data])
-      if (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
-        clearTimeout(timer)
-        socket.end()
-        resolve(received.subarray(4, 4 + received.readInt32BE(0)))
-      }
-    })
-    socket.on('error', (err) => {
-      clearTimeout(timer)
-      reject(new KctlError(`unable to query the broker at ${host}:${port}: ${err.message}`, {hint: 'see kctl broker logs'}))
-    })
-    socket.on('close', () => {
-      clearTimeout(timer)
-      reject(new KctlError(`unable to query the broker at ${host}:${port}: it closed the connection (a SASL listener needs credentials)`))
-    })
-  })
-  return decodeResponse(35, version, frame).body
+  let connection: BrokerConnection | undefined
+  try {
+    connection = await BrokerConnection.open(host, port, {clientId: 'kctl-status', connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs})
+    return await connection.send(35, {topics: null})
+  } catch (err) {
+    const reason =
+      err instanceof KafkaClientError && err.kind === 'timeout'
+        ? `no answer within ${timeoutMs} ms`
+        : err instanceof KafkaClientError && err.kind === 'connection' && /closed by the broker/.test(err.message)
+          ? 'it closed the connection (a SASL listener needs credentials)'
+          : (err as Error).message
+    throw new KctlError(`unable to query the broker at ${host}:${port}: ${reason}`, {hint: 'see kctl broker logs'})
+  } finally {
+    connection?.close()
+  }
 }

@@ -100,7 +100,8 @@ export class BrokerConnection {
     const socket = await openSocket(host, port, address, options)
     const connection = new BrokerConnection(socket, address, options)
     const timer = setTimeout(() => {
-      connection.fail(new KafkaClientError('timeout', `connect to ${address} timed out after ${options.connectTimeoutMs} ms`, {broker: address}))
+      // TCP (and TLS) connected, but the broker did not answer ApiVersions or SASL in time.
+      connection.fail(new KafkaClientError('timeout', `no answer from ${address} within ${options.connectTimeoutMs} ms`, {broker: address}))
       socket.destroy()
     }, options.connectTimeoutMs)
     try {
