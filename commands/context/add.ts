@@ -1,6 +1,6 @@
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {saslMechanisms, splitServers, validServers} from '../../src/config/command-config.js'
+import {saslMechanisms, splitServers, validServers} from '../../src/config/client-properties.js'
 import {addContext, type ContextEntry, type ContextRow, contextListView, renderContextList} from '../../src/config/context.js'
 import {usageError} from '../../src/errors.js'
 import {BaseCommand} from '../_base.js'

@@ -5,7 +5,7 @@ import {parseBytes} from '../../src/config/units.js'
 import {ExitCode, usageError} from '../../src/errors.js'
 import {consumeDefaults, runConsume} from '../../src/perf/consumer.js'
 import {checkWritable, writeReport} from '../../src/perf/report.js'
-import {consumeReport, consumeResult, consumeSummaryLines, type ConsumeResult} from '../../src/perf/result.js'
+import {consumeReport, consumeResult, consumeSummaryLines, type ConsumeResult} from '../../src/perf/results/consume.js'
 import {parseOptionalDurationMs, perfBootstrap, withProgress} from './_shared.js'
 
 export default class PerfConsume extends BaseCommand {

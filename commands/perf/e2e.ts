@@ -5,7 +5,7 @@ import {ExitCode} from '../../src/errors.js'
 import {HistogramLog} from '../../src/perf/histogram-log.js'
 import {parseKeyPattern} from '../../src/perf/payloads.js'
 import {checkWritable, writeReport} from '../../src/perf/report.js'
-import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/result.js'
+import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/results/workload.js'
 import {runWorkload} from '../../src/perf/workload.js'
 import {
   parseAcks,

@@ -4,8 +4,8 @@ import {connectionFlags, outputFlag} from '../_flags.js'
 import {ExitCode} from '../../src/errors.js'
 import {HistogramLog} from '../../src/perf/histogram-log.js'
 import {parseKeyPattern} from '../../src/perf/payloads.js'
-import {produceDefaults, runProduce} from '../../src/perf/produce.js'
-import {produceReport, produceResult, produceSummaryLines, type ProduceResult} from '../../src/perf/result.js'
+import {produceDefaults, runProduce} from '../../src/perf/run-produce.js'
+import {produceReport, produceResult, produceSummaryLines, type ProduceResult} from '../../src/perf/results/produce.js'
 import {checkWritable, writeReport} from '../../src/perf/report.js'
 import {
   parseAcks,

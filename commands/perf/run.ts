@@ -5,7 +5,7 @@ import {connectionFlags, outputFlag} from '../_flags.js'
 import {ExitCode, KctlError} from '../../src/errors.js'
 import {HistogramLog} from '../../src/perf/histogram-log.js'
 import {checkWritable, writeReport} from '../../src/perf/report.js'
-import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/result.js'
+import {workloadReport, workloadResult, workloadSummaryLines, type WorkloadResult} from '../../src/perf/results/workload.js'
 import {readWorkload, runWorkload} from '../../src/perf/workload.js'
 import {perfBootstrap, withProgress} from './_shared.js'
 

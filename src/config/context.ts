@@ -8,7 +8,7 @@ import yaml from 'js-yaml'
 import {ExitCode, KctlError, usageError} from '../errors.js'
 import {configHome} from '../paths.js'
 import {renderTable} from '../ui/output.js'
-import {type ClientSettings, readCommandConfig, type SaslMechanism, saslMechanisms, type TlsSettings} from './command-config.js'
+import {type ClientSettings, readCommandConfig, type SaslMechanism, saslMechanisms, type TlsSettings} from './client-properties.js'
 
 export interface ContextSasl {
   mechanism: SaslMechanism

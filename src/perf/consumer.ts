@@ -19,10 +19,10 @@ import {KctlError} from '../errors.js'
 import {sendTimeHeaderKey} from './batch.js'
 import type {BrokerConnection, KafkaClient} from '../kafka/client/index.js'
 import {ensureTopic, openCluster, type TopicLayout} from './topic-layout.js'
-import type {Clock} from './producer.js'
-import {systemClock} from './producer.js'
+import type {Clock} from './load-producer.js'
+import {systemClock} from './load-producer.js'
 import {rateSample, type RateSample, type LatencyRecorder} from './stats.js'
-import {measureOverhead, type ToolOverhead} from './produce.js'
+import {measureOverhead, type ToolOverhead} from './run-produce.js'
 
 export interface ConsumeSettings {
   topic: string

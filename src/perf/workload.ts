@@ -15,8 +15,8 @@ import {connectConsumer, consumeDefaults, type ConsumeSettings, fetchUntilDone, 
 import {javaFixed} from './format.js'
 import type {HistogramLog} from './histogram-log.js'
 import {type KeyPattern, parseKeyPattern, payloadsFromFile, randomPayloads} from './payloads.js'
-import {connectProducers, driveProducers, measureOverhead, produceDefaults, type ProduceOutcome, type ProduceSettings, type ToolOverhead} from './produce.js'
-import {type Clock, systemClock} from './producer.js'
+import {connectProducers, driveProducers, measureOverhead, produceDefaults, type ProduceOutcome, type ProduceSettings, type ToolOverhead} from './run-produce.js'
+import {type Clock, systemClock} from './load-producer.js'
 import {LatencyRecorder, type RateSample, rateSample} from './stats.js'
 
 export interface Workload {

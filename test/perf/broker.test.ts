@@ -9,9 +9,9 @@ import {fileURLToPath} from 'node:url'
 import hdr from 'hdr-histogram-js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {runConsume, consumeDefaults} from '../../src/perf/consumer.js'
-import {produceDefaults, runProduce} from '../../src/perf/produce.js'
+import {produceDefaults, runProduce} from '../../src/perf/run-produce.js'
 import {randomPayloads} from '../../src/perf/payloads.js'
-import {produceResult} from '../../src/perf/result.js'
+import {produceResult} from '../../src/perf/results/produce.js'
 import {type BrokerProcess, startBrokerProcess} from './broker-process.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')

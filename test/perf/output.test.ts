@@ -6,10 +6,11 @@ import {decodeRecords, verifyRecordBatchCrc} from '../../src/kafka/protocol/reco
 import {BatchBuilder, sendTimeHeaderKey} from '../../src/perf/batch.js'
 import {RecordScanner} from '../../src/perf/consumer.js'
 import {HistogramLog} from '../../src/perf/histogram-log.js'
-import {produceDefaults, type ProduceOutcome} from '../../src/perf/produce.js'
+import {produceDefaults, type ProduceOutcome} from '../../src/perf/run-produce.js'
 import {keyPool, murmur2, parseKeyPattern, randomPayloads} from '../../src/perf/payloads.js'
 import {renderReport} from '../../src/perf/report.js'
-import {produceReport, produceResult, produceSummaryLines, throughputChart} from '../../src/perf/result.js'
+import {produceReport, produceResult, produceSummaryLines} from '../../src/perf/results/produce.js'
+import {throughputChart} from '../../src/perf/results/shared.js'
 import {LatencyRecorder, newHistogram, percentilesOf, rateSample} from '../../src/perf/stats.js'
 
 const startMs = 1_700_000_000_000

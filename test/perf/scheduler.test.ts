@@ -2,7 +2,7 @@
 // broker that stops answering must raise the latency of every record that waited, which
 // a tool timing from the actual send (coordinated omission) would hide.
 import {describe, expect, it} from 'vitest'
-import {LoadProducer, type ProduceTransport, type ProducerOptions, type SealedBatch} from '../../src/perf/producer.js'
+import {LoadProducer, type ProduceTransport, type ProducerOptions, type SealedBatch} from '../../src/perf/load-producer.js'
 import {randomPayloads} from '../../src/perf/payloads.js'
 import {LatencyRecorder} from '../../src/perf/stats.js'
 

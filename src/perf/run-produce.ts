@@ -1,6 +1,7 @@
-// `kctl perf produce`: runs the load producers against a cluster on real timers, prints
-// progress windows, samples the time series and measures the tool's own CPU and event-loop
-// use, so a reader can tell a slow broker from a saturated generator.
+// `kctl perf produce`: runs the load producers (load-producer.ts) against a cluster on real
+// timers, prints progress windows, samples the time series and measures the tool's own CPU
+// and event-loop use, so a reader can tell a slow broker from a saturated generator. Its
+// result, summary and report are in results/produce.ts.
 import {monitorEventLoopDelay, performance} from 'node:perf_hooks'
 import type {Histogram} from 'hdr-histogram-js'
 import {errorByCode} from '../kafka/protocol/index.js'
@@ -11,7 +12,7 @@ import {ensureTopic, openCluster, type TopicLayout} from './topic-layout.js'
 import {formatProducerWindow} from './format.js'
 import type {HistogramLog} from './histogram-log.js'
 import {type KeyPattern, keyPool} from './payloads.js'
-import {type Clock, LoadProducer, type ProduceTransport, type SealedBatch, systemClock} from './producer.js'
+import {type Clock, LoadProducer, type ProduceTransport, type SealedBatch, systemClock} from './load-producer.js'
 import {LatencyRecorder, newHistogram} from './stats.js'
 
 export interface ProduceSettings {

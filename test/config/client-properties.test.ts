@@ -2,7 +2,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {parseCommandConfig, parseJaasConfig, readCommandConfig} from '../../src/config/command-config.js'
+import {parseCommandConfig, parseJaasConfig, readCommandConfig} from '../../src/config/client-properties.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kctl-cc-'))
 const caPem = '-----BEGIN CERTIFICATE-----\nMIIBca\n-----END CERTIFICATE-----\n'
