@@ -37,7 +37,11 @@ export default class Lag extends BaseCommand {
   static description = `Consumer lag per partition: GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG TIME-LAG
 CONSUMER-ID HOST CLIENT-ID, then totals per group and per group and topic, largest lag first.
 
-LOG-END-OFFSET is the high watermark (ListOffsets, read_uncommitted). A partition the group has
+LOG-END-OFFSET is the high watermark (ListOffsets, read_uncommitted), as kafka-consumer-groups
+reports it, also on topics written by transactional producers: there the lag counts records of
+open transactions, and a caught-up group whose client commits the last record's offset + 1
+(kafkajs does; the Java client commits past the marker) shows the trailing COMMIT marker as a
+lag of 1. A partition the group has
 never committed counts its whole backlog. TIME-LAG is how old the first unconsumed record is
 (0 when caught up, ? when it cannot be read).
 

@@ -145,7 +145,12 @@ export interface ConsumeOptions {
   /** Aborted on Ctrl-C: stop, commit (with a group), leave. */
   signal?: AbortSignal
   commitIntervalMs?: number
+  /** read_committed (the default, as librdkafka and kcat) skips open and aborted transactions;
+   *  read_uncommitted shows every record up to the high watermark. */
+  isolation?: Isolation
 }
+
+export type Isolation = 'read_committed' | 'read_uncommitted'
 
 export type StopReason = 'max-messages' | 'idle' | 'interrupted'
 
@@ -180,7 +185,7 @@ export async function consume(session: KafkaSession, options: ConsumeOptions, on
     try {
       if (options.group) return await readAsGroup(session, options, options.group, seeks, stop, onRecord, action)
       const reset = async () => seekOffsets(admin, options.topic, {kind: 'earliest'}, await partitionBounds(admin, options.topic, action))
-      return await readPartitions(session, options.topic, seeks, stop, onRecord, reset)
+      return await readPartitions(session, options.topic, seeks, stop, onRecord, reset, options.isolation ?? 'read_committed')
     } finally {
       stop.dispose()
     }
@@ -279,9 +284,9 @@ const retryPauseMs = 250
 
 /**
  * Without a group: Fetch from each partition's leader from the given offsets, as kcat does with
- * assign(), over kctl's own client. Reads committed data only (isolation.level=read_committed,
- * librdkafka's default): the broker stops at the last stable offset and names the aborted
- * transactions, whose records are dropped (record-batches.ts).
+ * assign(), over kctl's own client. read_committed (librdkafka's default): the broker stops at
+ * the last stable offset and names the aborted transactions, whose records are dropped
+ * (record-batches.ts); read_uncommitted reads to the high watermark and keeps them.
  */
 async function readPartitions(
   session: KafkaSession,
@@ -290,11 +295,12 @@ async function readPartitions(
   stop: StopCondition,
   onRecord: (record: ConsumedRecord) => void,
   resetOutOfRange: () => Promise<Map<number, number>>,
+  isolation: Isolation,
 ): Promise<ConsumeResult> {
   const client = await KafkaClient.connect(clientOptions(session.connection))
   try {
     while (!stop.reason) {
-      const round = fetchRound(client, topic, positions, stop, onRecord).catch(async (error: unknown) => {
+      const round = fetchRound(client, topic, positions, stop, onRecord, isolation).catch(async (error: unknown) => {
         if (error instanceof KafkaClientError && error.type === 'OFFSET_OUT_OF_RANGE') {
           // Retention removed the records at our position: continue from the log start.
           const earliest = await resetOutOfRange()
@@ -315,7 +321,14 @@ async function readPartitions(
   return {count: stop.count, reason: stop.reason ?? 'interrupted', committed: []}
 }
 
-async function fetchRound(client: KafkaClient, topic: string, positions: Map<number, number>, stop: StopCondition, onRecord: (record: ConsumedRecord) => void): Promise<void> {
+async function fetchRound(
+  client: KafkaClient,
+  topic: string,
+  positions: Map<number, number>,
+  stop: StopCondition,
+  onRecord: (record: ConsumedRecord) => void,
+  isolation: Isolation,
+): Promise<void> {
   const byLeader = await client.byLeader([...positions.keys()].map((partition) => ({topic, partition})))
   await Promise.all(
     [...byLeader].map(async ([leader, partitions]) => {
@@ -328,7 +341,7 @@ async function fetchRound(client: KafkaClient, topic: string, positions: Map<num
           maxWaitMs: fetchMaxWaitMs,
           minBytes: 1,
           maxBytes: responseMaxBytes,
-          isolationLevel: 1,
+          isolationLevel: isolation === 'read_committed' ? 1 : 0,
           sessionId: 0,
           sessionEpoch: -1,
           topics: [{topic, partitions: partitions.map(({partition}) => ({partition, currentLeaderEpoch: -1, fetchOffset: positions.get(partition)!, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes}))}],
@@ -384,6 +397,7 @@ async function readAsGroup(
     allowAutoTopicCreation: false,
     // Short long-polls so Ctrl-C, --timeout and --max-messages stop promptly.
     maxWaitTimeInMs: fetchMaxWaitMs,
+    readUncommitted: options.isolation === 'read_uncommitted',
   })
   await connectWithin(consumer, session, action)
   const next = new Map<number, number>()
