@@ -1,5 +1,5 @@
 // Base of every command: the --debug flag, rendering of returned views per -o, and the
-// mapping of KctlError to a one-line message, a hint and the design's exit codes.
+// mapping of KctlError to a one-line message, a hint and kctl's exit codes (src/errors.ts).
 import {Command, Flags} from '@oclif/core'
 import {ExitCode, KctlError} from '../src/errors.js'
 import {colour, type OutputFormat, renderData} from '../src/ui/output.js'

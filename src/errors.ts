@@ -1,5 +1,6 @@
 // The one error type that src/ throws. The base command maps it to a one-line message,
-// an optional hint and the exit code from the design's table; nothing in src/ prints.
+// an optional hint and the exit code from the table below (the README lists it for users);
+// nothing in src/ prints.
 
 export const ExitCode = {
   ok: 0,

@@ -1,6 +1,6 @@
 // How every cluster command finds and reaches its cluster.
 //
-// Order (design, "Global conventions"): -b/--bootstrap-server, bootstrap.servers in the
+// Order: -b/--bootstrap-server, bootstrap.servers in the
 // --command-config file, --context, $KCTL_BOOTSTRAP_SERVER, $KCTL_CONTEXT or the current
 // context, the running bundled broker, else an error saying how to start one. A context's
 // TLS/SASL settings apply when it supplies the address or is named with --context;

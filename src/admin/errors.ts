@@ -1,5 +1,5 @@
 // Turns errors of kctl's client (KafkaClientError) and of kafkajs into one-line KctlErrors:
-// Kafka error codes by name with a hint and the design's exit code (not found 4,
+// Kafka error codes by name with a hint and kctl's exit code (not found 4,
 // authentication/authorization 5), connection failures as "cannot connect to <address>" with
 // what to check. Both carry the Kafka error name as `type`.
 import {ExitCode, type ExitCodeValue, KctlError} from '../errors.js'

@@ -1,5 +1,6 @@
 // Duration ("7d", "168h", "5m", "250ms") and byte-size ("1GiB", "500GB", "100MB") parsing.
-// The one copy of these helpers: commands, the planner and the broker import them.
+// The one copy of these helpers: commands, the planner, perf workloads and the admin views
+// (lag, groups, doctor) import them.
 import {usageError} from '../errors.js'
 
 const durationUnitsMs: Record<string, number> = {

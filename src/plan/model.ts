@@ -1,7 +1,8 @@
 // The capacity model: numbers in, a plan with reasons out. Pure: no I/O, no UI.
-// Every formula is stated beside its code and repeated in PLAN.md (formulas.ts); units are in
-// the names: MiB/s for throughput (Kafka's tools print MB meaning MiB), GiB for memory and
-// disk, Mbit/s for network links.
+// Every formula is stated beside its code and, through each limit row's `formula` text, in
+// the Formulas section of the generated PLAN.md (generate.ts). Units are in the names: MiB/s
+// for throughput (Kafka's tools print MB meaning MiB), GiB for memory and disk, Mbit/s for
+// network links.
 import {type Hardware, seedTiers, type TierName, type TierPosition, tierPosition} from './tiers.js'
 
 export interface PlanInput {
@@ -75,7 +76,7 @@ export interface Plan {
   warnings: string[]
 }
 
-// Headroom constants (design doc, "Capacity planning").
+// Headroom: the share of each resource a plan may use at the stated load.
 export const networkBudget = 0.7 // keep NIC use at or below 70%
 export const diskThroughputBudget = 0.7 // same headroom for the disk's sequential MiB/s
 export const storageHeadroom = 0.75 // storage need is divided by 0.75: 25% free disk
@@ -87,8 +88,8 @@ const warnFraction = 0.8
 // (in + out), or per 100,000 records/s appended (leader and follower writes), whichever is larger.
 export const cpuMiBpsPerCore = 50
 export const cpuRecordsPerSecondPerCore = 100_000
-// Replicas per broker: ~4000 on large brokers (design doc); far less on small ones, so
-// kctl allows 500 per core up to 4000.
+// Replicas per broker: ~4000 at most even on large brokers (the common operating guidance);
+// far less on small ones, so kctl allows 500 per core up to 4000.
 export const maxReplicasPerBroker = 4000
 export const replicasPerCore = 500
 

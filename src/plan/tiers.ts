@@ -1,5 +1,5 @@
-// The seed's resource tables (../shared/seed/apache-kafka-overview.md, "Resource Requirements"):
-// a single broker without HA, and per broker with HA. The seed's "GB" for memory and disk is
+// The resource tables of kctl's seed document (an Apache Kafka overview, its "Resource
+// Requirements"): a single broker without HA, and per broker with HA. The seed's "GB" for memory and disk is
 // taken as GiB (the conservative reading); its network figures are link speeds in Mbit/s.
 // The seed gives no disk throughput: diskMiBps is kctl's own assumption (a single HDD or a basic
 // cloud volume for the minimum tier, an SSD or provisioned cloud volume for the recommended one);

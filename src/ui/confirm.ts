@@ -1,4 +1,4 @@
-// Confirmation for destructive commands (design, "Global conventions"): ask on a TTY, require
+// Confirmation for destructive commands (deletes, alters, new partitions, offset resets): ask on a TTY, require
 // --yes otherwise (piped stdin, CI=true). The question goes to stderr so stdout stays clean.
 import {confirm} from '@inquirer/prompts'
 import {ExitCode, KctlError, usageError} from '../errors.js'

@@ -1,4 +1,4 @@
-// When kctl may ask a question (design, "Global conventions"): only with a terminal on
+// When kctl may ask a question (prompts, confirmations): only with a terminal on
 // stdin and never under CI, where a missing value is a usage error instead. CI services
 // set CI=true or CI=1; anything but '', '0' or 'false' counts.
 

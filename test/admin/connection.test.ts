@@ -34,7 +34,7 @@ describe('resolveConnection', () => {
     }
   })
 
-  it('follows the design order: flag, command-config, --context, env, current context, bundled broker', () => {
+  it('follows the connection order: flag, command-config, --context, env, current context, bundled broker', () => {
     runningBundledBroker()
     expect(resolveConnection()).toMatchObject({brokers: ['127.0.0.1:19092'], source: 'bundled-broker'})
     addContext('current', {bootstrapServers: ['ctx:1']}, {overwrite: false, use: true})

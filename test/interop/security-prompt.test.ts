@@ -1,6 +1,6 @@
 // Ctrl-C in a prompt on a real terminal: `script` gives kctl a pseudo-terminal, and the ETX
 // byte (Ctrl-C) typed into it reaches @inquirer in raw mode. kctl must say "interrupted" and
-// exit 130 (the design's code), not print inquirer's message with exit 1.
+// exit 130 (ExitCode.interrupted), not print inquirer's message with exit 1.
 import {execFile, execFileSync} from 'node:child_process'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'

@@ -1,6 +1,6 @@
 // `kctl lag`: one sample of every group's lag, and the loop behind --watch and --serve.
 //
-// A sample is a fixed number of round trips whatever the group count (design: 50 groups x
+// A sample is a fixed number of round trips whatever the group count (target: 50 groups x
 // 1,000 partitions in <= 2 s): Metadata; ListGroups per broker (v5 says each group's type:
 // classic or KIP-848 consumer); one batched FindCoordinator; per coordinator one
 // DescribeGroups or ConsumerGroupDescribe and one OffsetFetch (v8 multi-group); per leader two ListOffsets (earliest, latest); per leader one Fetch per
