@@ -81,7 +81,20 @@ export interface PartitionDescription {
   underReplicated: boolean
   logStartOffset: number | null
   highWatermark: number | null
+  /** Compacted topics on the bundled broker only: dirty bytes / bytes of closed segments. */
+  dirtyRatio?: number
+  /** Compacted topics on the bundled broker only: last cleaner pass (epoch ms), -1 = never. */
+  lastCleanedMs?: number
 }
+
+/** The log cleaner's state per partition, as the bundled broker reports it for compacted topics. */
+export interface CleanerState {
+  dirtyRatio: number[]
+  lastCleanedMs: number[]
+}
+
+// Read-only entries the bundled broker answers when named (Kafka answers nothing for them).
+const cleanerStateKeys = ['kctl.log.cleaner.dirty.ratio', 'kctl.log.cleaner.last.cleaned.ms']
 
 export interface TopicConfigEntry {
   name: string
@@ -132,7 +145,13 @@ export interface PartitionOffsets {
   high: number
 }
 
-export function topicDescriptionView(name: string, partitions: PartitionMetadata[], offsets: PartitionOffsets[], configEntries: WireConfigEntry[]): TopicDescription {
+export function topicDescriptionView(
+  name: string,
+  partitions: PartitionMetadata[],
+  offsets: PartitionOffsets[],
+  configEntries: WireConfigEntry[],
+  cleaner?: CleanerState,
+): TopicDescription {
   const offsetsByPartition = new Map(offsets.map((entry) => [entry.partition, entry]))
   const sorted = [...partitions].sort((a, b) => a.partition - b.partition)
   return {
@@ -150,6 +169,7 @@ export function topicDescriptionView(name: string, partitions: PartitionMetadata
         underReplicated: isUnderReplicated(partition),
         logStartOffset: offset ? offset.low : null,
         highWatermark: offset ? offset.high : null,
+        ...(cleaner ? {dirtyRatio: cleaner.dirtyRatio[partition.partition], lastCleanedMs: cleaner.lastCleanedMs[partition.partition]} : {}),
       }
     }),
     configs: configEntries
@@ -168,7 +188,16 @@ export function topicDescriptionView(name: string, partitions: PartitionMetadata
 export async function describeTopic(client: KafkaClient, name: string): Promise<TopicDescription> {
   const partitions = await topicPartitions(client, name)
   const [offsets, configs] = await Promise.all([partitionOffsets(client, name, partitions), describeConfigs(client, TOPIC_RESOURCE, name)])
-  return topicDescriptionView(name, partitions, offsets, configs)
+  const compacted = configs.find((entry) => entry.name === 'cleanup.policy')?.value?.split(',').includes('compact') ?? false
+  return topicDescriptionView(name, partitions, offsets, configs, compacted ? await cleanerState(client, name, partitions.length) : undefined)
+}
+
+/** The bundled broker's cleaner state of a compacted topic; undefined from Kafka, which has none. */
+async function cleanerState(client: KafkaClient, name: string, partitionCount: number): Promise<CleanerState | undefined> {
+  const entries = new Map((await describeConfigs(client, TOPIC_RESOURCE, name, cleanerStateKeys)).map((entry) => [entry.name, entry.value]))
+  const numbers = (key: string) => (entries.get(key) ?? '').split(',').filter((item) => item !== '').map(Number)
+  const state = {dirtyRatio: numbers(cleanerStateKeys[0]), lastCleanedMs: numbers(cleanerStateKeys[1])}
+  return state.dirtyRatio.length === partitionCount && state.lastCleanedMs.length === partitionCount ? state : undefined
 }
 
 /** Partition metadata of one topic; a missing topic is exit 4. */

@@ -169,4 +169,19 @@ describe('compacted topics', () => {
     }
     expect(broker().state.log.offsets('keys-only', 0)?.highWatermark).toBe(1)
   })
+
+  it('answers the cleaner state of a compacted topic only when DescribeConfigs names it', async () => {
+    const client = await RawClient.connect(broker().bootstrap)
+    try {
+      const keys = ['kctl.log.cleaner.dirty.ratio', 'kctl.log.cleaner.last.cleaned.ms']
+      const named = await client.request(32, 4, {resources: [{resourceType: 2, resourceName: 'compacted', configurationKeys: keys}], includeSynonyms: false, includeDocumentation: false})
+      const values = Object.fromEntries(named.results[0].configs.map((c) => [c.name, c]))
+      expect(values['kctl.log.cleaner.dirty.ratio']).toMatchObject({value: '0.0000', readOnly: true})
+      expect(Number(values['kctl.log.cleaner.last.cleaned.ms'].value)).toBeGreaterThan(0)
+      const all = await client.request(32, 4, {resources: [{resourceType: 2, resourceName: 'compacted', configurationKeys: null}], includeSynonyms: false, includeDocumentation: false})
+      expect(all.results[0].configs.some((c) => c.name.startsWith('kctl.'))).toBe(false)
+    } finally {
+      client.close()
+    }
+  })
 })

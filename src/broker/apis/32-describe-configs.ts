@@ -6,6 +6,9 @@
 //   DYNAMIC_DEFAULT_BROKER_CONFIG, STATIC_BROKER_CONFIG when given at start, DEFAULT_CONFIG),
 //   synonyms when asked (the override, then every layer of the broker settings in Kafka's
 //   precedence, e.g. log.retention.ms/minutes/hours), types and documentation for v3+.
+//   A compacted topic also answers kctl.log.cleaner.dirty.ratio and
+//   kctl.log.cleaner.last.cleaned.ms (read-only, per partition) when they are named, for
+//   `kctl topics describe` (configs.ts: cleanerStateEntries); never in a full listing.
 // - Broker resources, as Kafka: the node id gives every setting the broker knows (and any key
 //   set dynamically) from its highest layer, with all layers as synonyms; "" (the cluster
 //   default) gives only the dynamic cluster-default configs. Keys Kafka 4.0 can update
@@ -24,7 +27,7 @@
 //   documentation (KIP-569). v4: flexible.
 import {ErrorCode} from '../../kafka/protocol/index.js'
 import {allowed} from './common.js'
-import {ResourceType, brokerConfigEntries, topicConfigEntries, type ConfigEntry} from './configs.js'
+import {ResourceType, brokerConfigEntries, cleanerStateEntries, topicConfigEntries, type ConfigEntry} from './configs.js'
 import {defineApi} from './define-api.js'
 
 export default defineApi(32, {
@@ -50,7 +53,10 @@ export default defineApi(32, {
           if (!allowed(ctx, 'DESCRIBE_CONFIGS', 'TOPIC', resourceName)) return result(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null)
           const topic = state.log.topic(resourceName)
           if (!topic) return result(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${resourceName} does not exist`)
-          return result(ErrorCode.NONE, null, topicConfigEntries(state, topic.configs, state.log.effectiveTopicConfig(resourceName)))
+          return result(ErrorCode.NONE, null, [
+            ...topicConfigEntries(state, topic.configs, state.log.effectiveTopicConfig(resourceName)),
+            ...cleanerStateEntries(state, resourceName, topic.partitions, configurationKeys),
+          ])
         }
         case ResourceType.BROKER: {
           if (!allowed(ctx, 'DESCRIBE_CONFIGS', 'CLUSTER', 'kafka-cluster')) return result(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, null)

@@ -93,6 +93,35 @@ export function brokerConfigEntries(state: BrokerState, scope: DynamicScope): Co
   })
 }
 
+/**
+ * The log cleaner's state of a compacted topic, per partition in partition order, as two
+ * read-only entries the broker returns only when a DescribeConfigs names them (kctl topics
+ * describe does; Kafka has no such entries and answers nothing for the names, so kctl shows
+ * them only for the bundled broker): the dirty ratio (dirty bytes / bytes of closed
+ * segments, 4 decimals) and when the partition was last cleaned (epoch ms, -1 = never).
+ */
+export const cleanerStateKeys = {dirtyRatio: 'kctl.log.cleaner.dirty.ratio', lastCleanedMs: 'kctl.log.cleaner.last.cleaned.ms'} as const
+
+export function cleanerStateEntries(state: BrokerState, topic: string, partitions: number, requested: string[] | null): ConfigEntry[] {
+  if (requested === null || !Object.values(cleanerStateKeys).some((key) => requested.includes(key))) return []
+  const stats = Array.from({length: partitions}, (_, p) => state.log.cleanerStats(topic, p))
+  if (stats.some((entry) => entry === undefined)) return []
+  const entry = (name: string, value: string, documentation: string): ConfigEntry => ({
+    name,
+    value,
+    readOnly: true,
+    configSource: ConfigSource.DEFAULT_CONFIG,
+    isSensitive: false,
+    synonyms: [],
+    configType: configTypeCodes.list,
+    documentation,
+  })
+  return [
+    entry(cleanerStateKeys.dirtyRatio, stats.map((s) => s!.dirtyRatio.toFixed(4)).join(','), 'per partition: dirty bytes / bytes of closed segments'),
+    entry(cleanerStateKeys.lastCleanedMs, stats.map((s) => String(s!.lastCleanedMs)).join(','), 'per partition: when the cleaner last finished a pass (epoch ms, -1 = never)'),
+  ]
+}
+
 /** Says in the broker log which of a topic's overrides are stored but not applied here. */
 export function warnUnapplied(logger: Logger, topic: string, overrides: Record<string, string>): void {
   const unapplied = unappliedTopicConfigs(overrides)
