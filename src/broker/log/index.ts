@@ -4,7 +4,8 @@
 //   <dataDir>/<topic>-<partition>/00000000000000000000.log        record batches as clients sent them
 //                                 00000000000000000000.index      sparse offset index (8-byte entries)
 //                                 00000000000000000000.timeindex  sparse time index (12-byte entries)
-//                                 <offset>.snapshot               idempotent producer state (JSON)
+//                                 00000000000000000000.txnindex   aborted transactions whose ABORT marker is in this segment
+//                                 <offset>.snapshot               idempotent producer state, open transactions (JSON)
 //                                 partition.metadata, log-start-offset
 //                                 cleaner-checkpoint.json        compacted topics: first dirty offset, last cleaning
 //                                 <offset>.log.cleaned|.swap|.swap.range   a cleaning under way (cleaner.ts)
@@ -49,11 +50,16 @@
 //      AppendError = 'CORRUPT_MESSAGE' | 'UNSUPPORTED_FOR_MESSAGE_FORMAT' | 'INVALID_RECORD' | 'INVALID_TIMESTAMP'
 //        | 'MESSAGE_TOO_LARGE' | 'RECORD_BATCH_TOO_LARGE' | 'OUT_OF_ORDER_SEQUENCE_NUMBER'
 //        | 'INVALID_PRODUCER_EPOCH' | 'KAFKA_STORAGE_ERROR'
-//   .read(fetchOffset, maxBytes): ReadResult
+//   .read(fetchOffset, maxBytes, {maxOffset?}): ReadResult   (maxOffset: read_committed stops at the LSO)
 //      whole batches from the one holding fetchOffset, as Buffer chunks (first batch whole
 //      even if larger than maxBytes); [] at the log end; OFFSET_OUT_OF_RANGE outside
 //      [logStartOffset, logEndOffset]. {ok, chunks, sizeBytes, logStartOffset, logEndOffset}
-//   .logStartOffset  .logEndOffset (= high watermark = last stable offset on one node)
+//   .logStartOffset  .logEndOffset (= high watermark on one node)
+//   .lastStableOffset   first offset of the earliest open transaction, else the log end
+//   .appendMarker({producerId, producerEpoch, type: 'COMMIT' | 'ABORT', coordinatorEpoch}): AppendResult
+//      the transaction coordinator's control batch; an ABORT is also indexed (txn-index.ts)
+//   .abortedTransactions(fetchOffset, upperBoundOffset): AbortedTxn[]   for read_committed Fetch
+//   .producerEntries(): ProducerEntry[]   (DescribeProducers)
 //   .offsetForTimestamp(ms): {offset, timestampMs} | undefined      ListOffsets by time
 //   .maxTimestampOffset(): {offset, timestampMs} | undefined        ListOffsets -3
 //   .deleteRecordsBefore(offset | -1, nowMs?): {ok, lowWatermark} | {ok: false, 'OFFSET_OUT_OF_RANGE'}
