@@ -18,7 +18,7 @@ const SET = 0
 const DELETE = 1
 
 /** Kafka's ConfigSource names by number (DescribeConfigs v1+). */
-const sourceNames: Record<number, string> = {
+export const sourceNames: Record<number, string> = {
   0: 'UNKNOWN',
   1: 'DYNAMIC_TOPIC_CONFIG',
   2: 'DYNAMIC_BROKER_CONFIG',

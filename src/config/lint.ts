@@ -304,7 +304,7 @@ export function parseListeners(text: string): Listener[] {
 // KafkaConfig.effectiveListenerSecurityProtocolMap: without an explicit map, the default one
 // applies, plus PLAINTEXT for the controller listeners unless any listener or controller
 // listener name is SSL or SASL_*.
-function parseSecurityMap(text: string | undefined, listeners: Listener[], controllerNames: string[]): Map<string, string> {
+export function parseSecurityMap(text: string | undefined, listeners: Listener[], controllerNames: string[]): Map<string, string> {
   if (text === undefined) {
     const map = new Map(defaultSecurityProtocols.map((protocol) => [protocol, protocol]))
     const secure = (name: string) => ['SSL', 'SASL_SSL', 'SASL_PLAINTEXT'].includes(name)

@@ -1,0 +1,99 @@
+import {Flags} from '@oclif/core'
+import {connectionOptions, withClient} from '../src/admin/connection.js'
+import {doctorExitCode, type DoctorReport, runChecks, selectChecks} from '../src/admin/doctor/index.js'
+import {gatherSnapshot, type GatherNotes} from '../src/admin/doctor/gather.js'
+import {renderDoctorReport} from '../src/admin/doctor/render.js'
+import {formatDurationMs, parseBytes, parseDurationMs} from '../src/config/units.js'
+import {ExitCode} from '../src/errors.js'
+import {colour, renderKeyValues} from '../src/ui/output.js'
+import {withInterrupt} from '../src/ui/interrupt.js'
+import {BaseCommand} from './_base.js'
+import {connectionFlags, outputFlag} from './_flags.js'
+
+type DoctorOutput = DoctorReport & {gathering: GatherNotes}
+
+/** `--checks a,b --checks c` → [a, b, c]. */
+function names(values: string[] | undefined): string[] | undefined {
+  return values?.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean)
+}
+
+export default class Doctor extends BaseCommand {
+  static description = `Checks a live cluster, read-only: availability (offline, under-replicated and under-min-ISR
+partitions, replication settings, the KRaft quorum, racks), capacity (skew, disk use, time until the
+disks are full at the measured write rate, the planner's limits, surviving a broker or rack loss),
+configuration (config lint rules on the live configs, drift between brokers, kctl init's defaults),
+security (PLAINTEXT listeners, no authorizer, open ACLs, super users) and data (infinite retention,
+auto-created topics, stalled, stopped or falling-behind consumer groups).
+
+The write rates come from two samples --window apart (ListOffsets and DescribeLogDirs); groups are
+classified over the same window as \`kctl lag --watch\` does. Ctrl-C during the window takes the
+second sample at once. Every check id and its fix: docs/DOCTOR.md.
+
+Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or warnings with
+--strict), 1 the cluster cannot be reached.`
+
+  static examples = [
+    {command: '<%= config.bin %> <%= command.id %>', description: 'every check, write rates over 30s'},
+    {command: '<%= config.bin %> <%= command.id %> --window 5s --checks availability,security', description: 'two areas only, a short window'},
+    {command: '<%= config.bin %> <%= command.id %> --skip capacity.time-until-full --strict', description: 'fail on warnings too, without one check'},
+    {command: '<%= config.bin %> <%= command.id %> --disk 2TB -o json', description: 'disk size for brokers that do not report it; findings and figures as JSON'},
+  ]
+
+  static flags = {
+    ...connectionFlags,
+    checks: Flags.string({description: 'only these check ids or areas (comma list or repeatable)', multiple: true}),
+    disk: Flags.string({description: 'disk per broker (e.g. 2TB) for brokers that do not report their log dirs\' size (before Kafka 3.3)'}),
+    'max-lag': Flags.integer({description: 'records a group may lag on a partition (data.group-over-lag-limit)', min: 0}),
+    'max-time-lag': Flags.string({description: 'how old a group\'s first unconsumed record may be, e.g. 5m (data.group-over-lag-limit)'}),
+    output: outputFlag,
+    skip: Flags.string({description: 'not these check ids or areas (comma list or repeatable)', multiple: true}),
+    strict: Flags.boolean({description: 'exit 3 on warnings too'}),
+    window: Flags.string({description: 'time between the two samples the write rates come from (0 for none)', default: '30s'}),
+  }
+
+  static summary = 'Check a cluster\'s health, capacity, configuration and security'
+
+  async run(): Promise<DoctorOutput> {
+    const {flags} = await this.parse(Doctor)
+    const windowMs = parseDurationMs(flags.window, '--window')
+    const options = {
+      checks: names(flags.checks),
+      skip: names(flags.skip),
+      maxLag: flags['max-lag'],
+      maxTimeLagMs: flags['max-time-lag'] === undefined ? undefined : parseDurationMs(flags['max-time-lag'], '--max-time-lag'),
+      diskBytes: flags.disk === undefined ? undefined : parseBytes(flags.disk, '--disk'),
+    }
+    // Unknown check names fail before anything is asked of the cluster.
+    selectChecks(options)
+    const progress = flags.output === 'table' && Boolean(process.stderr.isTTY)
+
+    const {snapshot, notes} = await withClient(connectionOptions(flags, 'check the cluster'), (client) =>
+      withInterrupt(({signal}) => gatherSnapshot(client, {
+        windowMs,
+        signal,
+        onWindowProgress: progress
+          ? (elapsedMs, totalMs) => process.stderr.write(`\r${colour.dim(`measuring write rates: ${formatDurationMs(elapsedMs)} of ${formatDurationMs(totalMs)} (Ctrl-C to stop early)`)}\x1b[K`)
+          : undefined,
+      })),
+    )
+    if (progress && windowMs > 0) process.stderr.write('\r\x1b[K')
+
+    const output: DoctorOutput = {...runChecks(snapshot, options), gathering: notes}
+    this.render(output, flags.output, renderWithNotes)
+    const code = doctorExitCode(output.summary, flags.strict)
+    if (code !== ExitCode.ok) this.exit(code)
+    return output
+  }
+}
+
+function renderWithNotes(output: DoctorOutput): string {
+  const {gathering} = output
+  const pairs: [string, string][] = []
+  for (const broker of gathering.unreachableBrokers) pairs.push([`BROKER ${broker.id}`, colour.red(`unreachable: ${broker.error}`)])
+  if (gathering.quorum !== 'reported') pairs.push(['QUORUM', gathering.quorum])
+  if (gathering.acls !== 'reported') pairs.push(['ACLS', gathering.acls])
+  if (gathering.consumers !== 'reported') pairs.push(['GROUPS', `not read: ${gathering.consumers}`])
+  if (gathering.windowInterrupted) pairs.push(['WINDOW', `cut short at ${formatDurationMs(output.windowMs)} by Ctrl-C`])
+  const report = renderDoctorReport(output)
+  return pairs.length === 0 ? report : `${report}\n\n${renderKeyValues(pairs)}`
+}
