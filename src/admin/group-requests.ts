@@ -30,7 +30,7 @@ export interface TopicPartitions {
 export interface GroupMember {
   memberId: string
   /** group.instance.id of a static member. */
-  instanceId: string | null
+  groupInstanceId: string | null
   clientId: string
   host: string
   /** Consumer groups: the member's epoch; classic: null. */
@@ -135,7 +135,7 @@ async function describeClassic(connection: BrokerConnection, groupIds: string[])
       const assignment = isConsumer ? (decodeAssignment(member.memberAssignment)?.partitions ?? null) : null
       return {
         memberId: member.memberId,
-        instanceId: member.groupInstanceId ?? null,
+        groupInstanceId: member.groupInstanceId ?? null,
         clientId: member.clientId,
         host: member.clientHost,
         memberEpoch: null,
@@ -163,7 +163,7 @@ async function describeConsumer(connection: BrokerConnection, groupIds: string[]
     errorCode: group.errorCode,
     members: group.members.map((member) => ({
       memberId: member.memberId,
-      instanceId: member.instanceId ?? null,
+      groupInstanceId: member.instanceId ?? null,
       clientId: member.clientId,
       host: member.clientHost,
       memberEpoch: member.memberEpoch,

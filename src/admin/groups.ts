@@ -15,7 +15,6 @@ import {
   type GroupMember,
   type GroupType,
   listAllGroups,
-  type TopicPartitions,
 } from './group-requests.js'
 import {type LagRow, sampleLag} from './lag/index.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsAt, partitionKey} from './partition-offsets.js'
@@ -79,20 +78,8 @@ export function renderGroupList(rows: GroupListRow[]): string {
 
 // ---- describe -------------------------------------------------------------------------------
 
-export interface GroupMemberDescription {
-  memberId: string
-  groupInstanceId: string | null
-  clientId: string
-  host: string
-  /** Consumer groups: the member's epoch; classic groups: null. */
-  memberEpoch: number | null
-  subscribedTopics: string[]
-  subscribedTopicRegex: string | null
-  /** Decoded assignment; null when a classic member's bytes are not a consumer assignment. */
-  assignment: TopicPartitions[] | null
-  /** Consumer groups: the assignment the member is reconciling towards. */
-  targetAssignment: TopicPartitions[] | null
-}
+/** A member as `groups describe` shows it: the one group model's member (group-requests.ts). */
+export type GroupMemberDescription = GroupMember
 
 export interface GroupDescription {
   group: string
@@ -106,20 +93,6 @@ export interface GroupDescription {
   members: GroupMemberDescription[]
   lag: number
   offsets: LagRow[]
-}
-
-function memberView(member: GroupMember): GroupMemberDescription {
-  return {
-    memberId: member.memberId,
-    groupInstanceId: member.instanceId,
-    clientId: member.clientId,
-    host: member.host,
-    memberEpoch: member.memberEpoch,
-    subscribedTopics: member.subscribedTopics,
-    subscribedTopicRegex: member.subscribedTopicRegex,
-    assignment: member.assignment,
-    targetAssignment: member.targetAssignment,
-  }
 }
 
 export async function describeGroup(client: KafkaClient, groupId: string): Promise<GroupDescription> {
@@ -140,7 +113,7 @@ export async function describeGroup(client: KafkaClient, groupId: string): Promi
     protocol: described.assignor,
     groupEpoch: described.groupEpoch,
     assignmentEpoch: described.assignmentEpoch,
-    members: described.members.map(memberView),
+    members: described.members,
     lag: report.groups[0]?.lag ?? 0,
     offsets: [...report.rows].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
   }
