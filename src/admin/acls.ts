@@ -1,5 +1,6 @@
 // ACLs as kafka-acls.sh manages them: flags in its vocabulary expand into bindings (create) or
-// filters (list, delete), sent through kafkajs's admin (CreateAcls, DescribeAcls, DeleteAcls).
+// filters (list, delete), sent on kctl's client (CreateAcls, DescribeAcls, DeleteAcls; the
+// model and wire numbers are src/kafka/acl).
 //
 // kafka-acls semantics kept: operations default to ALL; --allow-host/--deny-host default to
 // '*'; the pattern type defaults to literal; --producer means WRITE, DESCRIBE and CREATE on the
@@ -13,6 +14,7 @@ import {
   type Operation,
   operationCodes,
   nameOf,
+  type PatternType,
   type PatternTypeName,
   patternTypeCodes,
   type PermissionType,
@@ -20,9 +22,10 @@ import {
   type ResourceType,
   resourceTypeCodes,
 } from '../kafka/acl/model.js'
-import type {AclEntry, AclFilter} from 'kafkajs'
+import {bindingToWire} from '../kafka/acl/wire.js'
+import {type KafkaClient, KafkaClientError} from '../kafka/client/index.js'
 import {ExitCode, KctlError, usageError} from '../errors.js'
-import {type ConnectionOptions, withAdmin} from './connection.js'
+import {type ConnectionOptions, withClient} from './connection.js'
 import {kafkaErrorName} from './errors.js'
 
 export type AclResourceKind = 'TOPIC' | 'GROUP' | 'CLUSTER' | 'TRANSACTIONAL_ID'
@@ -237,20 +240,20 @@ function hasHostFlag(flags: AclFlags, permission: PermissionType): boolean {
   return ((permission === 'ALLOW' ? flags.allowHosts : flags.denyHosts) ?? []).length > 0
 }
 
-// kafkajs's enums use Kafka's numbers; the casts only cross from our tables to its enum types.
-function toKafkajsFilter(filter: AclFilterRow): AclFilter {
+/** A filter in DescribeAcls/DeleteAcls wire form (Kafka's numbers). */
+function filterToWire(filter: AclFilterRow) {
   return {
-    resourceType: resourceTypeCodes[filter.resourceType],
-    resourceName: filter.resourceName ?? undefined,
-    resourcePatternType: patternTypeCodes[filter.patternType],
-    principal: filter.principal ?? undefined,
-    host: filter.host ?? undefined,
+    resourceTypeFilter: resourceTypeCodes[filter.resourceType],
+    resourceNameFilter: filter.resourceName,
+    patternTypeFilter: patternTypeCodes[filter.patternType],
+    principalFilter: filter.principal,
+    hostFilter: filter.host,
     operation: operationCodes[filter.operation],
     permissionType: permissionTypeCodes[filter.permission],
-  } as unknown as AclFilter
+  }
 }
 
-function rowFromWire(resource: {resourceType: number; resourceName: string; resourcePatternType: number}, acl: {
+function rowFromWire(resource: {resourceType: number; resourceName: string; patternType: number}, acl: {
   principal: string
   host: string
   operation: number
@@ -259,7 +262,7 @@ function rowFromWire(resource: {resourceType: number; resourceName: string; reso
   return {
     resourceType: nameOf(resourceTypeCodes, resource.resourceType) ?? String(resource.resourceType),
     resourceName: resource.resourceName,
-    patternType: nameOf(patternTypeCodes, resource.resourcePatternType) ?? String(resource.resourcePatternType),
+    patternType: nameOf(patternTypeCodes, resource.patternType) ?? String(resource.patternType),
     principal: acl.principal,
     host: acl.host,
     operation: nameOf(operationCodes, acl.operation) ?? String(acl.operation),
@@ -276,38 +279,50 @@ function securityDisabled(error: unknown, action: string): KctlError | undefined
   })
 }
 
-async function withAclAdmin<T>(options: ConnectionOptions, action: string, fn: Parameters<typeof withAdmin<T>>[1]): Promise<T> {
+/**
+ * Runs an ACL request on kctl's client. CreateAcls and DeleteAcls change the cluster: they go
+ * to the controller-or-any broker (KRaft brokers forward them) and again after NOT_CONTROLLER;
+ * DescribeAcls goes to any broker.
+ */
+async function withAclClient<T>(options: ConnectionOptions, action: string, fn: (client: KafkaClient) => Promise<T>): Promise<T> {
   try {
-    return await withAdmin({...options, action}, fn)
+    return await withClient({...options, action}, (client) => client.retry(() => fn(client)))
   } catch (error) {
     throw securityDisabled((error as {cause?: unknown}).cause ?? error, action) ?? error
   }
 }
 
 export async function createAcls(options: ConnectionOptions, rows: AclRow[]): Promise<AclRow[]> {
-  await withAclAdmin(options, 'create ACLs', (admin) =>
-    admin.createAcls({
-      acl: rows.map((row) => ({
-        resourceType: resourceTypeCodes[row.resourceType as ResourceType],
+  await withAclClient(options, 'create ACLs', async (client) => {
+    const creations = rows.map((row) => {
+      const {patternType, ...wire} = bindingToWire({
+        resourceType: row.resourceType as ResourceType,
         resourceName: row.resourceName,
-        resourcePatternType: patternTypeCodes[row.patternType as PatternTypeName],
+        patternType: row.patternType as PatternType,
         principal: row.principal,
         host: row.host,
-        operation: operationCodes[row.operation as Operation],
-        permissionType: permissionTypeCodes[row.permission as PermissionType],
-      }) as unknown as AclEntry),
-    }),
-  )
+        operation: row.operation as Operation,
+        permissionType: row.permission as PermissionType,
+      })
+      return {...wire, resourcePatternType: patternType}
+    })
+    const connection = await client.controller()
+    const response = await connection.send(30, {creations})
+    const failed = response.results.find((result) => result.errorCode !== 0)
+    if (failed) throw KafkaClientError.fromCode(failed.errorCode, failed.errorMessage, connection.address)
+  })
   return rows
 }
 
 /** Every ACL matching any of the filters, each once, sorted by resource then principal. */
 export async function listAcls(options: ConnectionOptions, filters: AclFilterRow[]): Promise<AclRow[]> {
-  const rows = await withAclAdmin(options, 'list ACLs', async (admin) => {
+  const rows = await withAclClient(options, 'list ACLs', async (client) => {
+    const connection = await client.anyBroker()
     const found: AclRow[] = []
     for (const filter of filters) {
-      const {resources} = await admin.describeAcls(toKafkajsFilter(filter))
-      for (const resource of resources) for (const acl of resource.acls) found.push(rowFromWire(resource, acl))
+      const response = await connection.send(29, filterToWire(filter))
+      if (response.errorCode !== 0) throw KafkaClientError.fromCode(response.errorCode, response.errorMessage, connection.address)
+      for (const resource of response.resources) for (const acl of resource.acls) found.push(rowFromWire(resource, acl))
     }
     return found
   })
@@ -316,9 +331,12 @@ export async function listAcls(options: ConnectionOptions, filters: AclFilterRow
 
 /** Deletes every ACL matching the filters and returns them. */
 export async function deleteAcls(options: ConnectionOptions, filters: AclFilterRow[]): Promise<AclRow[]> {
-  const rows = await withAclAdmin(options, 'delete ACLs', async (admin) => {
-    const {filterResponses} = await admin.deleteAcls({filters: filters.map(toKafkajsFilter)})
-    return filterResponses.flatMap((response) => response.matchingAcls.map((acl) => rowFromWire(acl, acl)))
+  const rows = await withAclClient(options, 'delete ACLs', async (client) => {
+    const connection = await client.controller()
+    const response = await connection.send(31, {filters: filters.map(filterToWire)})
+    const failed = response.filterResults.find((result) => result.errorCode !== 0)
+    if (failed) throw KafkaClientError.fromCode(failed.errorCode, failed.errorMessage, connection.address)
+    return response.filterResults.flatMap((result) => result.matchingAcls.map((acl) => rowFromWire(acl, acl)))
   })
   return sortRows(unique(rows))
 }

@@ -4,8 +4,7 @@
 import net from 'node:net'
 import {once} from 'node:events'
 import {describe, expect, it} from 'vitest'
-import {KafkaWireClient} from '../../../src/admin/users.js'
-import {resolveConnection} from '../../../src/admin/connection.js'
+import {BrokerConnection} from '../../../src/kafka/client/index.js'
 import {plainMessage} from '../../../src/kafka/sasl/plain.js'
 import {saltedPassword, ScramClient} from '../../../src/kafka/sasl/scram.js'
 import {decodeResponse, encodeRequest, ErrorCode} from '../../../src/kafka/protocol/index.js'
@@ -70,8 +69,10 @@ async function call<K extends 17 | 36 | 3 | 18>(raw: RawConnection, apiKey: K, v
   return decodeResponse(apiKey, version, await raw.frame()).body
 }
 
-function connection(address: string, sasl?: {mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string}) {
-  return {...resolveConnection({bootstrapServer: address}), sasl}
+/** kctl's client connection: TCP, ApiVersions, then SaslHandshake v1 + SaslAuthenticate. */
+function connect(address: string, sasl?: {mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string}) {
+  const at = address.lastIndexOf(':')
+  return BrokerConnection.open(address.slice(0, at), Number(address.slice(at + 1)), {clientId: 'test', sasl, connectTimeoutMs: 5000, requestTimeoutMs: 10_000})
 }
 
 describe('SASL on the bundled broker', () => {
@@ -79,9 +80,9 @@ describe('SASL on the bundled broker', () => {
 
   for (const mechanism of ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const) {
     it(`authenticates ${mechanism} with SaslHandshake v1 + SaslAuthenticate and then serves requests`, async () => {
-      const client = await KafkaWireClient.connect(connection(secure().address('SASL_PLAINTEXT'), {mechanism, username: 'alice', password: 'alice-secret'}))
+      const client = await connect(secure().address('SASL_PLAINTEXT'), {mechanism, username: 'alice', password: 'alice-secret'})
       try {
-        const metadata = await client.request(3, 12, {topics: [], allowAutoTopicCreation: false})
+        const metadata = await client.send(3, {topics: [], allowAutoTopicCreation: false}, 12)
         expect(metadata.brokers.map((broker) => broker.nodeId)).toEqual([secure().broker.state.nodeId])
       } finally {
         client.close()
@@ -169,39 +170,39 @@ describe('SASL on the bundled broker', () => {
   })
 
   it('creates, describes and deletes users with Alter/DescribeUserScramCredentials, and logins follow', async () => {
-    const admin = await KafkaWireClient.connect(connection(secure().address('SASL_PLAINTEXT'), {mechanism: 'SCRAM-SHA-256', username: 'admin', password: 'admin-secret'}))
+    const admin = await connect(secure().address('SASL_PLAINTEXT'), {mechanism: 'SCRAM-SHA-256', username: 'admin', password: 'admin-secret'})
     try {
       const salt = Buffer.from('0123456789abcdef0123456789abcdef')
-      const altered = await admin.request(51, 0, {
+      const altered = await admin.send(51, {
         deletions: [],
         upsertions: [
           {name: 'bob', mechanism: 1, iterations: 8192, salt, saltedPassword: saltedPassword('SCRAM-SHA-256', 'bob-secret', salt, 8192)},
           {name: 'weak', mechanism: 1, iterations: 1000, salt, saltedPassword: saltedPassword('SCRAM-SHA-256', 'x', salt, 1000)},
           {name: 'odd', mechanism: 9, iterations: 4096, salt, saltedPassword: salt},
         ],
-      })
+      }, 0)
       expect(altered.results.map((result) => [result.user, result.errorCode])).toEqual([
         ['bob', ErrorCode.NONE],
         ['weak', ErrorCode.UNACCEPTABLE_CREDENTIAL],
         ['odd', ErrorCode.UNSUPPORTED_SASL_MECHANISM],
       ])
-      const described = await admin.request(50, 0, {users: [{name: 'bob'}, {name: 'ghost'}]})
+      const described = await admin.send(50, {users: [{name: 'bob'}, {name: 'ghost'}]}, 0)
       expect(described.results).toEqual([
         {user: 'bob', errorCode: 0, errorMessage: null, credentialInfos: [{mechanism: 1, iterations: 8192}]},
         {user: 'ghost', errorCode: ErrorCode.RESOURCE_NOT_FOUND, errorMessage: 'Attempt to describe a user credential that does not exist', credentialInfos: []},
       ])
-      const all = await admin.request(50, 0, {users: null})
+      const all = await admin.send(50, {users: null}, 0)
       expect(all.results.map((result) => result.user)).toEqual(['a', 'admin', 'alice', 'bob'])
 
-      const bob = await KafkaWireClient.connect(connection(secure().address('SASL_PLAINTEXT'), {mechanism: 'SCRAM-SHA-256', username: 'bob', password: 'bob-secret'}))
+      const bob = await connect(secure().address('SASL_PLAINTEXT'), {mechanism: 'SCRAM-SHA-256', username: 'bob', password: 'bob-secret'})
       bob.close()
-      const deleted = await admin.request(51, 0, {deletions: [{name: 'bob', mechanism: 1}, {name: 'ghost', mechanism: 1}], upsertions: []})
+      const deleted = await admin.send(51, {deletions: [{name: 'bob', mechanism: 1}, {name: 'ghost', mechanism: 1}], upsertions: []}, 0)
       expect(deleted.results.map((result) => [result.user, result.errorCode])).toEqual([
         ['bob', ErrorCode.NONE],
         ['ghost', ErrorCode.RESOURCE_NOT_FOUND],
       ])
       await expect(
-        KafkaWireClient.connect(connection(secure().address('SASL_PLAINTEXT'), {mechanism: 'SCRAM-SHA-256', username: 'bob', password: 'bob-secret'})),
+        connect(secure().address('SASL_PLAINTEXT'), {mechanism: 'SCRAM-SHA-256', username: 'bob', password: 'bob-secret'}),
       ).rejects.toMatchObject({type: 'SASL_AUTHENTICATION_FAILED'})
     } finally {
       admin.close()
