@@ -28,7 +28,8 @@
 //
 // Not implemented / differences from Kafka:
 // - Transactional and control batches are kept whole and their keys do not shadow older
-//   records (their commit or abort status is not consulted yet).
+//   records (their commit or abort status is not consulted yet, so aborted records and
+//   markers stay); the .txnindex files of swapped-out segments are merged into the new one.
 // - A tombstone goes once its own timestamp is older than delete.retention.ms, not after Kafka's
 //   delete horizon stamped into the batch at its first cleaning (KIP-534).
 // - Batches emptied by cleaning are dropped, even a producer's last one (Kafka keeps an empty
@@ -182,13 +183,14 @@ function readCheckpoint(storage: LogStorage, dir: string): Checkpoint {
 export function recoverInterruptedCleaning(storage: LogStorage, dir: string): void {
   const names = storage.list(dir)
   for (const name of names) {
-    if (name.endsWith(CLEANED_SUFFIX)) storage.remove(path.join(dir, name))
+    if (name.endsWith(CLEANED_SUFFIX) || name.endsWith('.txnindex.merging')) storage.remove(path.join(dir, name))
   }
   for (const name of names) {
     if (!name.endsWith(SWAP_SUFFIX)) continue
     const base = Number(name.slice(0, 20))
     const rangeFile = path.join(dir, segmentFileName(base, '.log').replace(/\.log$/, RANGE_SUFFIX))
     const end = Number(storage.readText(rangeFile) ?? base + 1)
+    mergeTxnIndexes(storage, dir, base, end)
     for (const other of names) {
       const match = /^(\d{20})\.(log|index|timeindex)$/.exec(other)
       if (match && Number(match[1]) >= base && Number(match[1]) < end) storage.remove(path.join(dir, other))
@@ -450,6 +452,7 @@ export class LogCleaner {
     const file = (suffix: string): string => path.join(log.dir, segmentFileName(base, '.log').replace(/\.log$/, suffix))
     storage.writeTextAtomic(file(RANGE_SUFFIX), String(next))
     storage.rename(file(CLEANED_SUFFIX), file(SWAP_SUFFIX))
+    mergeTxnIndexes(storage, log.dir, base, next)
     for (const name of storage.list(log.dir)) {
       const match = /^(\d{20})\.(log|index|timeindex)$/.exec(name)
       if (match && Number(match[1]) >= base && Number(match[1]) < next) storage.remove(path.join(log.dir, name))
@@ -467,6 +470,47 @@ export class LogCleaner {
 }
 
 class CleaningAborted extends Error {}
+
+const TXN_ENTRY_BYTES = 34
+
+/**
+ * The aborted-transaction indexes (`.txnindex`, one per segment) of the segments a swap
+ * replaces, merged into the file of the swapped-in segment, so read_committed readers still
+ * learn of every aborted transaction after a restart. Idempotent (entries are deduplicated),
+ * as recovery may run it again after a crash.
+ */
+function mergeTxnIndexes(storage: LogStorage, dir: string, base: number, end: number): void {
+  const files = storage
+    .list(dir)
+    .map((name) => /^(\d{20})\.txnindex$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null && Number(match[1]) >= base && Number(match[1]) < end)
+    .map((match) => ({base: Number(match[1]), path: path.join(dir, match[0])}))
+    .sort((a, b) => a.base - b.base)
+  if (files.length === 0 || (files.length === 1 && files[0].base === base)) return
+  const seen = new Set<string>()
+  const entries: Buffer[] = []
+  for (const file of files) {
+    const handle = storage.open(file.path)
+    const bytes = handle.read(0, handle.size())
+    handle.close()
+    for (let at = 0; at + TXN_ENTRY_BYTES <= bytes.length; at += TXN_ENTRY_BYTES) {
+      const entry = bytes.subarray(at, at + TXN_ENTRY_BYTES)
+      const id = entry.toString('hex')
+      if (!seen.has(id)) {
+        seen.add(id)
+        entries.push(entry)
+      }
+    }
+  }
+  const target = path.join(dir, `${String(base).padStart(20, '0')}.txnindex`)
+  const merging = storage.open(`${target}.merging`)
+  merging.truncate(0)
+  merging.write(Buffer.concat(entries), 0)
+  merging.sync()
+  merging.close()
+  storage.rename(`${target}.merging`, target)
+  for (const file of files) if (file.base !== base) storage.remove(file.path)
+}
 
 function closeQuietly(file: LogFile): void {
   try {

@@ -182,4 +182,27 @@ describe('log cleaner', () => {
     manager.deleteTopic('gone')
     expect(await pass).toBeUndefined()
   })
+
+  it('keeps transactional batches, markers and the aborted-transaction index through cleaning and a restart', async () => {
+    const manager = open()
+    manager.createTopic({name: 'txn', partitions: 1, configs: compacted})
+    const log = manager.partition('txn', 0)!
+    appendRounds(log, 2, 3)
+    const txn = log.append(
+      buildRecordBatch({baseTimestamp: START + 250, producerId: 9, producerEpoch: 0, baseSequence: 0, isTransactional: true, records: [{key: 'k0', value: 'aborted'}]}),
+    )
+    expect(txn.ok).toBe(true)
+    expect(log.appendMarker({producerId: 9, producerEpoch: 0, type: 'ABORT', coordinatorEpoch: 0}, {nowMs: START + 260}).ok).toBe(true)
+    appendRounds(log, 3, 3, 3)
+    appendRounds(log, 1, 1, 1000)
+    const aborted = log.abortedTransactions(0, log.logEndOffset)
+    expect(aborted).toHaveLength(1)
+    await cleanUntilDone(manager)
+    expect(readRecords(log).some((r) => r.value === 'aborted')).toBe(true)
+    manager.close()
+    const reopened = open()
+    const again = reopened.partition('txn', 0)!
+    expect(again.abortedTransactions(0, again.logEndOffset)).toEqual(aborted)
+    expect(readRecords(again).filter((r) => r.value === 'aborted')).toHaveLength(1)
+  })
 })
