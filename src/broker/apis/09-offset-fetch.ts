@@ -10,9 +10,11 @@
 //   (UNKNOWN_MEMBER_ID) at that member epoch (STALE_MEMBER_EPOCH); a null member id (admin
 //   tools) reads freely.
 //
+// - RequireStable (v7+, KIP-447): a partition for which an open transaction holds offsets
+//   (TxnOffsetCommit, applied only when it commits) answers UNSTABLE_OFFSET_COMMIT with offset
+//   -1, and the client asks again; read_committed Java consumers send it.
+//
 // Not implemented:
-// - RequireStable (v7+) has nothing to wait for: transactional offset commits are not
-//   supported, so no offsets are ever pending.
 // - Classic groups ignore the v9 member id and epoch, as Kafka does.
 //
 // Version notes:
@@ -35,6 +37,7 @@ function fetchGroup(
   groupId: string,
   topics: readonly {name: string; partitionIndexes: readonly number[]}[] | null,
   member: {memberId: string | null; memberEpoch: number} = {memberId: null, memberEpoch: -1},
+  requireStable = false,
 ): {errorCode: number; topics: TopicResult[]} {
   if (!ctx.state.allowed(ctx.connection, 'DESCRIBE', 'GROUP', groupId)) return {errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: []}
   const stale = coordinator.validateFetch(groupId, member.memberId, member.memberEpoch)
@@ -42,6 +45,8 @@ function fetchGroup(
   const wanted = topics?.map((topic) => ({topic: topic.name, partitions: topic.partitionIndexes})) ?? null
   const found = coordinator.fetchOffsets(groupId, wanted)
   const describable = (topic: string) => ctx.state.allowed(ctx.connection, 'DESCRIBE', 'TOPIC', topic)
+  const unstable = (topic: string, partition: number) => requireStable && ctx.state.txn.hasPendingOffset(groupId, topic, partition)
+  const pending = {committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT}
   const result: TopicResult[] = []
   if (wanted === null) {
     // All committed topics; the ones this principal may not describe are left out, as in Kafka.
@@ -49,13 +54,17 @@ function fetchGroup(
       if (!describable(topic)) continue
       result.push({
         name: topic,
-        partitions: [...partitions].sort(([a], [b]) => a - b).map(([partitionIndex, value]) => ({
-          partitionIndex,
-          committedOffset: value.offset,
-          committedLeaderEpoch: value.leaderEpoch,
-          metadata: value.metadata ?? '',
-          errorCode: ErrorCode.NONE,
-        })),
+        partitions: [...partitions].sort(([a], [b]) => a - b).map(([partitionIndex, value]) =>
+          unstable(topic, partitionIndex)
+            ? {partitionIndex, ...pending}
+            : {
+                partitionIndex,
+                committedOffset: value.offset,
+                committedLeaderEpoch: value.leaderEpoch,
+                metadata: value.metadata ?? '',
+                errorCode: ErrorCode.NONE,
+              },
+        ),
       })
     }
     return {errorCode: ErrorCode.NONE, topics: result}
@@ -65,6 +74,7 @@ function fetchGroup(
     result.push({
       name: topic,
       partitions: partitions.map((partitionIndex) => {
+        if (allowed && unstable(topic, partitionIndex)) return {partitionIndex, ...pending}
         const value = allowed ? found.get(topic)?.get(partitionIndex) : undefined
         return {
           partitionIndex,
@@ -85,10 +95,10 @@ export default defineApi(9, {
     if (ctx.apiVersion >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: request.groups.map((group) => ({groupId: group.groupId, ...fetchGroup(coordinator, ctx, group.groupId, group.topics, group)})),
+        groups: request.groups.map((group) => ({groupId: group.groupId, ...fetchGroup(coordinator, ctx, group.groupId, group.topics, group, request.requireStable)})),
       }
     }
-    const {errorCode, topics} = fetchGroup(coordinator, ctx, request.groupId, request.topics)
+    const {errorCode, topics} = fetchGroup(coordinator, ctx, request.groupId, request.topics, undefined, request.requireStable)
     // v1 has no top-level error code: a group error goes on every partition.
     if (ctx.apiVersion < 2 && errorCode !== ErrorCode.NONE) {
       return {

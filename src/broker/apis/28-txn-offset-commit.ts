@@ -15,9 +15,10 @@
 //   partitions UNKNOWN_TOPIC_OR_PARTITION.
 // - ACLs: WRITE on the transactional id, READ on the group and on each topic.
 //
+// - While the transaction is open, OffsetFetch with requireStable answers
+//   UNSTABLE_OFFSET_COMMIT for these partitions (KIP-447).
+//
 // Not implemented:
-// - OffsetFetch's requireStable (UNSTABLE_OFFSET_COMMIT while a transaction holds offsets for
-//   a partition) is not answered: OffsetFetch returns the last committed offsets.
 // - The group.instance.id fencing of v3+ (FENCED_INSTANCE_ID) is not checked here.
 //
 // Version notes:

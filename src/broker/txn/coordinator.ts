@@ -202,6 +202,15 @@ export class TransactionCoordinator {
     return 'NONE'
   }
 
+  /** Whether an open transaction holds an offset for this group's partition (OffsetFetch
+   *  requireStable answers UNSTABLE_OFFSET_COMMIT then, KIP-447). */
+  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const txn of this.txns.values()) {
+      if (txn.state === 'Ongoing' && txn.groups[groupId]?.some((o) => o.topic === topic && o.partition === partition)) return true
+    }
+    return false
+  }
+
   describe(transactionalId: string): TxnSummary | undefined {
     const txn = this.txns.get(transactionalId)
     return txn && summary(txn)

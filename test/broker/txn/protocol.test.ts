@@ -99,6 +99,22 @@ describe('transactional APIs', () => {
     expect(data.lastStableOffset).toBe(data.highWatermark)
   })
 
+  it('holds TxnOffsetCommit offsets until commit; OffsetFetch requireStable answers UNSTABLE_OFFSET_COMMIT meanwhile', async () => {
+    const {producerId, producerEpoch} = await init('offsets')
+    const txnCommit = (offset: number, memberId = '', generationId = -1) =>
+      client.request(28, 3, {transactionalId: 'offsets', groupId: 'txn-readers', producerId, producerEpoch, generationId, memberId, groupInstanceId: null, topics: [{name: 'tx', partitions: [{partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null}]}]})
+    const fetch = async (requireStable: boolean) =>
+      (await client.request(9, 7, {groupId: 'txn-readers', topics: [{name: 'tx', partitionIndexes: [0]}], requireStable})).topics[0].partitions[0]
+    expect((await txnCommit(5)).topics[0].partitions[0].errorCode).toBe(ErrorCode.INVALID_TXN_STATE) // no AddOffsetsToTxn yet
+    expect((await client.request(25, 3, {transactionalId: 'offsets', producerId, producerEpoch, groupId: 'txn-readers'})).errorCode).toBe(ErrorCode.NONE)
+    expect((await txnCommit(5, 'not-a-member', 3)).topics[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    expect((await txnCommit(5)).topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE)
+    expect(await fetch(true)).toMatchObject({committedOffset: -1, errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT})
+    expect(await fetch(false)).toMatchObject({committedOffset: -1, errorCode: ErrorCode.NONE})
+    expect((await endTxn('offsets', producerId, producerEpoch, true)).errorCode).toBe(ErrorCode.NONE)
+    expect(await fetch(true)).toMatchObject({committedOffset: 5, errorCode: ErrorCode.NONE})
+  })
+
   it('describes and lists transactions with Kafka state names and filters', async () => {
     const {producerId, producerEpoch} = await init('listed')
     await addPartitions('listed', producerId, producerEpoch, [0, 1])
