@@ -3,7 +3,6 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
-import {startBroker} from '../src/broker/index.js'
 import {type CommandResult, runTour} from '../src/demo.js'
 import {colour} from '../src/ui/output.js'
 import {BaseCommand} from './_base.js'
@@ -26,6 +25,7 @@ export default class Demo extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Demo)
+    const {startBroker} = await import('../src/broker/index.js')
     const dataDir = flags['data-dir'] ?? mkdtempSync(path.join(os.tmpdir(), 'kctl-demo-'))
     const broker = await startBroker({port: flags.port, host: '127.0.0.1', dataDir, config: {}})
     this.log(colour.bold(`Bundled broker listening on ${broker.bootstrap} (data in ${dataDir})`))

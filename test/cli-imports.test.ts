@@ -2,7 +2,7 @@
 // without oclif's entry point, kafkajs, the broker or the perf engine; and what it prints is
 // oclif's own help, page for page.
 import {execFile} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {format, promisify} from 'node:util'
@@ -29,7 +29,7 @@ async function loadedModules(argv: string[]): Promise<{code: number; stdout: str
 afterAll(() => rmSync(tmp, {recursive: true, force: true}))
 
 describe('kctl start-up loads nothing it does not need', () => {
-  for (const argv of [['--version'], ['--help'], ['topics', 'list', '--help'], ['plan', '--help'], ['topics']]) {
+  for (const argv of [['--version'], ['-v'], ['--help'], ['topics', 'list', '--help'], ['plan', '--help'], ['topics']]) {
     it(`kctl ${argv.join(' ')}`, async () => {
       const {stdout, modules} = await loadedModules(argv)
       expect(stdout).not.toBe('')
@@ -41,12 +41,44 @@ describe('kctl start-up loads nothing it does not need', () => {
   }
 
   it('prints the same as oclif does, through bin/run.js', async () => {
-    for (const argv of [['--version'], ['topics', 'list', '--help']]) {
+    for (const argv of [['--version'], ['-v'], ['topics', 'list', '--help']]) {
       const fast = await run(process.execPath, ['bin/run.js', ...argv], {cwd: root})
       const oclif = await run(process.execPath, ['bin/run.js', ...argv], {cwd: root, env: {...process.env, KCTL_NO_FAST_START: '1'}})
       expect(fast.stdout).toBe(oclif.stdout)
     }
   })
+})
+
+describe('loading a command class loads no client, broker or perf engine', () => {
+  // Commands import kafkajs (through src/admin/connection.js), the broker and the perf engine
+  // inside run(); loading the class (oclif does for --help when a flag's help is dynamic, and
+  // before parsing flags) stays light. Not yet so, each for the reason given:
+  const notYet: Record<string, string> = {
+    'consume.js': "its --format default is defaultFormat from src/admin/consume.ts, which imports the connection",
+    'produce.js': 'being changed in the work tree (issue 16 left it alone)',
+    'lag.js': 'being changed in the work tree (issue 16 left it alone)',
+    'groups/': 'being changed in the work tree (issue 16 left them alone)',
+    'perf/': 'perf/_shared.ts is being changed in the work tree and imports the connection',
+    'broker/': "the broker commands are another engineer's",
+    'doctor.js': 'new in the work tree; imports src/admin/connection.js at the top',
+    'transactions/': 'new in the work tree; import src/admin/connection.js at the top',
+  }
+  const dir = path.join(root, 'dist/commands')
+  const modules = (readdirSync(dir, {recursive: true}) as string[])
+    .map((file) => file.split(path.sep).join('/'))
+    .filter((file) => file.endsWith('.js') && !file.split('/').at(-1)!.startsWith('_'))
+    .sort()
+  for (const file of modules) {
+    const reason = Object.entries(notYet).find(([prefix]) => file.startsWith(prefix))?.[1]
+    it.skipIf(reason !== undefined)(`commands/${file.replace(/\.js$/, '.ts')}${reason ? ` (not yet: ${reason})` : ''}`, async () => {
+      const record = path.join(tmp, `module-${file.replaceAll(/\W/g, '_')}.txt`)
+      const url = new URL(`file://${path.join(dir, file)}`).href
+      await run(process.execPath, ['--import', recorder, '--input-type=module', '-e', `await import(${JSON.stringify(url)})`], {cwd: root, env: {...process.env, KCTL_RECORD_IMPORTS: record}})
+      const loaded = readFileSync(record, 'utf8').split('\n').filter(Boolean)
+      expect(loaded.some((m) => m.endsWith(`/dist/commands/${file}`))).toBe(true)
+      for (const pattern of heavy) expect(loaded.filter((m) => pattern.test(m))).toEqual([])
+    })
+  }
 })
 
 describe('fast help pages are oclif help pages', () => {

@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
-import {connectionOptions} from '../../src/admin/connection.js'
-import {type AclRow, bindingsFromFlags, createAcls} from '../../src/admin/acls.js'
+import type {AclRow} from '../../src/admin/acls.js'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
 import {aclFlags, principalFlags, renderAcls, resourceFlags} from './_shared.js'
@@ -48,6 +47,8 @@ The cluster needs an authorizer (authorizer.class.name); without one it answers 
 
   async run(): Promise<AclRow[]> {
     const {flags} = await this.parse(AclsCreate)
+    const {connectionOptions} = await import('../../src/admin/connection.js')
+    const {bindingsFromFlags, createAcls} = await import('../../src/admin/acls.js')
     const rows = await createAcls(connectionOptions(flags), bindingsFromFlags(aclFlags(flags)))
     this.render(rows, flags.output, (created) => `created ${created.length} ACL${created.length === 1 ? '' : 's'}\n${renderAcls(created)}`)
     return rows

@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
-import {connectionOptions} from '../../src/admin/connection.js'
-import {type AclRow, deleteAcls, filtersFromFlags, listAcls} from '../../src/admin/acls.js'
+import type {AclRow} from '../../src/admin/acls.js'
 import {ExitCode, KctlError, usageError} from '../../src/errors.js'
 import {confirmOrRefuse} from '../../src/ui/confirm.js'
 import {BaseCommand} from '../_base.js'
@@ -31,6 +30,8 @@ export default class AclsDelete extends BaseCommand {
 
   async run(): Promise<AclRow[]> {
     const {flags} = await this.parse(AclsDelete)
+    const {connectionOptions} = await import('../../src/admin/connection.js')
+    const {deleteAcls, filtersFromFlags, listAcls} = await import('../../src/admin/acls.js')
     const shared = aclFlags(flags)
     if (!flags.topic && !flags.group && !flags.cluster && !flags['transactional-id']) {
       throw usageError('unable to delete ACLs: no resource given', 'add --topic, --group, --cluster or --transactional-id (use --topic \'*\' for the wildcard ACLs)')

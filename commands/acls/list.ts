@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
-import {connectionOptions} from '../../src/admin/connection.js'
-import {type AclRow, filtersFromFlags, listAcls} from '../../src/admin/acls.js'
+import type {AclRow} from '../../src/admin/acls.js'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
 import {aclFlags, renderAcls, resourceFlags} from './_shared.js'
@@ -30,6 +29,8 @@ export default class AclsList extends BaseCommand {
 
   async run(): Promise<AclRow[]> {
     const {flags} = await this.parse(AclsList)
+    const {connectionOptions} = await import('../../src/admin/connection.js')
+    const {filtersFromFlags, listAcls} = await import('../../src/admin/acls.js')
     const rows = await listAcls(connectionOptions(flags), filtersFromFlags(aclFlags(flags)))
     this.render(rows, flags.output, renderAcls)
     return rows

@@ -1,5 +1,4 @@
 import {type ClusterDescription, describeCluster, renderClusterDescription} from '../../src/admin/cluster.js'
-import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
 
@@ -20,6 +19,7 @@ export default class ClusterDescribe extends BaseCommand {
 
   async run(): Promise<ClusterDescription> {
     const {flags} = await this.parse(ClusterDescribe)
+    const {connectionOptions, withClient} = await import('../../src/admin/connection.js')
     const view = await withClient(connectionOptions(flags, 'describe the cluster'), (client) => describeCluster(client))
     this.render(view, flags.output, renderClusterDescription)
     return view

@@ -1,5 +1,4 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {renderTopicPartitions} from '../../src/admin/topics-render.js'
 import {addPartitions, batchError, type TopicPartitionsRow} from '../../src/admin/topics.js'
 import {confirmOrRefuse} from '../../src/ui/confirm.js'
@@ -30,6 +29,7 @@ export default class TopicsAddPartitions extends BaseCommand {
 
   async run(): Promise<TopicPartitionsRow[]> {
     const {argv, flags} = await this.parse(TopicsAddPartitions)
+    const {connectionOptions, withClient} = await import('../../src/admin/connection.js')
     const topics = argv as string[]
     const subject = topics.length === 1 ? `topic ${topics[0]}` : `${topics.length} topics`
     const {rows, notes} = await withClient(connectionOptions(flags, `add partitions to ${subject}`), async (client) => {

@@ -1,5 +1,4 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {parseKeyValues} from '../../src/admin/key-values.js'
 import {renderTopicAlter} from '../../src/admin/topics-render.js'
 import {alterTopicConfigs, batchError, type TopicAlterRow} from '../../src/admin/topics.js'
@@ -34,6 +33,7 @@ Brokers older than Kafka 2.3 only know the legacy AlterConfigs request, which re
 
   async run(): Promise<TopicAlterRow[]> {
     const {args, flags} = await this.parse(TopicsAlter)
+    const {connectionOptions, withClient} = await import('../../src/admin/connection.js')
     const set = parseKeyValues(flags.config, '--config')
     const remove = flags['delete-config'] ?? []
     if (Object.keys(set).length === 0 && remove.length === 0) {

@@ -1,5 +1,4 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {parseKeyValues} from '../../src/admin/key-values.js'
 import {renderTopicCreate} from '../../src/admin/topics-render.js'
 import {batchError, createTopics, settleMs, type TopicCreateRow, topicProfiles} from '../../src/admin/topics.js'
@@ -41,6 +40,7 @@ The broker's answer to the create request decides each row. kctl then waits up t
 
   async run(): Promise<TopicCreateRow[]> {
     const {argv, flags} = await this.parse(TopicsCreate)
+    const {connectionOptions, withClient} = await import('../../src/admin/connection.js')
     const names = argv as string[]
     const {rows, notes} = await withClient(connectionOptions(flags, `create ${names.length === 1 ? `topic ${names[0]}` : 'topics'}`), (client) =>
       createTopics(client, {

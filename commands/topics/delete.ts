@@ -1,5 +1,4 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {renderTopicList, renderTopicStatus} from '../../src/admin/topics-render.js'
 import {batchError, deleteTopics, listTopics, selectTopics, type TopicStatusRow} from '../../src/admin/topics.js'
 import {KctlError} from '../../src/errors.js'
@@ -33,6 +32,7 @@ export default class TopicsDelete extends BaseCommand {
 
   async run(): Promise<TopicStatusRow[]> {
     const {argv, flags} = await this.parse(TopicsDelete)
+    const {connectionOptions, withClient} = await import('../../src/admin/connection.js')
     const {rows, notes} = await withClient(connectionOptions(flags, 'delete topics'), async (client) => {
       const all = await listTopics(client, {includeInternal: true})
       const selection = selectTopics(argv as string[], all, {regex: flags.regex})

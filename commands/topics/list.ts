@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core'
-import {connectionOptions, withClient} from '../../src/admin/connection.js'
 import {renderTopicList} from '../../src/admin/topics-render.js'
 import {listTopics, type TopicListRow} from '../../src/admin/topics.js'
 import {BaseCommand} from '../_base.js'
@@ -24,6 +23,7 @@ export default class TopicsList extends BaseCommand {
 
   async run(): Promise<TopicListRow[]> {
     const {flags} = await this.parse(TopicsList)
+    const {connectionOptions, withClient} = await import('../../src/admin/connection.js')
     const rows = await withClient(connectionOptions(flags, 'list topics'), (client) => listTopics(client, {includeInternal: flags.internal}))
     this.render(rows, flags.output, renderTopicList)
     return rows

@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions} from '../../src/admin/connection.js'
-import {checkNewUser, createUser, type UserCredentialRow} from '../../src/admin/users.js'
+import type {UserCredentialRow} from '../../src/admin/users.js'
 import {minIterations, scramMechanisms} from '../../src/kafka/sasl/scram.js'
 import {readPassword} from '../../src/ui/password.js'
 import {BaseCommand} from '../_base.js'
@@ -34,6 +33,8 @@ The password comes from --password-file (its first line; - reads stdin), else $K
 
   async run(): Promise<UserCredentialRow[]> {
     const {args, flags} = await this.parse(UsersCreate)
+    const {connectionOptions} = await import('../../src/admin/connection.js')
+    const {checkNewUser, createUser} = await import('../../src/admin/users.js')
     checkNewUser(args.user, flags.iterations)
     const password = await readPassword({file: flags['password-file'], env: 'KCTL_USER_PASSWORD', subject: `user ${args.user}`, confirm: true})
     const rows = await createUser(connectionOptions(flags), {

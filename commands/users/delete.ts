@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core'
-import {connectionOptions} from '../../src/admin/connection.js'
-import {deleteUser, type UserCredentialRow} from '../../src/admin/users.js'
+import type {UserCredentialRow} from '../../src/admin/users.js'
 import {confirmOrRefuse} from '../../src/ui/confirm.js'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag, yesFlag} from '../_flags.js'
@@ -29,6 +28,8 @@ export default class UsersDelete extends BaseCommand {
 
   async run(): Promise<UserCredentialRow[]> {
     const {args, flags} = await this.parse(UsersDelete)
+    const {connectionOptions} = await import('../../src/admin/connection.js')
+    const {deleteUser} = await import('../../src/admin/users.js')
     await confirmOrRefuse(`Delete SCRAM user ${args.user}?`, {yes: flags.yes, action: `delete user ${args.user}`})
     const rows = await deleteUser(connectionOptions(flags), args.user, flags.mechanism ?? [])
     this.render(rows, flags.output, (deleted) => `deleted ${deleted.map((row) => row.mechanism).join(', ')} credentials of ${args.user}`)

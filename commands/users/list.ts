@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core'
-import {connectionOptions} from '../../src/admin/connection.js'
-import {listUsers, type UserCredentialRow} from '../../src/admin/users.js'
+import type {UserCredentialRow} from '../../src/admin/users.js'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
 import {renderUsers} from './_shared.js'
@@ -28,6 +27,8 @@ export default class UsersList extends BaseCommand {
 
   async run(): Promise<UserCredentialRow[]> {
     const {argv, flags} = await this.parse(UsersList)
+    const {connectionOptions} = await import('../../src/admin/connection.js')
+    const {listUsers} = await import('../../src/admin/users.js')
     const rows = await listUsers(connectionOptions(flags), argv as string[])
     this.render(rows, flags.output, renderUsers)
     return rows
