@@ -1,21 +1,28 @@
 // OffsetCommit (key 8), versions 2-9.
 //
 // Behavior:
-// - Commits from a group member must carry the current generation and member id (KIP-345
-//   fencing by group.instance.id from v7); generation -1 with no member id is an admin commit,
-//   accepted only while the group has no members (as `kafka-consumer-groups --reset-offsets`).
+// - Classic groups: a member's commit must carry the current generation and member id (KIP-345
+//   fencing by group.instance.id from v7); during CompletingRebalance it gets
+//   REBALANCE_IN_PROGRESS, with an old generation ILLEGAL_GENERATION. Generation -1 with no
+//   member id is an admin commit, accepted only while the group has no members (as
+//   `kafka-consumer-groups --reset-offsets`).
+// - KIP-848 consumer groups: the v9 field is the member epoch, which must be the member's
+//   current one (STALE_MEMBER_EPOCH otherwise; UNKNOWN_MEMBER_ID for a member the group does
+//   not have); epoch -1 with no member id is an admin commit, accepted while the group is empty.
 // - Offsets, leader epochs (v6+), metadata and the commit time are stored durably in the data
 //   dir (groups/offset-store.ts) and survive a restart.
 // - A partition the broker does not have gets UNKNOWN_TOPIC_OR_PARTITION.
 //
 // Not implemented:
+// - Kafka 4.0 refuses a commit below v9 from a consumer-protocol member (UNSUPPORTED_VERSION);
+//   here any version is checked by member epoch.
 // - The per-request retention time (v2-v4) is ignored: offsets.retention.minutes applies,
 //   as in Kafka since 2.1 for consumers that send -1.
 //
 // Version notes:
 // - v2: retention time. v3: throttle time. v4: same as v3. v5: no retention time.
 // - v6: leader epoch (KIP-320). v7: group.instance.id (KIP-345). v8: flexible.
-// - v9: KIP-848 member epochs (classic groups read it as the generation).
+// - v9: KIP-848 member epochs (classic groups read the field as the generation).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
 import {defineApi} from './define-api.js'
 

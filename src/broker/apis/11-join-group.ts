@@ -1,14 +1,20 @@
 // JoinGroup (key 11), versions 2-9.
 //
 // Behavior:
-// - The classic rebalance protocol of groups/coordinator.ts: the answer waits for the
+// - The classic rebalance protocol of groups/classic.ts: the answer waits for the
 //   rendezvous (every member rejoined, or the rebalance timeout), so this handler is async.
 // - Member ids are made by the coordinator: clientId (or group.instance.id) plus a UUID.
 // - The client host is the connection's address with Kafka's leading slash ("/127.0.0.1").
 // - ACLs: READ on the group (GROUP_AUTHORIZATION_FAILED), as for SyncGroup, Heartbeat,
 //   LeaveGroup and OffsetCommit.
+// - A KIP-848 consumer group id: while it has members, INCONSISTENT_GROUP_PROTOCOL; once it is
+//   empty the join turns it into a classic group again, its offsets kept (groups/coordinator.ts).
+// - A member that does not rejoin within its rebalance timeout (the Java client's
+//   max.poll.interval.ms) is dropped when the rebalance completes without it.
 //
 // Not implemented:
+// - Classic members inside a consumer group (Kafka 4.0's default online migration,
+//   group.consumer.migration.policy=bidirectional).
 // - The join reason (v8+) is accepted and dropped (Kafka only logs it).
 //
 // Version notes:

@@ -3,6 +3,8 @@
 // Behavior:
 // - Re-arms the member's session timer; REBALANCE_IN_PROGRESS tells it to rejoin,
 //   ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID / FENCED_INSTANCE_ID that it is out of date.
+// - Classic groups only (groups/classic.ts): a member of a KIP-848 consumer group heartbeats
+//   with ConsumerGroupHeartbeat (key 68); this API answers it UNKNOWN_MEMBER_ID.
 //
 // Version notes:
 // - v1: throttle time. v2: same as v1. v3: group.instance.id (KIP-345). v4: flexible.

@@ -2,6 +2,7 @@
 //
 // Behavior:
 // - Removes the members and rebalances the rest at once (no wait for their sessions).
+// - Classic groups only: KIP-848 members leave with ConsumerGroupHeartbeat epoch -1 (or -2).
 // - v3+: a batch of members, each with its own error; a static member may be named by its
 //   group.instance.id alone (admin removal, KIP-345).
 //

@@ -3,6 +3,8 @@
 // Behavior:
 // - Followers wait until the leader sends the assignments; then every member gets its own.
 //   A member missing from the leader's list gets an empty assignment, as in Kafka.
+// - Classic groups only (groups/classic.ts); KIP-848 consumer groups are assigned by the
+//   coordinator itself (ConsumerGroupHeartbeat).
 //
 // Version notes:
 // - v1: throttle time. v2: same as v1. v3: group.instance.id (KIP-345). v4: flexible.

@@ -3,6 +3,8 @@
 // Behavior:
 // - Deletes groups without members together with their committed offsets; a group with
 //   members gets NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
+// - Classic and KIP-848 consumer groups alike; a consumer group's stored metadata (epochs,
+//   assignments) goes with it.
 //
 // Version notes:
 // - v1: same as v0 (throttling after the response, KIP-219). v2: flexible.

@@ -3,6 +3,8 @@
 // Behavior:
 // - Deletes committed offsets of an Empty group, or of a consumer group for topics none of
 //   its members subscribes to (GROUP_SUBSCRIBED_TO_TOPIC per partition otherwise).
+// - Classic groups of protocol type "consumer" read the subscription from the members'
+//   metadata; KIP-848 consumer groups from their heartbeats (topic names and regex matches).
 import {ErrorCode} from '../../kafka/protocol/errors.js'
 import {defineApi} from './define-api.js'
 

@@ -43,7 +43,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   for (const member of members) member.child?.kill('SIGKILL')
-  await Promise.all(members.map((member) => member.consumer?.close(true).catch(() => {})))
+  await Promise.all(members.map((member) => member.consumer?.close()))
   await producer?.close()
   await admin?.close()
   raw?.close()
