@@ -205,4 +205,28 @@ describe('log cleaner', () => {
     expect(again.abortedTransactions(0, again.logEndOffset)).toEqual(aborted)
     expect(readRecords(again).filter((r) => r.value === 'aborted')).toHaveLength(1)
   })
+
+  it('leaves records younger than min.compaction.lag.ms alone, and cleans past max.compaction.lag.ms whatever the ratio', async () => {
+    const manager = open()
+    manager.createTopic({name: 'young', partitions: 1, configs: {...compacted, 'min.compaction.lag.ms': '3600000'}})
+    manager.createTopic({name: 'lagging', partitions: 1, configs: compacted})
+    const young = manager.partition('young', 0)!
+    const now = Date.now()
+    for (let round = 0; round < 3; round++) young.append(buildRecordBatch({baseTimestamp: now - 1000 + round * 100, records: [{key: 'a', value: String(round)}]}))
+    const lagging = manager.partition('lagging', 0)!
+    appendRounds(lagging, 3, 5)
+    appendRounds(lagging, 1, 1, 1000)
+    await cleanUntilDone(manager)
+    expect(readRecords(young)).toHaveLength(3)
+    expect(manager.cleanerStats('young', 0)!.lastCleanedMs).toBe(-1)
+    // Now a clean part exists: a little new dirt stays below a ratio of 1 ...
+    const strict = {...compacted, 'min.cleanable.dirty.ratio': '1'}
+    manager.setTopicConfigs('lagging', strict)
+    appendRounds(lagging, 1, 5, 2000)
+    appendRounds(lagging, 1, 1, 3000)
+    expect(await manager.cleaner.runOnce()).toBeUndefined()
+    // ... until that dirt is older than max.compaction.lag.ms.
+    manager.setTopicConfigs('lagging', {...strict, 'max.compaction.lag.ms': '1000'})
+    expect(await manager.cleaner.runOnce()).toBeDefined()
+  })
 })
