@@ -170,9 +170,11 @@ export class PartitionLog {
     return this.active.nextOffset
   }
 
-  /** First offset of the earliest open transaction, else the log end (one node: HW = log end). */
+  /** First offset of the earliest open transaction, else the log end (one node: HW = log end);
+   *  never below the log start (retention may delete an open transaction's first batches). */
   get lastStableOffset(): number {
-    return this.producers.firstUnstableOffset() ?? this.logEndOffset
+    const firstUnstable = this.producers.firstUnstableOffset()
+    return firstUnstable === undefined ? this.logEndOffset : Math.max(firstUnstable, this.logStart)
   }
 
   /** Aborted transactions a read_committed fetch from `fetchOffset` must report (those that
