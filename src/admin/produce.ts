@@ -8,11 +8,11 @@
 // src/compression) and sends it to the partition's leader. The batch's base offset plus the
 // record's position in that partition is the record's offset. Not idempotent: a batch whose
 // answer was lost with a broken connection may be written twice by the retry.
-import {type CodecName, codecIds, codecNames, compress} from '../compression/index.js'
+import {type CodecName, codecIds, compress, type CompressionName} from '../compression/index.js'
 import {KctlError, usageError} from '../errors.js'
 import {type KafkaClient, KafkaClientError} from '../kafka/client/index.js'
 import {crc32c, ErrorCode} from '../kafka/protocol/index.js'
-import {buildRecordBatch, LOG_OVERHEAD_BYTES, RECORD_BATCH_HEADER_BYTES} from '../kafka/protocol/record-batch.js'
+import {ATTRIBUTES_AT, BATCH_LENGTH_AT, buildRecordBatch, CRC_AT, LOG_OVERHEAD_BYTES, RECORD_BATCH_HEADER_BYTES} from '../kafka/protocol/record-batch.js'
 import {murmur2} from '../perf/payloads.js'
 import {unknownTopic} from './topics.js'
 
@@ -179,10 +179,6 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items
 }
 
-/** Batch compression choices: none or one of kctl's codecs (src/compression). */
-export const compressionNames = ['none', ...codecNames] as const
-export type CompressionName = (typeof compressionNames)[number]
-
 export interface ProduceOptions {
   topic: string
   partition?: number
@@ -334,11 +330,6 @@ async function sendToLeaders(client: KafkaClient, options: ProduceOptions, encod
   })
   return baseOffsets
 }
-
-// Where the v2 batch header keeps what compression changes (Kafka's DefaultRecordBatch).
-const BATCH_LENGTH_AT = 8
-const CRC_AT = 17
-const ATTRIBUTES_AT = 21
 
 /** The batch with its records section compressed: the codec in the attributes, a new length and CRC-32C. */
 function compressBatch(batch: Buffer, codec: CodecName): Buffer {
