@@ -138,6 +138,10 @@ export function openLogManager(dataDir: string, settings: BrokerSettings, logger
   // and every later change is applied to it at once (Kafka's DynamicLogConfig).
   loadDynamicConfigs(dataDir, settings, logger)
   const manager = LogManager.open({dataDir, defaults: logDefaults(settings)})
+  manager.cleaner.onPass = (pass) =>
+    logger.info(
+      `cleaned ${pass.topic}-${pass.partition}: ${pass.recordsRemoved} records removed, ${pass.bytesRead} bytes read, ${pass.bytesWritten} written; dirty from offset ${pass.firstDirtyOffset}`,
+    )
   settings.onDynamicChange(() => {
     const applied = manager.setDefaults(logDefaults(settings))
     if (!applied.ok) logger.error(`dynamic broker configs not applied to the log: ${applied.message}`)
