@@ -139,18 +139,34 @@ export class PartitionLog {
       // A new partition, or one whose files were removed: never restart below a recorded log start.
       segments.push(Segment.create(storage, dir, checkpoint, nowMs))
     } else {
-      bases.forEach((base, i) => {
-        const active = i === bases.length - 1
-        const opened = Segment.open(storage, dir, base, {
-          active,
-          recover: active && (options.recover ?? false),
-          nextSegmentBaseOffset: bases[i + 1],
-          indexIntervalBytes: config.indexIntervalBytes,
-          nowMs,
-        })
+      // After an unclean shutdown every segment is checked, not only the active one: with
+      // --fsync interval a power loss can take the unflushed tail of segments that rolled
+      // since the last flush too (their files left short or empty). The log is then kept up to
+      // the first segment that lost bytes: later segments hold data written after data that
+      // is gone, and keeping them would leave a hole that no fetch gets past and a log that is
+      // not a prefix of what was written. A kill -9 loses nothing here (the OS has every write).
+      const recover = options.recover ?? false
+      for (let i = 0; i < bases.length; i++) {
+        const last = i === bases.length - 1
+        const open = (active: boolean) => Segment.open(storage, dir, bases[i], {active, recover, indexIntervalBytes: config.indexIntervalBytes, nowMs})
+        let opened = open(last)
+        // A segment that ends before the next one starts lost its tail (offsets are contiguous
+        // unless the cleaner removed records, so only torn bytes tell on a compacted topic).
+        const lostTail = recover && !last && (opened.truncatedBytes > 0 || (!config.compact && opened.segment.nextOffset < bases[i + 1]))
+        if (lostTail) {
+          opened.segment.close()
+          opened = open(true)
+          for (const later of bases.slice(i + 1)) {
+            const dropped = storage.open(path.join(dir, segmentFileName(later, '.log')))
+            truncatedBytes += dropped.size()
+            dropped.close()
+            for (const suffix of ['.log', '.index', '.timeindex', '.txnindex'] as const) storage.remove(path.join(dir, segmentFileName(later, suffix)))
+          }
+        } else if (!last) opened.segment.nextOffset = Math.max(opened.segment.nextOffset, bases[i + 1])
         segments.push(opened.segment)
         truncatedBytes += opened.truncatedBytes
-      })
+        if (lostTail) break
+      }
     }
     const logEnd = segments.at(-1)!.nextOffset
     const logStart = Math.min(Math.max(segments[0].baseOffset, checkpoint), logEnd)
