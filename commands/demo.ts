@@ -8,7 +8,7 @@ import {colour} from '../src/ui/output.js'
 import {BaseCommand} from './_base.js'
 
 export default class Demo extends BaseCommand {
-  static description = `Starts a bundled broker on a free port in a temporary directory (or --data-dir), then runs real kctl commands against it one after another, showing each command line and its output: topics, produce and consume, a consumer group and its lag, a short load test and a capacity plan. The broker stops and its data is removed at the end unless --keep is given.`
+  static description = `Starts a bundled broker on a free port in a temporary directory (or --data-dir), then runs real kctl commands against it one after another, showing each command line and its output: topics, produce and consume, a consumer group and its lag, a short load test, a capacity plan and a health check of the result (kctl doctor). The broker stops and its data is removed at the end unless --keep is given.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'take the tour on a throwaway broker'},

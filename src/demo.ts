@@ -1,7 +1,8 @@
 // The guided tour behind `kctl demo`: real kctl commands run one after another against
 // a bundled broker, each shown as the line a user would type, followed by its output.
 // It grows with the product: topics, produce/consume, a consumer group and its lag, a
-// short load test and a capacity plan.
+// short load test, a capacity plan, and last a `kctl doctor` run over the cluster the tour
+// built (a 2 s window, so its write rates are real but the tour stays short).
 
 export interface TourStep {
   /** What the step shows, printed above the command. */
@@ -56,6 +57,10 @@ export function tourSteps(bootstrap: string): TourStep[] {
     {
       title: 'Size a three-zone production cluster: 20 MiB/s in, two consumer groups, 3 days, 8-core brokers with 4 TB disks',
       args: ['plan', '--ha', '--write-mbps', '20', '--fanout', '2', '--retention', '3d', '--azs', '3', '--cores', '8', '--memory', '32GB', '--disk', '4TB', '--network', '10Gbps'],
+    },
+    {
+      title: 'Check the cluster: availability, capacity, configuration, security and consumer groups, write rates measured over 2s',
+      args: ['doctor', '--window', '2s', ...b],
     },
   ]
 }
