@@ -90,7 +90,7 @@ beforeAll(async () => {
 }, 90_000)
 
 afterAll(async () => {
-  await Promise.all(consumers.map((consumer) => consumer.close(true).catch(() => {})))
+  await Promise.all(consumers.map((consumer) => consumer.close().catch(() => {})))
   await classic?.disconnect().catch(() => {})
 })
 
