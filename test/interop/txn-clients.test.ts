@@ -116,4 +116,43 @@ describe('transactions with real clients', () => {
     expect((await kcatValues('pl-txn', 'read_committed')).sort()).toEqual(expected)
     expect(await kcatValues('pl-txn', 'read_uncommitted')).toHaveLength(101)
   }, 60_000)
+
+  it('@platformatic/kafka consume-transform-produce: offsets sent with the transaction (addConsumer, addOffset) count only when it commits', async () => {
+    await createTopics('pl-out')
+    const producer = new Producer({clientId: 'pl-ctp', bootstrapBrokers: [broker().bootstrap], idempotent: true, transactionalId: 'pl-ctp', serializers: stringSerializers})
+    const consumer = new Consumer({clientId: 'pl-ctp', bootstrapBrokers: [broker().bootstrap], groupId: 'pl-ctp', deserializers: stringDeserializers, maxWaitTime: 200})
+    const admin = kafka().admin()
+    await admin.connect()
+    const committedOffsets = async () =>
+      Object.fromEntries((await admin.fetchOffsets({groupId: 'pl-ctp', topics: ['pl-txn']}))[0].partitions.map((p) => [p.partition, Number(p.offset)]))
+    try {
+      const stream = await consumer.consume({topics: ['pl-txn'], mode: 'earliest', autocommit: false})
+      const batch: Awaited<ReturnType<typeof stream.next>>['value'][] = []
+      for await (const message of stream) {
+        batch.push(message)
+        if (batch.length === 51) break // the committed records of the previous test
+      }
+      const transform = async (commit: boolean) => {
+        const txn = await producer.beginTransaction()
+        await txn.send({messages: batch.map((m) => ({topic: 'pl-out', partition: m.partition, value: `${m.value}`.toUpperCase()}))})
+        await txn.addConsumer(consumer)
+        const last = new Map(batch.map((m) => [m.partition, m]))
+        for (const message of last.values()) await txn.addOffset(message)
+        if (commit) await txn.commit()
+        else await txn.abort()
+        return new Map([...last].map(([partition, m]) => [partition, Number(m.offset) + 1]))
+      }
+      await transform(false)
+      expect(await committedOffsets()).toEqual({0: -1, 1: -1})
+      const next = await transform(true)
+      expect(await committedOffsets()).toEqual(Object.fromEntries(next))
+    } finally {
+      await consumer.close(true)
+      await producer.close()
+      await admin.disconnect()
+    }
+    const out = await kcatValues('pl-out', 'read_committed')
+    expect(out.sort()).toEqual([...Array.from({length: 50}, (_, i) => `KEEP-${i}`), 'KEEP-LAST'].sort())
+    expect(await kcatValues('pl-out', 'read_uncommitted')).toHaveLength(102)
+  }, 60_000)
 })
