@@ -25,12 +25,16 @@
 //   is REBALANCE_IN_PROGRESS (PreparingRebalance accepts them, as Kafka); generation -1 is an
 //   "admin" commit, accepted only while the group has no members.
 // - A group entry stays while it has members or committed offsets (the facade forgets it).
-//
-// Not implemented: the membership of classic groups is not persisted (consumer groups' is):
-// after a restart classic groups come back Empty with their offsets and members rejoin.
+// - Durability: a group is written through its GroupStore (group-store.ts) each time it
+//   becomes Stable (generation, protocol, leader, members with their metadata and assignments)
+//   and forgotten there when it starts a rebalance or empties. After a restart a group that was
+//   Stable comes back Stable, its members' sessions re-armed, so their heartbeats and commits
+//   go on at the same generation and nobody rebalances; a group caught mid-rebalance comes back
+//   Empty with its offsets and its members rejoin.
 import {randomUUID} from 'node:crypto'
 import {decodeSubscriptionTopics} from '../../kafka/consumer-protocol.js'
 import type {CommitRequest, GroupErrorName} from './common.js'
+import type {ClassicGroupStore, StoredClassicGroup} from './group-store.js'
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'
 
@@ -39,6 +43,7 @@ export interface ClassicOptions {
   readonly minSessionTimeoutMs: number
   readonly maxSessionTimeoutMs: number
   readonly maxGroupSize: number
+  readonly store: ClassicGroupStore
   readonly now: () => number
 }
 
@@ -230,10 +235,12 @@ export class ClassicGroups {
   constructor(options: ClassicOptions) {
     this.options = options
     this.now = options.now
+    for (const stored of options.store.load()) this.restore(stored)
   }
 
   close(): void {
     this.closed = true
+    this.options.store.close()
     for (const group of this.groups.values()) {
       // Answer anyone still waiting so their connections are not left hanging.
       for (const member of group.members.values()) {
@@ -268,6 +275,7 @@ export class ClassicGroups {
     group.state = 'Dead'
     group.close()
     this.groups.delete(groupId)
+    this.options.store.remove(groupId)
   }
 
   // ---- JoinGroup ------------------------------------------------------------------------------
@@ -333,6 +341,7 @@ export class ClassicGroups {
     this.updateMember(old, request)
     this.armSession(group, old)
     if (group.state === 'Stable' && unchanged) {
+      this.persist(group)
       const isLeader = group.leaderId === newMemberId
       const skipAssignment = isLeader && request.supportsSkipAssignment
       return Promise.resolve({
@@ -447,6 +456,7 @@ export class ClassicGroups {
       }
     }
     const wasEmpty = group.state === 'Empty'
+    if (group.state === 'Stable') this.options.store.remove(group.groupId)
     group.state = 'PreparingRebalance'
     clearTimeout(group.rebalanceTimer)
     const rebalanceTimeoutMs = Math.max(0, ...[...group.members.values()].map((member) => member.rebalanceTimeoutMs))
@@ -481,6 +491,7 @@ export class ClassicGroups {
     group.pendingMembers.clear()
     group.generationId++
     if (group.members.size === 0) {
+      this.options.store.remove(group.groupId)
       group.state = 'Empty'
       group.emptySinceMs = this.now()
       group.protocolName = null
@@ -625,6 +636,7 @@ export class ClassicGroups {
             this.armSession(group, each)
             respond?.({error: 'NONE', protocolType: group.protocolType, protocolName: group.protocolName, assignment: each.assignment})
           }
+          this.persist(group)
         }
         return result
       }
@@ -634,6 +646,48 @@ export class ClassicGroups {
       default:
         return Promise.resolve(syncError('UNKNOWN_MEMBER_ID'))
     }
+  }
+
+  private persist(group: ClassicGroup): void {
+    this.options.store.save({
+      groupId: group.groupId,
+      generationId: group.generationId,
+      protocolType: group.protocolType,
+      protocolName: group.protocolName,
+      leaderId: group.leaderId,
+      members: [...group.members.values()].map((member) => ({
+        memberId: member.memberId,
+        groupInstanceId: member.groupInstanceId,
+        clientId: member.clientId,
+        clientHost: member.clientHost,
+        sessionTimeoutMs: member.sessionTimeoutMs,
+        rebalanceTimeoutMs: member.rebalanceTimeoutMs,
+        protocolType: member.protocolType,
+        protocols: member.protocols.map((protocol) => ({name: protocol.name, metadata: protocol.metadata.toString('base64')})),
+        assignment: member.assignment.toString('base64'),
+      })),
+    })
+  }
+
+  private restore(stored: StoredClassicGroup): void {
+    const group = this.ensure(stored.groupId)
+    group.generationId = stored.generationId
+    group.protocolType = stored.protocolType
+    group.protocolName = stored.protocolName
+    group.leaderId = stored.leaderId
+    for (const saved of stored.members) {
+      const member: Member = {
+        ...saved,
+        protocols: saved.protocols.map((protocol) => ({name: protocol.name, metadata: Buffer.from(protocol.metadata, 'base64')})),
+        assignment: Buffer.from(saved.assignment, 'base64'),
+      }
+      group.members.set(member.memberId, member)
+      if (member.groupInstanceId !== null) group.staticMembers.set(member.groupInstanceId, member.memberId)
+    }
+    if (group.members.size === 0) return
+    group.state = 'Stable'
+    // Members get one session timeout to come back, as after a coordinator failover.
+    for (const member of group.members.values()) this.armSession(group, member)
   }
 
   /** Kafka's validateOffsetCommit for classic groups: NONE when the commit may be stored. An

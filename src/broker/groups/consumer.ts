@@ -37,7 +37,7 @@
 //   epoch (STALE_MEMBER_EPOCH otherwise); epoch -1 with no member id is an admin commit,
 //   accepted only while the group has no members.
 // - Durability: each group (epochs, members with their epochs, subscriptions and assignments,
-//   the target assignment) is written through ConsumerGroupStore whenever it changes, so after
+//   the target assignment) is written through its GroupStore whenever it changes, so after
 //   a restart members carry on with their epochs and nobody is moved.
 //
 // Not implemented: rack-aware assignment (RackId is stored and described only); classic
@@ -45,7 +45,7 @@
 import {randomUUID} from 'node:crypto'
 import {type Assignment, type AssignorMember, assignors} from './assignors.js'
 import type {CommitRequest, GroupErrorName} from './common.js'
-import type {ConsumerGroupStore, StoredConsumerGroup, StoredMember} from './consumer-group-store.js'
+import type {ConsumerGroupStore, StoredConsumerGroup, StoredMember} from './group-store.js'
 
 export type {Assignment} from './assignors.js'
 

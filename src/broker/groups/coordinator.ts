@@ -1,8 +1,8 @@
 // The group coordinator: the one object handlers and BrokerState see (BrokerState.groups). A
 // thin facade over three parts, each of which knows one thing:
 // - classic.ts: classic membership (JoinGroup, SyncGroup, Heartbeat, LeaveGroup);
-// - consumer.ts: KIP-848 consumer group membership (ConsumerGroupHeartbeat), durable in
-//   consumer-group-store.ts;
+// - consumer.ts: KIP-848 consumer group membership (ConsumerGroupHeartbeat);
+// - group-store.ts: the durable metadata of both kinds of group;
 // - offsets.ts: committed offsets (OffsetCommit/Fetch/Delete, expiry), durable in offset-store.ts.
 // It routes each request to the part that owns the group, asks the membership whether a
 // commit may be stored before the offsets store it, and answers the questions that span
@@ -25,7 +25,7 @@
 import type {CommitRequest, GroupErrorName, OffsetToCommit, TopicPartitions} from './common.js'
 import {ClassicGroups, type GroupState, type GroupSummary, type JoinRequest, type JoinResult, type MemberIdentity, type SyncRequest, type SyncResult} from './classic.js'
 import {ConsumerGroups, type ConsumerGroupState, type ConsumerGroupSummary, type HeartbeatRequest, type HeartbeatResult, type TopicSource} from './consumer.js'
-import {type ConsumerGroupStore, MemoryConsumerGroupStore} from './consumer-group-store.js'
+import {type ClassicGroupStore, type ConsumerGroupStore, MemoryGroupStore} from './group-store.js'
 import {GroupOffsets} from './offsets.js'
 import type {CommittedOffset, OffsetStore, OffsetsByGroup} from './offset-store.js'
 
@@ -47,6 +47,8 @@ export interface CoordinatorOptions {
   readonly maxMetadataBytes?: number
   /** Injected for tests; Date.now by default (vitest fake timers move it too). */
   readonly now?: () => number
+  /** Where classic groups' metadata lives; in memory by default. */
+  readonly classicStore?: ClassicGroupStore
   /** The KIP-848 consumer groups' settings (group.consumer.*) and the topics they assign. */
   readonly consumer?: Partial<ConsumerSettings>
 }
@@ -95,6 +97,7 @@ export class GroupCoordinator {
       minSessionTimeoutMs: options.minSessionTimeoutMs,
       maxSessionTimeoutMs: options.maxSessionTimeoutMs,
       maxGroupSize: options.maxGroupSize,
+      store: options.classicStore ?? new MemoryGroupStore(),
       now,
     })
     const consumer = options.consumer ?? {}
@@ -104,7 +107,7 @@ export class GroupCoordinator {
       assignors: consumer.assignors ?? ['uniform', 'range'],
       maxGroupSize: consumer.maxGroupSize ?? options.maxGroupSize,
       topics: consumer.topics ?? NO_TOPICS,
-      store: consumer.store ?? new MemoryConsumerGroupStore(),
+      store: consumer.store ?? new MemoryGroupStore(),
       now,
     })
     for (const groupId of this.offsets.groupIds()) if (!this.consumer.get(groupId)) this.classic.ensure(groupId)

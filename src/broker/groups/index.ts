@@ -8,7 +8,7 @@ import type {BrokerLog} from '../log-adapter.js'
 import type {BrokerMetrics, GaugeSample} from '../metrics.js'
 import type {BrokerSettings} from '../settings.js'
 import {GroupCoordinator} from './coordinator.js'
-import {FileConsumerGroupStore} from './consumer-group-store.js'
+import {FileGroupStore} from './group-store.js'
 import {FileOffsetStore} from './offset-store.js'
 
 export {GroupCoordinator} from './coordinator.js'
@@ -42,13 +42,14 @@ export function createGroupCoordinator(parts: GroupCoordinatorParts): GroupCoord
     maxGroupSize: settings.int('group.max.size'),
     offsetsRetentionMs: settings.int('offsets.retention.minutes') * 60_000,
     offsetsRetentionCheckIntervalMs: settings.int('offsets.retention.check.interval.ms'),
+    classicStore: new FileGroupStore(parts.dataDir, 'classic-groups'),
     consumer: {
       heartbeatIntervalMs: settings.int('group.consumer.heartbeat.interval.ms'),
       sessionTimeoutMs: settings.int('group.consumer.session.timeout.ms'),
       assignors: (settings.get('group.consumer.assignors') ?? 'uniform,range').split(',').map((name) => name.trim()),
       maxGroupSize: settings.int('group.consumer.max.size'),
       topics: parts.log,
-      store: new FileConsumerGroupStore(parts.dataDir),
+      store: new FileGroupStore(parts.dataDir, 'consumer-groups'),
     },
   })
   metrics.addGauge({

@@ -3,12 +3,16 @@
 // without it (kafkajs); an OffsetCommit during a rebalance gets REBALANCE_IN_PROGRESS while
 // the group completes it and ILLEGAL_GENERATION once it is over (kafkajs and a raw member);
 // cooperative-sticky members (confluent-kafka) rebalance incrementally, so the partitions
-// that do not move stay assigned throughout.
+// that do not move stay assigned throughout; a Stable group survives a broker restart at the
+// same generation.
 import {execFile} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 import {Kafka, logLevel} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {startBroker} from '../../../src/broker/index.js'
 import {ErrorCode} from '../../../src/kafka/protocol/index.js'
 import {useBroker} from '../../helpers/broker.js'
 import {RawClient} from '../raw-client.js'
@@ -161,5 +165,41 @@ describe('classic groups at the edges', () => {
     expect(revokes.length).toBeGreaterThan(0)
     for (const revoke of revokes) expect(revoke.revoke.length).toBeLessThan(4)
     expect(revokes.flatMap((event) => event.revoke).sort()).toEqual(result.c2)
+  })
+})
+
+describe('classic group metadata across a restart', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-classic-restart-'))
+  afterAll(() => rmSync(dataDir, {recursive: true, force: true}))
+
+  it('brings a Stable group back Stable at the same generation, so its members carry on without rejoining', async () => {
+    const protocols = [{name: 'range', metadata: Buffer.from('subscription')}]
+    const assignment = Buffer.from('assignment bytes')
+    let memberId: string
+    const first = await startBroker({port: 0, host: '127.0.0.1', dataDir})
+    try {
+      const client = await RawClient.connect(first.bootstrap)
+      const join = (id: string) => client.request(11, 7, {groupId: 'ce-durable', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: id, groupInstanceId: null, protocolType: 'consumer', protocols})
+      memberId = (await join('')).memberId
+      expect((await join(memberId)).generationId).toBe(1)
+      const synced = await client.request(14, 5, {groupId: 'ce-durable', generationId: 1, memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: [{memberId, assignment}]})
+      expect(synced.errorCode).toBe(0)
+      client.close()
+    } finally {
+      await first.close()
+    }
+    const second = await startBroker({port: 0, host: '127.0.0.1', dataDir})
+    try {
+      const client = await RawClient.connect(second.bootstrap)
+      expect((await client.request(12, 4, {groupId: 'ce-durable', generationId: 1, memberId, groupInstanceId: null})).errorCode).toBe(0)
+      const described = (await client.request(15, 5, {groups: ['ce-durable'], includeAuthorizedOperations: false})).groups[0]
+      expect(described).toMatchObject({groupState: 'Stable', protocolType: 'consumer', protocolData: 'range'})
+      expect(described.members.map((member) => [member.memberId, Buffer.from(member.memberAssignment).toString()])).toEqual([[memberId, 'assignment bytes']])
+      const sync = await client.request(14, 5, {groupId: 'ce-durable', generationId: 1, memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: []})
+      expect(Buffer.from(sync.assignment).toString()).toBe('assignment bytes')
+      client.close()
+    } finally {
+      await second.close()
+    }
   })
 })
