@@ -7,12 +7,13 @@
 // --command-config's security settings replace a context's (the file is a whole client config).
 //
 // Commands talk to the cluster through kctl's own client (withClient / connectClient,
-// src/kafka/client); the kafkajs session below remains for `kctl consume --group` and the
-// commands not yet ported. Either way the whole connect is bounded by connectTimeoutMs (5 s)
-// so an unreachable broker is a one-line error, fast (kafkajs alone would retry for a minute).
-import {createRequire} from 'node:module'
-import type {Socket} from 'node:net'
-import {type Admin, Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
+// src/kafka/client); the kafkajs session below (createSession, connectWithin) remains only for
+// `kctl consume`'s group consumer, through kafkajs's public API. Either way the whole connect
+// is bounded by connectTimeoutMs (5 s) so an unreachable broker is a one-line error, fast
+// (kafkajs alone would retry for a minute).
+import net, {type Socket} from 'node:net'
+import tls from 'node:tls'
+import {Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
 import {readRunningBroker} from '../local-broker.js'
 import {registerKafkajsCodecs} from '../compression/index.js'
 import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers, type TlsSettings, validServers} from '../config/client-properties.js'
@@ -237,16 +238,17 @@ export interface KafkaSession {
   abandon(): void
 }
 
-type SocketFactory = (options: {host: string; port: number; ssl: object; onConnect: () => void}) => Socket
+type SocketFactory = (options: {host: string; port: number; ssl: tls.ConnectionOptions | null | undefined; onConnect: () => void}) => Socket
 
 export function createSession(options: ConnectionOptions = {}): KafkaSession {
   const connection = resolveConnection(options)
   registerKafkajsCodecs() // kafkajs ships gzip only; snappy, lz4 and zstd batches need kctl's codecs
   const sockets = new Set<Socket>()
   let abandoned = false
-  const defaultFactory = (require('kafkajs/src/network/socketFactory.js') as () => SocketFactory)()
-  const socketFactory: SocketFactory = (socketOptions) => {
-    const socket = defaultFactory(socketOptions)
+  const socketFactory: SocketFactory = ({host, port, ssl, onConnect}) => {
+    // kafkajs's documented socketFactory contract: TLS when `ssl` holds options, onConnect once connected.
+    const socket = ssl ? tls.connect({host, port, servername: net.isIP(host) ? undefined : host, ...ssl}, onConnect) : net.connect({host, port}, onConnect)
+    socket.setKeepAlive(true, 60_000)
     if (abandoned) {
       socket.destroy(new Error('connection abandoned'))
       return socket
@@ -298,119 +300,4 @@ export async function connectWithin(
   } finally {
     clearTimeout(timer)
   }
-}
-
-export interface ConnectedAdmin extends KafkaSession {
-  admin: Admin
-}
-
-/** A connected kafkajs Admin; the caller calls `admin.disconnect()`. */
-export async function connectAdmin(options: ConnectionOptions = {}): Promise<ConnectedAdmin> {
-  const session = createSession(options)
-  const admin = session.kafka.admin()
-  await connectWithin(admin, session, options.action ?? 'reach the cluster')
-  return {...session, admin}
-}
-
-/** Runs `fn` with a connected Admin, always disconnects, and maps errors to KctlError about options.action. */
-export async function withAdmin<T>(options: ConnectionOptions, fn: (admin: Admin, session: KafkaSession) => Promise<T>): Promise<T> {
-  const {admin, ...session} = await connectAdmin(options)
-  try {
-    return await fn(admin, session)
-  } catch (error) {
-    throw session.fail(error, options.action ?? 'reach the cluster')
-  } finally {
-    await admin.disconnect().catch(() => undefined)
-  }
-}
-
-// ---- kafkajs internals ------------------------------------------------------------------
-// kafkajs's Admin drops fields kctl shows: broker racks, the topic isInternal flag and the
-// broker's ApiVersions ranges. Its internal Cluster object (kafkajs is pinned to 2.2.4 in
-// package.json) exposes the decoded Metadata response and the negotiated version table, so
-// kctl reads them there instead of writing a second client.
-
-export interface RawBroker {
-  nodeId: number
-  host: string
-  port: number
-  rack: string | null
-}
-
-export interface RawPartitionMetadata {
-  partitionErrorCode: number
-  partitionId: number
-  leader: number
-  replicas: number[]
-  isr: number[]
-  offlineReplicas?: number[]
-}
-
-export interface RawTopicMetadata {
-  topicErrorCode: number
-  topic: string
-  isInternal: boolean
-  partitionMetadata: RawPartitionMetadata[]
-}
-
-export interface RawMetadata {
-  brokers: RawBroker[]
-  clusterId: string | null
-  controllerId: number
-  topicMetadata: RawTopicMetadata[]
-}
-
-export interface RawCluster {
-  connect(): Promise<void>
-  disconnect(): Promise<void>
-  /** No topics = all topics. */
-  metadata(request?: {topics?: string[]}): Promise<RawMetadata>
-  brokerPool: {versions: Record<string, {minVersion: number; maxVersion: number}> | null}
-}
-
-export function rawCluster(kafka: Kafka): RawCluster {
-  const createCluster = Object.getOwnPropertySymbols(kafka).find((symbol) => symbol.description === 'private:Kafka:createCluster')
-  if (!createCluster) throw new KctlError('unable to read cluster metadata: this kafkajs version has no internal cluster factory', {hint: 'install kafkajs 2.2.4 as package.json pins it'})
-  const factory = (kafka as unknown as Record<symbol, (options: object) => RawCluster>)[createCluster]
-  return factory({allowAutoTopicCreation: false})
-}
-
-/** Like withAdmin, with kafkajs's internal Cluster for raw Metadata and ApiVersions. */
-export async function withCluster<T>(options: ConnectionOptions, fn: (cluster: RawCluster, session: KafkaSession) => Promise<T>): Promise<T> {
-  const session = createSession(options)
-  const action = options.action ?? 'reach the cluster'
-  const cluster = rawCluster(session.kafka)
-  await connectWithin(cluster, session, action)
-  try {
-    return await fn(cluster, session)
-  } catch (error) {
-    throw session.fail(error, action)
-  } finally {
-    await cluster.disconnect().catch(() => undefined)
-  }
-}
-
-/** Metadata as the broker sent it (racks, isInternal), over a short-lived connection; no topics = all. */
-export async function rawMetadata(session: KafkaSession, topics: string[] = []): Promise<RawMetadata> {
-  const cluster = rawCluster(session.kafka)
-  await connectWithin(cluster, session, 'read cluster metadata')
-  try {
-    return await cluster.metadata({topics})
-  } finally {
-    await cluster.disconnect().catch(() => undefined)
-  }
-}
-
-const require = createRequire(import.meta.url)
-
-/** Kafka API names by key as kafkajs knows them, with the highest version it implements (null: not implemented). */
-export function kafkajsApiVersions(): Map<number, {name: string; maxVersion: number | null}> {
-  const apiKeys = require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>
-  const {requests} = require('kafkajs/src/protocol/requests/index.js') as {requests: Record<string, {versions: string[]}>}
-  const versions = new Map<number, {name: string; maxVersion: number | null}>()
-  for (const [name, key] of Object.entries(apiKeys)) {
-    const implemented = (requests[name]?.versions ?? []).map(Number)
-    versions.set(key, {name, maxVersion: implemented.length > 0 ? Math.max(...implemented) : null})
-  }
-  return versions
 }

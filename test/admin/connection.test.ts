@@ -2,7 +2,7 @@ import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {kafkaConfig, kafkajsApiVersions, resolveConnection} from '../../src/admin/connection.js'
+import {clientOptions, kafkaConfig, resolveConnection} from '../../src/admin/connection.js'
 import {addContext} from '../../src/config/context.js'
 
 describe('resolveConnection', () => {
@@ -72,10 +72,14 @@ describe('resolveConnection', () => {
     expect(config.logLevel).toBe(0)
   })
 
-  it('knows the highest version kafkajs implements per API', () => {
-    const versions = kafkajsApiVersions()
-    expect(versions.get(3)).toEqual({name: 'Metadata', maxVersion: 6})
-    expect(versions.get(19)).toEqual({name: 'CreateTopics', maxVersion: 3})
-    expect(versions.get(44)).toEqual({name: 'IncrementalAlterConfigs', maxVersion: null})
+  it("hands kctl's client the same addresses, TLS and SASL settings and the 5 s connect budget", () => {
+    const options = clientOptions({
+      ...resolveConnection({bootstrapServer: 'h:1,h:2'}),
+      tls: {ca: 'CA', checkHostname: false},
+      sasl: {mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p'},
+    })
+    expect(options).toMatchObject({bootstrap: ['h:1', 'h:2'], clientId: 'kctl', tls: {ca: 'CA', checkHostname: false}, sasl: {mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p'}})
+    expect(options.connectTimeoutMs).toBe(5000)
+    expect(options.requestTimeoutMs).toBeGreaterThanOrEqual(options.connectTimeoutMs)
   })
 })
