@@ -18,13 +18,14 @@
 // when it is a tombstone older than delete.retention.ms; a batch keeps its base offset,
 // lastOffsetDelta and timestamps, so offsets never change (gaps are normal; a fetch from a
 // removed offset gets the next batch). Rewritten batches get a new record count and CRC, and a
-// compressed one is compressed again with its codec (records.ts). (3) Swap each group in:
-// `<base>.log.cleaned` is written and fsynced, `<base>.log.swap.range` records which segments
-// it replaces, the rename to `<base>.log.swap` is the commit point, then the old segments go and
+// compressed one is compressed again with its codec (records.ts). (3) Swap each group in: the
+// cleaned segment is written with its indexes under `<partition>/.cleaning/` and fsynced
+// (Kafka's .cleaned), `<base>.log.swap.range` records which segments it replaces, the rename
+// to `<base>.log.swap` is the commit point, then the old segments go, the indexes move in and
 // the swap becomes `<base>.log`. A start after a kill -9 finishes a committed swap and deletes
 // an uncommitted one (recoverInterruptedCleaning), so the log is always readable and
-// consistent. The swap itself is synchronous: it blocks the event loop for one group's rename
-// and index rebuild, never for the pass.
+// consistent. The swap is synchronous but only renames and deletes files: the event loop
+// waits for that, never for the pass.
 //
 // Not implemented / differences from Kafka:
 // - Transactional and control batches are kept whole and their keys do not shadow older
@@ -42,11 +43,14 @@ import {hash} from 'node:crypto'
 import path from 'node:path'
 import type {PartitionLog} from './partition-log.js'
 import {readBatchRecords, rebuildBatch} from './records.js'
-import {Segment, segmentFileName, walkBatches} from './segment.js'
-import type {LogFile, LogStorage} from './storage.js'
+import {batchLastOffsetAt, batchMaxTimestampAt} from '../../kafka/protocol/record-batch.js'
+import {type AppendedBatch, Segment, segmentFileName, walkBatches} from './segment.js'
+import type {LogStorage} from './storage.js'
 
 const CHECKPOINT_FILE = 'cleaner-checkpoint.json'
-const CLEANED_SUFFIX = '.log.cleaned'
+// The cleaned segment is written here under its final name, indexes included, so that the
+// swap is a few renames and never a rescan.
+const CLEANING_DIR = '.cleaning'
 const SWAP_SUFFIX = '.log.swap'
 const RANGE_SUFFIX = '.log.swap.range'
 const HASH_BYTES = 16
@@ -177,13 +181,15 @@ function readCheckpoint(storage: LogStorage, dir: string): Checkpoint {
 
 /**
  * Finishes or undoes a cleaning interrupted by a crash, before the partition is opened: an
- * uncommitted `.cleaned` is deleted; a committed `.swap` replaces the segments its range file
- * names, then becomes the segment's `.log` (its indexes are rebuilt when the log opens).
+ * uncommitted segment in `.cleaning/` is deleted; a committed `.swap` replaces the segments its
+ * range file names, takes its indexes from `.cleaning/` (or has them rebuilt when the log
+ * opens) and becomes the segment's `.log`.
  */
 export function recoverInterruptedCleaning(storage: LogStorage, dir: string): void {
   const names = storage.list(dir)
+  const cleaningDir = path.join(dir, CLEANING_DIR)
   for (const name of names) {
-    if (name.endsWith(CLEANED_SUFFIX) || name.endsWith('.txnindex.merging')) storage.remove(path.join(dir, name))
+    if (name.endsWith('.txnindex.merging')) storage.remove(path.join(dir, name))
   }
   for (const name of names) {
     if (!name.endsWith(SWAP_SUFFIX)) continue
@@ -195,11 +201,22 @@ export function recoverInterruptedCleaning(storage: LogStorage, dir: string): vo
       const match = /^(\d{20})\.(log|index|timeindex)$/.exec(other)
       if (match && Number(match[1]) >= base && Number(match[1]) < end) storage.remove(path.join(dir, other))
     }
+    moveIndexes(storage, dir, base)
     storage.rename(path.join(dir, name), path.join(dir, segmentFileName(base, '.log')))
     storage.remove(rangeFile)
   }
   for (const name of storage.list(dir)) {
     if (name.endsWith(RANGE_SUFFIX)) storage.remove(path.join(dir, name))
+  }
+  storage.remove(cleaningDir)
+}
+
+// The cleaned segment's indexes into place; when they are gone (a crash after an earlier
+// move), Segment.open rebuilds them from the log.
+function moveIndexes(storage: LogStorage, dir: string, base: number): void {
+  for (const suffix of ['.index', '.timeindex'] as const) {
+    const from = path.join(dir, CLEANING_DIR, segmentFileName(base, suffix))
+    if (storage.exists(from)) storage.rename(from, path.join(dir, segmentFileName(base, suffix)))
   }
 }
 
@@ -387,17 +404,19 @@ export class LogCleaner {
     const groups = groupSegments(log.segmentsForCleaning(), mapEnd, config.segmentBytes)
     for (const group of groups) {
       const base = group[0].baseOffset
-      const cleanedPath = path.join(log.dir, segmentFileName(base, '.log').replace(/\.log$/, CLEANED_SUFFIX))
-      this.options.storage.remove(cleanedPath)
-      const out = this.options.storage.open(cleanedPath)
-      let written = 0
+      const {storage} = this.options
+      const cleaningDir = path.join(log.dir, CLEANING_DIR)
+      storage.remove(cleaningDir)
+      storage.mkdir(cleaningDir)
+      const out = Segment.create(storage, cleaningDir, base, nowMs)
       let pending: Buffer[] = []
+      let pendingBatches: AppendedBatch[] = []
       let pendingBytes = 0
       const flushPending = (): void => {
         if (pendingBytes === 0) return
-        out.write(Buffer.concat(pending, pendingBytes), written)
-        written += pendingBytes
+        out.append(Buffer.concat(pending, pendingBytes), pendingBatches, config.indexIntervalBytes)
         pending = []
+        pendingBatches = []
         pendingBytes = 0
       }
       try {
@@ -414,6 +433,7 @@ export class LogCleaner {
               recordsRemoved += kept.removed
               if (kept.bytes) {
                 pending.push(kept.bytes)
+                pendingBatches.push({position: pendingBytes, sizeBytes: kept.bytes.length, lastOffset: batchLastOffsetAt(kept.bytes, 0), maxTimestamp: batchMaxTimestampAt(kept.bytes, 0)})
                 pendingBytes += kept.bytes.length
                 if (pendingBytes >= OUTPUT_FLUSH_BYTES) flushPending()
               }
@@ -425,15 +445,16 @@ export class LogCleaner {
           }
         }
         flushPending()
-        out.sync()
+        out.deactivate()
+        out.flush()
         out.close()
         if (this.gone(log)) throw new CleaningAborted()
         const swapped = log.swapSegments(group, (next) => this.swapIn(log, base, next))
         if (!swapped) throw new CleaningAborted() // retention or DeleteRecords took a segment meanwhile
-        bytesWritten += written
+        bytesWritten += out.sizeBytes
       } catch (error) {
         closeQuietly(out)
-        this.options.storage.remove(cleanedPath)
+        storage.remove(cleaningDir)
         if (error instanceof CleaningAborted) return undefined
         throw error
       }
@@ -451,17 +472,20 @@ export class LogCleaner {
     const {storage} = this.options
     const file = (suffix: string): string => path.join(log.dir, segmentFileName(base, '.log').replace(/\.log$/, suffix))
     storage.writeTextAtomic(file(RANGE_SUFFIX), String(next))
-    storage.rename(file(CLEANED_SUFFIX), file(SWAP_SUFFIX))
+    storage.rename(path.join(log.dir, CLEANING_DIR, segmentFileName(base, '.log')), file(SWAP_SUFFIX))
     mergeTxnIndexes(storage, log.dir, base, next)
     for (const name of storage.list(log.dir)) {
       const match = /^(\d{20})\.(log|index|timeindex)$/.exec(name)
       if (match && Number(match[1]) >= base && Number(match[1]) < next) storage.remove(path.join(log.dir, name))
     }
+    moveIndexes(storage, log.dir, base)
     storage.rename(file(SWAP_SUFFIX), file('.log'))
     storage.remove(file(RANGE_SUFFIX))
+    storage.remove(path.join(log.dir, CLEANING_DIR))
+    // Indexes written with the data: opening reads their last entries and one batch header.
     return Segment.open(storage, log.dir, base, {
       active: false,
-      recover: true,
+      recover: false,
       nextSegmentBaseOffset: next,
       indexIntervalBytes: this.options.indexIntervalBytes,
       nowMs: this.now(),
@@ -512,9 +536,9 @@ function mergeTxnIndexes(storage: LogStorage, dir: string, base: number, end: nu
   for (const file of files) if (file.base !== base) storage.remove(file.path)
 }
 
-function closeQuietly(file: LogFile): void {
+function closeQuietly(segment: Segment): void {
   try {
-    file.close()
+    segment.close()
   } catch {
     // already closed
   }

@@ -162,15 +162,16 @@ describe('log cleaner', () => {
     const dir = log.dir
     manager.close()
     // A crash after the rename to .swap: the swap (a copy of segment 0 here) replaces segments
-    // 0 and 2, as its range file says; a crash before it leaves a .cleaned, which goes.
+    // 0 and 2, as its range file says; a crash before it leaves a segment in .cleaning/, which goes.
     const name = (base: number, suffix: string) => path.join(dir, `${String(base).padStart(20, '0')}${suffix}`)
     fs.copyFileSync(name(0, '.log'), name(0, '.log.swap'))
     fs.writeFileSync(name(0, '.log.swap.range'), '4')
-    fs.writeFileSync(name(4, '.log.cleaned'), 'half-written')
+    fs.mkdirSync(path.join(dir, '.cleaning'))
+    fs.writeFileSync(path.join(dir, '.cleaning', '00000000000000000004.log'), 'half-written')
     const reopened = open()
     const after = readRecords(reopened.partition('s', 0)!)
     expect(after.map((r) => r.value)).toEqual(['r0-k0', 'r0-k1', 'r2-k0', 'r2-k1'])
-    expect(fs.readdirSync(dir).filter((f) => /cleaned|swap/.test(f))).toEqual([])
+    expect(fs.readdirSync(dir).filter((f) => /cleaning|swap/.test(f))).toEqual([])
   })
 
   it('stops a pass when the topic is deleted under it', async () => {
