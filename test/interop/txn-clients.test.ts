@@ -3,7 +3,7 @@
 // kcat and a kafkajs read_committed consumer then see every output record exactly once and
 // no aborted one, while read_uncommitted readers see the aborted copies too. @platformatic/kafka
 // commits and aborts its own transactions and reads them back read_committed.
-import {Consumer, Producer, stringDeserializers, stringSerializers} from '@platformatic/kafka'
+import {Consumer, type Message, Producer, stringDeserializers, stringSerializers} from '@platformatic/kafka'
 import {Kafka, logLevel} from 'kafkajs'
 import {describe, expect, it} from 'vitest'
 import {useBroker} from '../helpers/broker.js'
@@ -127,7 +127,7 @@ describe('transactions with real clients', () => {
       Object.fromEntries((await admin.fetchOffsets({groupId: 'pl-ctp', topics: ['pl-txn']}))[0].partitions.map((p) => [p.partition, Number(p.offset)]))
     try {
       const stream = await consumer.consume({topics: ['pl-txn'], mode: 'earliest', autocommit: false})
-      const batch: Awaited<ReturnType<typeof stream.next>>['value'][] = []
+      const batch: Message<string, string, string, string>[] = []
       for await (const message of stream) {
         batch.push(message)
         if (batch.length === 51) break // the committed records of the previous test
