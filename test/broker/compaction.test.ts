@@ -1,7 +1,9 @@
 // Compacted topics on the running broker, through real clients: kafkajs produces (plain and
-// gzip batches) and consumes while the cleaner runs, kcat reads the result, and a record
-// without a key is refused with Kafka's INVALID_RECORD and per-record errors.
-import {CompressionTypes, Kafka, logLevel, type Consumer} from 'kafkajs'
+// gzip batches) and consumes while the cleaner runs, kcat and @platformatic/kafka read the
+// result, and a record without a key is refused with Kafka's INVALID_RECORD and per-record
+// errors.
+import {Consumer, stringDeserializers} from '@platformatic/kafka'
+import {CompressionTypes, Kafka, logLevel, type Consumer as KafkajsConsumer} from 'kafkajs'
 import {describe, expect, it} from 'vitest'
 import {ErrorCode} from '../../src/kafka/protocol/index.js'
 import {buildRecordBatch} from '../../src/kafka/protocol/record-batch.js'
@@ -37,7 +39,7 @@ describe('compacted topics', () => {
   const broker = useBroker({'log.cleaner.backoff.ms': '20'})
   const kafka = () => new Kafka({brokers: [broker().bootstrap], clientId: 'compaction-test', logLevel: logLevel.NOTHING})
 
-  async function consumeFromStart(topic: string, group: string, seen: Seen[]): Promise<Consumer> {
+  async function consumeFromStart(topic: string, group: string, seen: Seen[]): Promise<KafkajsConsumer> {
     const consumer = kafka().consumer({groupId: group, maxWaitTimeInMs: 100})
     await consumer.connect()
     await consumer.subscribe({topic, fromBeginning: true})
@@ -105,6 +107,28 @@ describe('compacted topics', () => {
     expect(lines.map((line) => line.split(' ').slice(1).join(' '))).toEqual(after.map((s) => `${s.key} ${s.value}`))
     const offsets = lines.map((line) => Number(line.split(' ')[0]))
     expect(offsets).toEqual(after.map((s) => s.offset))
+  })
+
+  it('serves the compacted topic to @platformatic/kafka as well: one record per key, offsets growing', async () => {
+    const consumer = new Consumer({clientId: 'pl-compacted', bootstrapBrokers: [broker().bootstrap], groupId: 'pl-compacted', deserializers: stringDeserializers, maxWaitTime: 200})
+    const seen: Seen[] = []
+    try {
+      const stream = await consumer.consume({topics: ['compacted'], mode: 'earliest', autocommit: false})
+      const timer = setTimeout(() => void stream.close(), 15_000)
+      for await (const message of stream) {
+        seen.push({offset: Number(message.offset), key: String(message.key), value: String(message.value)})
+        if (seen.length === KEYS + 1) {
+          clearTimeout(timer)
+          break
+        }
+      }
+    } finally {
+      await consumer.close(true)
+    }
+    expect(seen).toHaveLength(KEYS + 1)
+    for (let i = 1; i < seen.length; i++) expect(seen[i].offset).toBeGreaterThan(seen[i - 1].offset)
+    expect(seen.at(-1)).toMatchObject({key: 'k0', value: 'final'})
+    expect(seen.slice(0, KEYS).every((s) => s.value === String(ROUNDS - 1))).toBe(true)
   })
 
   it('keeps tombstones for delete.retention.ms, then drops them at the next cleaning', async () => {
