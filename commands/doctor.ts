@@ -65,16 +65,16 @@ Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or w
     }
     // Unknown check names fail before anything is asked of the cluster.
     selectChecks(options)
+    // A terminal gets a countdown; a pipe or log one line when the window starts; json and yaml nothing.
     const progress = flags.output === 'table' && Boolean(process.stderr.isTTY)
+    const onWindowProgress = progress
+      ? (elapsedMs: number, totalMs: number) => process.stderr.write(`\r${colour.dim(`measuring write rates: ${formatDurationMs(elapsedMs)} of ${formatDurationMs(totalMs)} (Ctrl-C to stop early)`)}\x1b[K`)
+      : flags.output === 'table'
+        ? (elapsedMs: number, totalMs: number) => elapsedMs === 0 && this.logToStderr(`measuring write rates over ${formatDurationMs(totalMs)} (Ctrl-C to stop early)`)
+        : undefined
 
     const {snapshot, notes} = await withClient(connectionOptions(flags, 'check the cluster'), (client) =>
-      withInterrupt(({signal}) => gatherSnapshot(client, {
-        windowMs,
-        signal,
-        onWindowProgress: progress
-          ? (elapsedMs, totalMs) => process.stderr.write(`\r${colour.dim(`measuring write rates: ${formatDurationMs(elapsedMs)} of ${formatDurationMs(totalMs)} (Ctrl-C to stop early)`)}\x1b[K`)
-          : undefined,
-      })),
+      withInterrupt(({signal}) => gatherSnapshot(client, {windowMs, signal, onWindowProgress})),
     )
     if (progress && windowMs > 0) process.stderr.write('\r\x1b[K')
 

@@ -123,6 +123,16 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
     expect(new Set(objectsOf(output, 'data.group-over-lag-limit'))).toEqual(new Set(['billing', 'archiver']))
   })
 
+  it('Ctrl-C during the window takes the second sample at once and reports the window cut short', async () => {
+    const run = startKctl(['doctor', '-b', broker().bootstrap, '--window', '10m', '--skip', 'data.group-stalled'], {env, timeoutMs: 60_000})
+    await new Promise<void>((resolve) => run.child.stderr!.on('data', (chunk: Buffer) => String(chunk).includes('measuring write rates over 10m') && resolve()))
+    run.child.kill('SIGINT')
+    const result = await run.result
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^WINDOW\s+cut short at \S+ by Ctrl-C$/m)
+    expect(result.stdout.split('\n')[0]).toMatch(/^cluster \S+: 0 errors, .* over \d+(\.\d)?m?s$/)
+  })
+
   it('a mistyped check is a usage error with a suggestion, before the cluster is asked', async () => {
     const run = await kctl(['doctor', '-b', '127.0.0.1:1', '--checks', 'availabilty'], {env})
     expect(run.code).toBe(2)

@@ -41,7 +41,7 @@ export interface GatherOptions {
   windowMs: number
   /** Aborting it during the window takes the second sample at once (the window measured is then shorter). */
   signal?: AbortSignal
-  /** Called about every 250 ms during the window, for a progress line. */
+  /** Called when the window starts (elapsed 0) and about every 250 ms during it, for a progress line. */
   onWindowProgress?: (elapsedMs: number, windowMs: number) => void
 }
 
@@ -362,6 +362,7 @@ async function waitWindow(options: GatherOptions): Promise<void> {
   const {windowMs, signal} = options
   if (windowMs <= 0 || signal?.aborted) return
   const startedMs = Date.now()
+  options.onWindowProgress?.(0, windowMs)
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => options.onWindowProgress?.(Date.now() - startedMs, windowMs), 250)
     const done = () => {
