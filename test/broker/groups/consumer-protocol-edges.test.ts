@@ -163,6 +163,16 @@ describe('ConsumerGroupHeartbeat', () => {
     const after = await describeGroup(raw, group)
     expect(after.groupEpoch).toBeGreaterThan(before.groupEpoch)
     expect(after.members[0]).toMatchObject({subscribedTopicRegex: 'e-re-.*', subscribedTopicNames: []})
+    // more partitions for a subscribed topic: the metadata changed, so does the assignment
+    const grown = await raw.request(37, 3, {topics: [{name: 'e-re-late', count: 4, assignments: null}], timeoutMs: 5000, validateOnly: false})
+    expect(grown.results[0].errorCode).toBe(0)
+    const more = await heartbeat(raw, {groupId: group, memberId: 'r', memberEpoch: next.memberEpoch, owned: [{topicId, partitions: [0, 1, 2]}]})
+    expect(more.assignment?.topicPartitions).toEqual([{topicId, partitions: [0, 1, 2, 3]}])
+    // ListGroups v5 filters consumer groups by their KIP-848 states
+    const stable = await raw.request(16, 5, {statesFilter: ['Stable'], typesFilter: ['consumer']})
+    expect(stable.groups.map((listed) => listed.groupId)).toContain(group)
+    const assigning = await raw.request(16, 5, {statesFilter: ['Assigning'], typesFilter: []})
+    expect(assigning.groups.map((listed) => listed.groupId)).not.toContain(group)
   })
 
   it('keeps a static member\'s assignment across a leave with epoch -2 and a rejoin', async () => {
@@ -218,6 +228,17 @@ describe('classic and consumer groups side by side', () => {
       expect(listed.groups.find((group) => group.groupId === 'e-conv-group')).toMatchObject({protocolType: 'consumer', groupType: 'consumer'})
     } finally {
       await consumer.close()
+    }
+  })
+
+  it('refuses to start with a session timeout outside its bounds, as Kafka', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-cg-bounds-'))
+    try {
+      await expect(startBroker({port: 0, host: '127.0.0.1', dataDir, config: {'group.consumer.session.timeout.ms': '1000'}})).rejects.toThrow(
+        'unable to configure the broker: group.consumer.session.timeout.ms=1000 is outside group.consumer.min.session.timeout.ms=45000 .. group.consumer.max.session.timeout.ms=60000',
+      )
+    } finally {
+      rmSync(dataDir, {recursive: true, force: true})
     }
   })
 
