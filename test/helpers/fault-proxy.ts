@@ -46,6 +46,9 @@ export interface FaultProxyOptions {
   leaderOf?: (topic: string, partition: number) => number
   /** The controller id to report when posing as nodes (default: the first live node). */
   controllerId?: number
+  /** Pose as an older Kafka: ApiVersions answers cap each listed key at this version, and a
+   *  key capped below its minimum (e.g. -1) is not advertised at all. */
+  maxVersions?: Record<number, number>
 }
 
 export interface Fault {
@@ -253,7 +256,7 @@ export class FaultProxy {
   }
 
   private rewrite(entry: Pending, frame: Buffer, nodeId: number): Buffer[] | Buffer {
-    const rewritesAddresses = entry.apiKey === 3 || entry.apiKey === 10 || entry.apiKey === 60
+    const rewritesAddresses = entry.apiKey === 3 || entry.apiKey === 10 || entry.apiKey === 60 || (entry.apiKey === 18 && this.options.maxVersions !== undefined)
     const framed = () => {
       const size = Buffer.alloc(4)
       size.writeInt32BE(frame.length)
@@ -270,6 +273,13 @@ export class FaultProxy {
     if (entry.apiKey === 3) this.rewriteMetadata(decoded, fault)
     if (entry.apiKey === 60) this.rewriteDescribeCluster(decoded, fault)
     if (entry.apiKey === 10) this.rewriteFindCoordinator(decoded, fault, nodeId)
+    if (entry.apiKey === 18 && this.options.maxVersions) {
+      const caps = this.options.maxVersions
+      type Range = {apiKey: number; minVersion: number; maxVersion: number}
+      decoded.apiKeys = (decoded.apiKeys as Range[])
+        .map((range) => (caps[range.apiKey] === undefined ? range : {...range, maxVersion: Math.min(range.maxVersion, caps[range.apiKey])}))
+        .filter((range) => range.maxVersion >= range.minVersion)
+    }
     if (entry.apiKey === 2 && fault?.partitionError) {
       const code = errorByName(fault.partitionError).code
       for (const topic of decoded.topics as {name: string; partitions: {errorCode: number; offset: number}[]}[]) {
