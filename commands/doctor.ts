@@ -1,10 +1,12 @@
 import {Flags} from '@oclif/core'
 import {connectionOptions, withClient} from '../src/admin/connection.js'
-import {doctorExitCode, type DoctorReport, runChecks, selectChecks} from '../src/admin/doctor/index.js'
-import {gatherSnapshot, type GatherNotes} from '../src/admin/doctor/gather.js'
+import {doctorExitCode, type DoctorOptions, type DoctorReport, runChecks, selectChecks} from '../src/admin/doctor/index.js'
+import {gatherSnapshot, type GatherNotes, waitWindow} from '../src/admin/doctor/gather.js'
 import {renderDoctorReport} from '../src/admin/doctor/render.js'
+import {renderDoctorPrometheus} from '../src/admin/doctor/serve.js'
+import {parseListenAddress, serveMetrics} from '../src/admin/lag/serve.js'
 import {formatDurationMs, parseBytes, parseDurationMs} from '../src/config/units.js'
-import {ExitCode} from '../src/errors.js'
+import {ExitCode, usageError} from '../src/errors.js'
 import {colour, renderKeyValues} from '../src/ui/output.js'
 import {withInterrupt} from '../src/ui/interrupt.js'
 import {BaseCommand} from './_base.js'
@@ -30,13 +32,18 @@ classified over the same window as \`kctl lag --watch\` does. Ctrl-C during the 
 second sample at once. Every check id and its fix: docs/DOCTOR.md.
 
 Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or warnings with
---strict), 1 the cluster cannot be reached.`
+--strict), 1 the cluster cannot be reached.
+
+--serve [HOST]:PORT runs the checks again and again (each run measures over --window) and serves
+the latest run as Prometheus metrics (kctl_doctor_findings{severity}, kctl_doctor_finding{check,...}
+...) on 127.0.0.1 unless a host is given, until Ctrl-C; it exits 0.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'every check, write rates over 30s'},
     {command: '<%= config.bin %> <%= command.id %> --window 5s --checks availability,security', description: 'two areas only, a short window'},
     {command: '<%= config.bin %> <%= command.id %> --skip capacity.time-until-full --strict', description: 'fail on warnings too, without one check'},
     {command: '<%= config.bin %> <%= command.id %> --disk 2TB -o json', description: 'disk size for brokers that do not report it; findings and figures as JSON'},
+    {command: '<%= config.bin %> <%= command.id %> --serve :9309 --window 1m', description: 'Prometheus metrics of a run every minute on http://127.0.0.1:9309/metrics'},
   ]
 
   static flags = {
@@ -46,6 +53,7 @@ Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or w
     'max-lag': Flags.integer({description: 'records a group may lag on a partition (data.group-over-lag-limit)', min: 0}),
     'max-time-lag': Flags.string({description: 'how old a group\'s first unconsumed record may be, e.g. 5m (data.group-over-lag-limit)'}),
     output: outputFlag,
+    serve: Flags.string({description: 'serve the findings as Prometheus metrics on [HOST]:PORT (loopback unless a host is given), re-checking every --window'}),
     skip: Flags.string({description: 'not these check ids or areas (comma list or repeatable)', multiple: true}),
     strict: Flags.boolean({description: 'exit 3 on warnings too'}),
     window: Flags.string({description: 'time between the two samples the write rates come from (0 for none)', default: '30s'}),
@@ -53,10 +61,10 @@ Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or w
 
   static summary = 'Check a cluster\'s health, capacity, configuration and security'
 
-  async run(): Promise<DoctorOutput> {
+  async run(): Promise<DoctorOutput | void> {
     const {flags} = await this.parse(Doctor)
     const windowMs = parseDurationMs(flags.window, '--window')
-    const options = {
+    const options: DoctorOptions = {
       checks: names(flags.checks),
       skip: names(flags.skip),
       maxLag: flags['max-lag'],
@@ -66,6 +74,12 @@ Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or w
     // Unknown check names fail before anything is asked of the cluster.
     selectChecks(options)
     // A terminal gets a countdown; a pipe or log one line when the window starts; json and yaml nothing.
+    if (flags.serve !== undefined) {
+      const address = parseListenAddress(flags.serve)
+      if (windowMs < 1000) throw usageError(`--window ${flags.window} is too short for --serve`, 'each run measures over --window: use 1s or more')
+      await this.serve(flags, address, windowMs, options)
+      return
+    }
     const progress = flags.output === 'table' && Boolean(process.stderr.isTTY)
     const onWindowProgress = progress
       ? (elapsedMs: number, totalMs: number) => process.stderr.write(`\r${colour.dim(`measuring write rates: ${formatDurationMs(elapsedMs)} of ${formatDurationMs(totalMs)} (Ctrl-C to stop early)`)}\x1b[K`)
@@ -83,6 +97,33 @@ Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or w
     const code = doctorExitCode(output.summary, flags.strict)
     if (code !== ExitCode.ok) this.exit(code)
     return output
+  }
+
+  /** Runs the checks back to back, each over `windowMs`, serving the latest until Ctrl-C. */
+  private async serve(flags: Parameters<typeof connectionOptions>[0], address: {host: string; port: number}, windowMs: number, options: DoctorOptions): Promise<void> {
+    await withClient(connectionOptions(flags, 'check the cluster'), (client) => withInterrupt(async ({signal}) => {
+      let latest: string | undefined
+      const {server, url} = await serveMetrics(address, async () => {
+        if (latest === undefined) throw new Error('the first check has not finished yet')
+        return latest
+      })
+      signal.addEventListener('abort', () => {
+        server.close()
+        server.closeAllConnections()
+      }, {once: true})
+      this.logToStderr(`serving metrics on ${url}, re-checked every ${formatDurationMs(windowMs)}`)
+      while (!signal.aborted) {
+        try {
+          const {snapshot, notes} = await gatherSnapshot(client, {windowMs, signal})
+          latest = renderDoctorPrometheus(runChecks(snapshot, options), notes, snapshot.takenAtMs)
+        } catch (error) {
+          if (signal.aborted) break
+          // A failed run (a broker restarting) keeps the last metrics; the next run tries again after a window.
+          this.logToStderr(`check failed: ${error instanceof Error ? error.message : String(error)}`)
+          await waitWindow({windowMs, signal})
+        }
+      }
+    }))
   }
 }
 

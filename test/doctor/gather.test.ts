@@ -133,6 +133,29 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
     expect(result.stdout.split('\n')[0]).toMatch(/^cluster \S+: 0 errors, .* over \d+(\.\d)?m?s$/)
   })
 
+  it('--serve exposes the latest run as Prometheus metrics until Ctrl-C, then exits 0', async () => {
+    const run = startKctl(['doctor', '-b', broker().bootstrap, '--window', '1s', '--serve', '127.0.0.1:0'], {env, timeoutMs: 60_000})
+    const url = await new Promise<string>((resolve) => run.child.stderr!.on('data', (chunk: Buffer) => {
+      const match = /serving metrics on (\S+),/.exec(String(chunk))
+      if (match) resolve(match[1])
+    }))
+    let text = ''
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const response = await fetch(url)
+      text = await response.text()
+      if (response.status === 200) break
+      expect(text).toContain('the first check has not finished yet')
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+    expect(text).toMatch(/^kctl_doctor_findings\{severity="error"\} 1$/m)
+    expect(text).toMatch(/^kctl_doctor_finding\{check="data.group-stalled",area="data",severity="error",kind="group",object="billing"\} 1$/m)
+    expect(text).toMatch(/^kctl_doctor_finding\{check="security.no-authorizer",/m)
+    expect(text).toMatch(/^kctl_doctor_write_bytes_per_second\{topic="audit"\} 0$/m)
+    expect(text).toMatch(/^kctl_doctor_unreachable_brokers 0$/m)
+    run.child.kill('SIGINT')
+    expect((await run.result).code).toBe(0)
+  })
+
   it('a mistyped check is a usage error with a suggestion, before the cluster is asked', async () => {
     const run = await kctl(['doctor', '-b', '127.0.0.1:1', '--checks', 'availabilty'], {env})
     expect(run.code).toBe(2)

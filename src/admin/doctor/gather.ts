@@ -358,7 +358,7 @@ function writeRates(first: Sample, last: Sample, topic: string, partition: numbe
 }
 
 /** Waits out the window, reporting progress; returns early when the signal aborts. */
-async function waitWindow(options: GatherOptions): Promise<void> {
+export async function waitWindow(options: Pick<GatherOptions, 'windowMs' | 'signal' | 'onWindowProgress'>): Promise<void> {
   const {windowMs, signal} = options
   if (windowMs <= 0 || signal?.aborted) return
   const startedMs = Date.now()

@@ -14,7 +14,7 @@ function labels(pairs: Record<string, string | number>): string {
   return `{${Object.entries(pairs).map(([key, value]) => `${key}="${escapeLabel(String(value))}"`).join(',')}}`
 }
 
-class Exposition {
+export class Exposition {
   private readonly lines: string[] = []
 
   metric(name: string, help: string, samples: [Record<string, string | number>, number][]): void {
