@@ -31,7 +31,8 @@ describe('renderLagReport', () => {
     expect(lines[0].split(/\s+/)).toEqual(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'TIME-LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'])
     expect(lines[1].split(/\s+/)).toEqual(['billing', 'orders', '0', '4', '10', '6', '1m30s', '-', '-', '-'])
     expect(lines).toContain('')
-    expect(lines.some((line) => line.startsWith('GROUP') && line.includes('TOTAL-LAG') && line.includes('STATE'))).toBe(true)
+    expect(lines.some((line) => line.startsWith('GROUP') && line.includes('TOTAL-LAG') && line.includes('TYPE') && line.includes('STATE'))).toBe(true)
+    expect(lines.some((line) => /^billing\s+classic\s+Stable/.test(line))).toBe(true)
     expect(describeBreaches([{group: 'billing', topic: 'orders', partition: 0, what: 'time-lag', value: 90_000, limit: 60_000}])).toBe(
       '1 partition over the limit; worst billing orders-0: time-lag 1m30s > 1m0s',
     )

@@ -20,9 +20,9 @@ export function renderLagReport(report: LagReport): string {
     ))
   }
   parts.push(renderTable(
-    ['GROUP', 'STATE', 'MEMBERS', 'PARTITIONS', 'TOTAL-LAG', 'MAX-TIME-LAG'],
-    report.groups.map((group) => [group.group, group.error ? colour.red(`ERR ${group.error}`) : group.state, group.members, group.partitions, group.lag, timeLag(group.maxTimeLagMs)]),
-    {alignRight: [2, 3, 4, 5]},
+    ['GROUP', 'TYPE', 'STATE', 'MEMBERS', 'PARTITIONS', 'TOTAL-LAG', 'MAX-TIME-LAG'],
+    report.groups.map((group) => [group.group, group.type, group.error ? colour.red(`ERR ${group.error}`) : group.state, group.members, group.partitions, group.lag, timeLag(group.maxTimeLagMs)]),
+    {alignRight: [3, 4, 5, 6]},
   ))
   if (report.topics.length > 0) {
     parts.push(renderLongTable(
