@@ -212,7 +212,8 @@ async function topicPartitions(client: KafkaClient, name: string, action = `desc
 /**
  * Log start offset and high watermark of each partition that has a leader, asked of that
  * leader (ListOffsets -2 and -1, one request each: a request may not name a partition twice);
- * a leader that moved is looked up again. Partitions without a leader have no offsets.
+ * a leader that moved is looked up again. Partitions without a leader, or whose leader
+ * cannot be reached (a broker that is down), have no offsets: the rest of the view still shows.
  */
 async function partitionOffsets(client: KafkaClient, topic: string, partitions: PartitionMetadata[]): Promise<PartitionOffsets[]> {
   const led = partitions.filter((partition) => !isOffline(partition)).map((partition) => ({topic, partition: partition.partition}))
@@ -220,7 +221,11 @@ async function partitionOffsets(client: KafkaClient, topic: string, partitions: 
   return client.retry(async () => {
     const offsets: PartitionOffsets[] = []
     for (const [leader, group] of await client.byLeader(led)) {
-      const connection = await client.broker(leader)
+      const connection = await client.broker(leader).catch((error: unknown) => {
+        if (error instanceof KafkaClientError && (error.kind === 'connection' || error.kind === 'timeout')) return undefined
+        throw error
+      })
+      if (!connection) continue
       const ask = async (timestamp: number) => {
         const response = await connection.send(2, {replicaId: -1, isolationLevel: 0, topics: [{name: topic, partitions: group.map((p) => ({partitionIndex: p.partition, timestamp}))}]})
         const answers = response.topics.flatMap((entry) => entry.partitions)
@@ -235,8 +240,15 @@ async function partitionOffsets(client: KafkaClient, topic: string, partitions: 
   })
 }
 
-async function describeConfigs(client: KafkaClient, resourceType: number, resourceName: string, keys: string[] | null = null): Promise<WireConfigEntry[]> {
-  const connection = await client.anyBroker()
+/** DescribeConfigs of one resource; a BROKER resource must be asked of that broker (`connection`), Kafka refuses another's id. */
+async function describeConfigs(
+  client: KafkaClient,
+  resourceType: number,
+  resourceName: string,
+  keys: string[] | null = null,
+  connection?: Awaited<ReturnType<KafkaClient['anyBroker']>>,
+): Promise<WireConfigEntry[]> {
+  connection ??= await client.anyBroker()
   const response = await connection.send(32, {resources: [{resourceType, resourceName, configurationKeys: keys}], includeSynonyms: false})
   const result = response.results[0]
   if (!result) return []
@@ -364,11 +376,23 @@ interface BrokerTopicDefaults {
   minInsyncReplicas: number
 }
 
-async function brokerTopicDefaults(client: KafkaClient, brokerId: number): Promise<BrokerTopicDefaults> {
+/** The defaults of the first broker that answers (the topic defaults are cluster-wide in practice). */
+async function brokerTopicDefaults(client: KafkaClient, brokerIds: number[]): Promise<BrokerTopicDefaults> {
   const defaults = {partitions: 1, replicationFactor: 1, minInsyncReplicas: 1}
   try {
-    const entries = await describeConfigs(client, BROKER_RESOURCE, String(brokerId), ['num.partitions', 'default.replication.factor', 'min.insync.replicas'])
-    const values = new Map(entries.map((entry) => [entry.name, Number(entry.value)]))
+    let entries: WireConfigEntry[] | undefined
+    for (const [index, brokerId] of brokerIds.entries()) {
+      try {
+        const connection = await client.broker(brokerId)
+        entries = await describeConfigs(client, BROKER_RESOURCE, String(brokerId), ['num.partitions', 'default.replication.factor', 'min.insync.replicas'], connection)
+        break
+      } catch (error) {
+        // A broker that is down: ask the next one.
+        const unreachable = error instanceof KafkaClientError && (error.kind === 'connection' || error.kind === 'timeout')
+        if (!unreachable || index === brokerIds.length - 1) throw error
+      }
+    }
+    const values = new Map((entries ?? []).map((entry) => [entry.name, Number(entry.value)]))
     const pick = (key: string, fallback: number) => (Number.isInteger(values.get(key)) && (values.get(key) ?? 0) > 0 ? (values.get(key) as number) : fallback)
     return {
       partitions: pick('num.partitions', defaults.partitions),
@@ -385,7 +409,7 @@ async function brokerTopicDefaults(client: KafkaClient, brokerId: number): Promi
 export async function createTopics(client: KafkaClient, request: CreateTopicsRequest): Promise<BatchResult<TopicCreateRow>> {
   const cluster = await client.metadata([])
   const liveBrokers = cluster.brokers.length
-  const defaults = await brokerTopicDefaults(client, cluster.brokers.some((broker) => broker.nodeId === cluster.controllerId) ? cluster.controllerId : (cluster.brokers[0]?.nodeId ?? 1))
+  const defaults = await brokerTopicDefaults(client, cluster.brokers.map((broker) => broker.nodeId))
   const profile = request.profile ? topicProfiles[request.profile] : undefined
   const partitions = request.partitions ?? defaults.partitions
   const replicationFactor = request.replicationFactor ?? profile?.replicationFactor ?? defaults.replicationFactor

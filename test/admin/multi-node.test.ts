@@ -11,7 +11,7 @@ import {FaultProxy, type FaultProxyOptions} from '../helpers/fault-proxy.js'
 import {kcat} from '../interop/clients.js'
 
 describe('kctl on a cluster that moves (fault proxy)', {timeout: 240_000}, () => {
-  const broker = useBroker({'auto.create.topics.enable': 'false', 'group.initial.rebalance.delay.ms': '0'})
+  const broker = useBroker({'auto.create.topics.enable': 'false', 'group.initial.rebalance.delay.ms': '0', 'num.partitions': '2'})
   const env = isolatedEnv()
   const proxies: FaultProxy[] = []
   const clients: KafkaClient[] = []
@@ -119,6 +119,27 @@ describe('kctl on a cluster that moves (fault proxy)', {timeout: 240_000}, () =>
     ])
     const list = await kctl(['topics', 'list', '-b', bootstrap], {env})
     expect(list.stdout).toMatch(/^racked\s+2\s+3\s+2\s+0$/m)
+  })
+
+  it('reads broker defaults from a live broker, retries ListOffsets after NOT_LEADER_OR_FOLLOWER, and leaves offsets blank behind a down leader', async () => {
+    // Node 3 is listed first and down: the defaults (num.partitions=2) come from the next broker
+    // (node 1, the one whose id the broker behind the proxy answers DescribeConfigs for).
+    const firstDown = await proxy({nodes: [3, 1, 2].map((nodeId) => ({nodeId, down: nodeId === 3}))})
+    const created = await kctl(['topics', 'create', 'offsets-t', '-o', 'json', '-b', firstDown.bootstrap], {env})
+    expect(created.code).toBe(0)
+    expect(JSON.parse(created.stdout)).toEqual([{topic: 'offsets-t', status: 'created', error: null, partitions: 2, replicationFactor: 1}])
+    expect((await kctl(['produce', 'offsets-t', 'x', '-p', '0', '-b', broker().bootstrap], {env})).code).toBe(0)
+
+    const cluster = await proxy({nodes: threeNodes([2]), leaderOf: (_topic, partition) => [1, 2][partition]})
+    cluster.fail({apiKey: 2, times: 2, partitionError: 'NOT_LEADER_OR_FOLLOWER', topics: ['offsets-t']})
+    const described = await kctl(['topics', 'describe', 'offsets-t', '-o', 'json', '-b', cluster.bootstrap], {env})
+    expect(described.code).toBe(0)
+    const partitions = JSON.parse(described.stdout).partitions as {partition: number; leader: number; logStartOffset: number | null; highWatermark: number | null}[]
+    expect(partitions.map((p) => [p.partition, p.leader, p.logStartOffset, p.highWatermark])).toEqual([
+      [0, 1, 0, 1],
+      [1, 2, null, null],
+    ])
+    expect(cluster.requests.filter((request) => request.apiKey === 2 && request.faulted)).toHaveLength(2)
   })
 
   it('the client looks the coordinator up again after NOT_COORDINATOR, and survives a dropped connection', async () => {
