@@ -18,6 +18,7 @@ import {type ApiKey, decodeRequest, encodeResponse, readRequestHeader} from '../
 import {ErrorCode} from '../kafka/protocol/errors.js'
 import {type ApiRegistry, apiVersionsBody} from './apis/registry.js'
 import type {HandlerContext} from './apis/define-api.js'
+import {fetchReadBuffers} from './log/read-buffers.js'
 import type {BrokerState} from './state.js'
 import type {ConnectionInfo, ListenerSpec, RequestHeader, SecurityProtocol} from './types.js'
 
@@ -41,6 +42,7 @@ let nextConnectionId = 1
 export class BrokerServer {
   private readonly servers: net.Server[] = []
   private readonly connections = new Set<Connection>()
+  private readonly connectionsPerIp = new Map<string, number>()
 
   constructor(
     readonly state: BrokerState,
@@ -68,8 +70,24 @@ export class BrokerServer {
   }
 
   private accept(socket: net.Socket, listener: ListenerSpec): void {
+    // Kafka's connection quotas: a connection beyond max.connections or max.connections.per.ip
+    // is closed at once, before a byte of it is read; the ones already open are not touched.
+    const ip = socket.remoteAddress ?? ''
+    const fromIp = this.connectionsPerIp.get(ip) ?? 0
+    const settings = this.state.settings
+    if (this.connections.size >= settings.int('max.connections') || fromIp >= settings.int('max.connections.per.ip')) {
+      this.state.logger.debug(`connection from ${ip} refused: max.connections or max.connections.per.ip reached`)
+      socket.destroy()
+      return
+    }
+    this.connectionsPerIp.set(ip, fromIp + 1)
     socket.setNoDelay(true)
-    const connection = new Connection(socket, listener, this.state, this.apis, () => this.connections.delete(connection))
+    const connection = new Connection(socket, listener, this.state, this.apis, () => {
+      this.connections.delete(connection)
+      const left = (this.connectionsPerIp.get(ip) ?? 1) - 1
+      if (left > 0) this.connectionsPerIp.set(ip, left)
+      else this.connectionsPerIp.delete(ip)
+    })
     this.connections.add(connection)
   }
 
@@ -327,13 +345,19 @@ class Connection implements ConnectionInfo {
       const metrics = this.state.metrics
       metrics.requests.inc({api: pending.apiName})
       metrics.requestLatency.observe({api: pending.apiName}, Number(process.hrtime.bigint() - pending.startedAt) / 1e9)
-      if (!pending.chunks) continue
+      if (!pending.chunks || pending.chunks.length === 0) continue
       if (!wrote) {
         this.socket.cork()
         wrote = true
       }
       let ok = true
-      for (const chunk of pending.chunks) ok = this.socket.write(chunk)
+      const chunks = pending.chunks
+      const last = chunks.length - 1
+      for (let i = 0; i < last; i++) ok = this.socket.write(chunks[i])
+      // Once the kernel has the bytes, Fetch's pooled read buffers can serve the next read.
+      ok = this.socket.write(chunks[last], (err) => {
+        if (!err) fetchReadBuffers.release(chunks)
+      })
       if (!ok) {
         this.waitingForDrain = true
         this.pauseReading()

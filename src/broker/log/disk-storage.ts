@@ -75,15 +75,20 @@ class DiskFile implements LogFile {
   }
 
   read(position: number, length: number): Buffer {
-    const fd = this.fd()
     const buf = Buffer.allocUnsafe(length)
+    const filled = this.readInto(buf, position)
+    return filled === length ? buf : buf.subarray(0, filled)
+  }
+
+  readInto(target: Buffer, position: number): number {
+    const fd = this.fd()
     let filled = 0
-    while (filled < length) {
-      const n = fs.readSync(fd, buf, filled, length - filled, position + filled)
+    while (filled < target.length) {
+      const n = fs.readSync(fd, target, filled, target.length - filled, position + filled)
       if (n === 0) break
       filled += n
     }
-    return filled === length ? buf : buf.subarray(0, filled)
+    return filled
   }
 
   truncate(sizeBytes: number): void {

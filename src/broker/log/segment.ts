@@ -2,20 +2,11 @@
 // plus its `.index` and `.timeindex` (sparse-index.ts). Positions are int32 in the index
 // format, so a segment stays below 2 GiB (segment.bytes is an int in Kafka too).
 import path from 'node:path'
-import {
-  LOG_OVERHEAD_BYTES,
-  RECORD_BATCH_HEADER_BYTES,
-  batchLastOffsetAt,
-  batchMaxTimestampAt,
-  batchSizeAt,
-  findOffsetByTimestamp,
-  readRecordBatchHeader,
-  verifyRecordBatchCrc,
-} from '../../kafka/protocol/record-batch.js'
+import {batchLastOffsetAt, batchMaxTimestampAt, batchSizeAt, findOffsetByTimestamp, LOG_OVERHEAD_BYTES, MAGIC_AT, readRecordBatchHeader, RECORD_BATCH_HEADER_BYTES, verifyRecordBatchCrc} from '../../kafka/protocol/record-batch.js'
+import {FETCH_POOL_MIN_BYTES, fetchReadBuffers} from './read-buffers.js'
 import {OffsetIndex, TimeIndex} from './sparse-index.js'
 import type {LogFile, LogStorage} from './storage.js'
 
-const MAGIC_AT = 16
 // Read sizes when walking batches: many small batches per read, one read per large batch.
 // Header-only walks (locating an offset: within about index.interval.bytes of an index entry)
 // read less, so a fetch of 1 MB batches does not first read 64 KB to find one header.
@@ -269,7 +260,7 @@ export class Segment {
   read(position: number, maxBytes: number, firstWhole: boolean, endPosition = this.sizeBytes): Buffer[] {
     const available = endPosition - position
     if (available <= 0) return []
-    const first = this.log.read(position, Math.min(available, Math.max(maxBytes, LOG_OVERHEAD_BYTES)))
+    const first = this.readRange(position, Math.min(available, Math.max(maxBytes, LOG_OVERHEAD_BYTES)))
     if (first.length < LOG_OVERHEAD_BYTES) return []
     const firstSize = batchSizeAt(first, 0)
     if (firstSize > first.length) {
@@ -279,6 +270,15 @@ export class Segment {
     let cut = 0
     while (cut + LOG_OVERHEAD_BYTES <= first.length && cut + batchSizeAt(first, cut) <= first.length) cut += batchSizeAt(first, cut)
     return cut === 0 ? [] : [first.subarray(0, cut)]
+  }
+
+  // Into a pooled buffer (read-buffers.ts) where the storage can: the caller that serves the
+  // bytes (Fetch) gives it back once written; anyone else just drops it.
+  private readRange(position: number, length: number): Buffer {
+    if (!this.log.readInto || length < FETCH_POOL_MIN_BYTES) return this.log.read(position, length)
+    const buf = fetchReadBuffers.take(length)
+    const filled = this.log.readInto(buf, position)
+    return filled === length ? buf : buf.subarray(0, filled)
   }
 
   /** First record with a timestamp >= `timestampMs` in this segment, or undefined. */

@@ -13,6 +13,9 @@ export interface LogFile {
   write(data: Uint8Array, position: number): void
   /** Up to `length` bytes at `position`; shorter only at the end of the file. */
   read(position: number, length: number): Buffer
+  /** Fills `target` from `position`; returns the bytes read (fewer only at the end of the file).
+   *  Optional: the fetch path reads into reused buffers with it (disk only; memory reads copy anyway). */
+  readInto?(target: Buffer, position: number): number
   truncate(sizeBytes: number): void
   /** Forces written data to stable storage (fdatasync on disk), blocking until done. */
   sync(): void
