@@ -7,15 +7,21 @@
 // batch's unchanged baseTimestamp and baseOffset, so a rewritten batch only needs a new
 // recordCount, batchLength and CRC. lastOffsetDelta is kept too, as Kafka's cleaner does, so the
 // producer's last sequence number survives compaction.
-import {codecOfAttributes, compress, decompress} from '../../compression/index.js'
+import {compress, decompress} from '../../compression/index.js'
 import {crc32c} from '../../kafka/protocol/crc32c.js'
-import {LOG_OVERHEAD_BYTES, RECORD_BATCH_HEADER_BYTES, readRecordBatchHeader, type RecordBatchHeader} from '../../kafka/protocol/record-batch.js'
+import {
+  ATTRIBUTES_AT,
+  BATCH_LENGTH_AT,
+  codecOfAttributes,
+  CRC_AT,
+  LOG_OVERHEAD_BYTES,
+  RECORD_BATCH_HEADER_BYTES,
+  RECORD_COUNT_AT,
+  readRecordBatchHeader,
+  type RecordBatchHeader,
+} from '../../kafka/protocol/record-batch.js'
 import {readVarint, readVarlong, type Cursor} from '../../kafka/protocol/varint.js'
 
-const BATCH_LENGTH_AT = 8
-const CRC_AT = 17
-const ATTRIBUTES_AT = 21
-const RECORD_COUNT_AT = 57
 
 /** One record of a batch: where its bytes lie in the (decompressed) records section. */
 export interface RecordSpan {
