@@ -42,6 +42,7 @@ let nextConnectionId = 1
 export class BrokerServer {
   private readonly servers: net.Server[] = []
   private readonly connections = new Set<Connection>()
+  private readonly connectionsPerIp = new Map<string, number>()
 
   constructor(
     readonly state: BrokerState,
@@ -69,8 +70,24 @@ export class BrokerServer {
   }
 
   private accept(socket: net.Socket, listener: ListenerSpec): void {
+    // Kafka's connection quotas: a connection beyond max.connections or max.connections.per.ip
+    // is closed at once, before a byte of it is read; the ones already open are not touched.
+    const ip = socket.remoteAddress ?? ''
+    const fromIp = this.connectionsPerIp.get(ip) ?? 0
+    const settings = this.state.settings
+    if (this.connections.size >= settings.int('max.connections') || fromIp >= settings.int('max.connections.per.ip')) {
+      this.state.logger.debug(`connection from ${ip} refused: max.connections or max.connections.per.ip reached`)
+      socket.destroy()
+      return
+    }
+    this.connectionsPerIp.set(ip, fromIp + 1)
     socket.setNoDelay(true)
-    const connection = new Connection(socket, listener, this.state, this.apis, () => this.connections.delete(connection))
+    const connection = new Connection(socket, listener, this.state, this.apis, () => {
+      this.connections.delete(connection)
+      const left = (this.connectionsPerIp.get(ip) ?? 1) - 1
+      if (left > 0) this.connectionsPerIp.set(ip, left)
+      else this.connectionsPerIp.delete(ip)
+    })
     this.connections.add(connection)
   }
 

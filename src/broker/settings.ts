@@ -111,6 +111,8 @@ const overlays: readonly Overlay[] = [
   {name: 'message.max.bytes', doc: 'largest record batch accepted'},
   {name: 'socket.request.max.bytes', doc: 'largest request frame; larger closes the connection'},
   {name: 'connections.max.idle.ms', doc: 'close connections idle this long'},
+  {name: 'max.connections', doc: 'connections accepted at once; a connection beyond it is closed'},
+  {name: 'max.connections.per.ip', doc: 'connections one client address may hold; a connection beyond it is closed'},
   {name: 'producer.id.expiration.ms', doc: 'forget idle producer ids after this long'},
   // 0 as in Kafka's own quickstart server.properties (the 3000 ms default is for production
   // clusters): a lone local consumer should not wait three seconds to join.
