@@ -9,8 +9,9 @@
 //   INVALID_PRODUCER_ID_MAPPING, an older epoch INVALID_PRODUCER_EPOCH (clients read it as
 //   fenced).
 // - v3+ (KIP-447): a member id and generation other than -1 must match the group's current
-//   membership (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION), so a consumer that lost its
-//   partitions in a rebalance cannot commit for them.
+//   membership (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION; for a KIP-848 consumer group the
+//   generation is the member epoch, STALE_MEMBER_EPOCH when it is not the current one), so a
+//   consumer that lost its partitions in a rebalance cannot commit for them.
 // - Metadata over offset.metadata.max.bytes (4096) is OFFSET_METADATA_TOO_LARGE; unknown
 //   partitions UNKNOWN_TOPIC_OR_PARTITION.
 // - ACLs: WRITE on the transactional id, READ on the group and on each topic.
@@ -62,10 +63,14 @@ export default defineApi(28, {
   },
 })
 
-// KIP-447: a commit that names a member must come from the group's current generation.
+// KIP-447: a commit that names a member must come from the group's current generation (for
+// a KIP-848 consumer group, the member's epoch: UNKNOWN_MEMBER_ID or STALE_MEMBER_EPOCH, as
+// Kafka's member epoch check answers).
 function checkMember(ctx: HandlerContext, groupId: string, generationId: number, memberId: string): ErrorName {
   if (generationId < 0 && memberId === '') return 'NONE'
-  const group = ctx.state.groups.describeGroup(groupId)
+  const {groups} = ctx.state
+  if (!('error' in groups.describeConsumerGroup(groupId))) return groups.validateFetch(groupId, memberId, generationId)
+  const group = groups.describeGroup(groupId)
   if (!group || !group.members.some((m) => m.memberId === memberId)) return 'UNKNOWN_MEMBER_ID'
   if (group.generationId !== generationId) return 'ILLEGAL_GENERATION'
   return 'NONE'

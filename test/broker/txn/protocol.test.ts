@@ -115,6 +115,19 @@ describe('transactional APIs', () => {
     expect(await fetch(true)).toMatchObject({committedOffset: 5, errorCode: ErrorCode.NONE})
   })
 
+  it('checks a KIP-848 member\'s epoch on TxnOffsetCommit', async () => {
+    const joined = await client.request(68, 0, {groupId: 'kip848-txn', memberId: '', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000, subscribedTopicNames: ['tx'], serverAssignor: null, topicPartitions: []})
+    expect(joined.errorCode).toBe(ErrorCode.NONE)
+    const {producerId, producerEpoch} = await init('kip848-txn')
+    await client.request(25, 3, {transactionalId: 'kip848-txn', producerId, producerEpoch, groupId: 'kip848-txn'})
+    const commit = async (memberId: string, generationId: number) =>
+      (await client.request(28, 3, {transactionalId: 'kip848-txn', groupId: 'kip848-txn', producerId, producerEpoch, generationId, memberId, groupInstanceId: null, topics: [{name: 'tx', partitions: [{partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null}]}]})).topics[0].partitions[0].errorCode
+    expect(await commit(joined.memberId!, joined.memberEpoch - 1)).toBe(ErrorCode.STALE_MEMBER_EPOCH)
+    expect(await commit('someone-else', joined.memberEpoch)).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
+    expect(await commit(joined.memberId!, joined.memberEpoch)).toBe(ErrorCode.NONE)
+    expect((await endTxn('kip848-txn', producerId, producerEpoch, false)).errorCode).toBe(ErrorCode.NONE)
+  })
+
   it('describes and lists transactions with Kafka state names and filters', async () => {
     const {producerId, producerEpoch} = await init('listed')
     await addPartitions('listed', producerId, producerEpoch, [0, 1])
