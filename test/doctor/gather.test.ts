@@ -2,9 +2,12 @@
 // have, made by real clients: kafkajs creates an RF 1 topic, a topic kept forever
 // (retention.ms=-1), a consumer group that committed and then paused while records keep
 // coming (stalled), one that committed and left (stopped), and produces during the window;
+// @platformatic/kafka runs a KIP-848 consumer group member that reads but never commits
+// (stalled too);
 // the broker has no authorizer and auto-creates topics. Then the fault proxy poses as a
 // 3-node cluster with one node down. Finding ids, exit codes and the measured figures are
 // asserted on the CLI's output.
+import {Consumer as PlatformaticConsumer, stringDeserializers} from '@platformatic/kafka'
 import {Kafka, logLevel, type Consumer, type Producer} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {DoctorReport} from '../../src/admin/doctor/index.js'
@@ -25,6 +28,7 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
   let kafka: Kafka
   let producer: Producer
   const consumers: Consumer[] = []
+  let ledger: PlatformaticConsumer<string, string, string, string> | undefined
   const send = (topic: string, count: number) => producer.send({topic, messages: Array.from({length: count}, (_, index) => ({key: `k${index}`, value: 'x'.repeat(200)}))})
 
   /** A kafkajs consumer of `topic` in `group` that has read and committed `expected` records. */
@@ -64,13 +68,19 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
     // Stopped: read the audit log, committed, left the group.
     const stopped = await consumed('archiver', 'audit', 10)
     await stopped.disconnect()
-    // Records keep coming: both groups now lag.
+    // KIP-848: a member that reads without committing.
+    ledger = new PlatformaticConsumer({clientId: 'ledger', bootstrapBrokers: [broker().bootstrap], groupId: 'ledger', groupProtocol: 'consumer', deserializers: stringDeserializers, maxWaitTime: 200})
+    const stream = await ledger.consume({topics: ['orders'], mode: 'earliest', autocommit: false})
+    let read = 0
+    await new Promise<void>((resolve) => stream.on('data', () => ++read === 30 && resolve()))
+    // Records keep coming: every group now lags.
     await send('orders', 30)
     await send('audit', 5)
   })
 
   afterAll(async () => {
     for (const consumer of consumers) await consumer.disconnect().catch(() => undefined)
+    await ledger?.close().catch(() => undefined)
     await producer?.disconnect()
   })
 
@@ -87,7 +97,7 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
     expect(result.code).toBe(3)
     const output = JSON.parse(result.stdout) as Output
     const found = ids(output)
-    expect(objectsOf(output, 'data.group-stalled')).toEqual(['billing'])
+    expect(objectsOf(output, 'data.group-stalled')).toEqual(['billing', 'ledger'])
     expect(objectsOf(output, 'data.group-stopped')).toEqual(['archiver'])
     expect(objectsOf(output, 'data.infinite-retention')).toEqual(['audit'])
     expect(found.has('security.no-authorizer')).toBe(true)
@@ -120,7 +130,7 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
     expect(limited.code).toBe(3)
     const output = JSON.parse(limited.stdout) as Output
     expect(output.checks.every((id) => id.startsWith('data.'))).toBe(true)
-    expect(new Set(objectsOf(output, 'data.group-over-lag-limit'))).toEqual(new Set(['billing', 'archiver']))
+    expect(new Set(objectsOf(output, 'data.group-over-lag-limit'))).toEqual(new Set(['billing', 'archiver', 'ledger']))
   })
 
   it('Ctrl-C during the window takes the second sample at once and reports the window cut short', async () => {
@@ -147,7 +157,7 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
       expect(text).toContain('the first check has not finished yet')
       await new Promise((resolve) => setTimeout(resolve, 500))
     }
-    expect(text).toMatch(/^kctl_doctor_findings\{severity="error"\} 1$/m)
+    expect(text).toMatch(/^kctl_doctor_findings\{severity="error"\} 2$/m)
     expect(text).toMatch(/^kctl_doctor_finding\{check="data.group-stalled",area="data",severity="error",kind="group",object="billing"\} 1$/m)
     expect(text).toMatch(/^kctl_doctor_finding\{check="security.no-authorizer",/m)
     expect(text).toMatch(/^kctl_doctor_write_bytes_per_second\{topic="audit"\} 0$/m)
