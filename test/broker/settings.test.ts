@@ -46,7 +46,7 @@ describe('broker settings', () => {
     expect(warnings[2]).toMatch(/no replication/)
     // Real Kafka 4.0 keys of a production server.properties: warned about, never "unknown".
     const production = resolveSettings({
-      'max.connections.per.ip': '100',
+      'max.connections.per.ip.overrides': 'a:1',
       'fetch.max.bytes': '57671680',
       'log.roll.jitter.ms': '0',
       'log.local.retention.ms': '-2',
