@@ -4,7 +4,9 @@
 // - Whole stored batches from the one that holds the fetch offset (it may start before it;
 //   clients skip the earlier records), up to partitionMaxBytes per partition and maxBytes per
 //   response; the first batch of the response is returned whole even when larger (KIP-74), so
-//   a consumer always makes progress. Batches go out as the stored bytes, never re-encoded.
+//   a consumer always makes progress. Batches go out as the stored bytes, never re-encoded:
+//   one positional read per partition into a reused buffer (log/read-buffers.ts), written to
+//   the socket as its own chunk and given back to the pool once the kernel has it.
 // - Long poll: when fewer than minBytes are ready, the fetch waits until an append to one of
 //   its partitions (the log's onAppend; no polling) or maxWaitMs, then reads again. Any
 //   partition error answers at once.
