@@ -1,7 +1,8 @@
 // `kctl doctor`'s network half: fills a ClusterSnapshot (snapshot.ts) from a live cluster,
 // read-only, on kctl's one client, with a fixed number of round trips whatever the topic
 // count:
-//   - DescribeCluster (Metadata on brokers before Kafka 2.8) and Metadata for every topic;
+//   - DescribeCluster (Metadata on brokers before Kafka 2.8, as `kctl cluster describe`) and
+//     Metadata for every topic;
 //   - per broker, at once: DescribeConfigs of its BROKER resource and DescribeLogDirs (all
 //     dirs, all replicas), asked of that broker; a broker that cannot be reached (connection
 //     refused, timeout) is recorded in GatherNotes.unreachableBrokers and the run goes on
@@ -24,8 +25,9 @@ import type {AclBinding} from '../../kafka/acl/model.js'
 import {ErrorCode, errorByCode} from '../../kafka/protocol/index.js'
 import {parseListeners, parseSecurityMap} from '../../config/lint.js'
 import {sourceNames} from '../broker-configs.js'
+import {describeCluster} from '../cluster.js'
 import {LagWindow, sampleLag} from '../lag/index.js'
-import {partitionBounds} from '../partition-offsets.js'
+import {partitionBounds, partitionKey as key} from '../partition-offsets.js'
 import type {PartitionOffsets} from '../lag/compute.js'
 import type {ClusterSnapshot, ConfigValue, ConsumersSnapshot, QuorumReplica, QuorumSnapshot, SnapshotBroker, SnapshotListener, SnapshotLogDir, SnapshotTopic} from './snapshot.js'
 
@@ -69,10 +71,6 @@ interface Sample {
   lagError?: string
 }
 
-function key(topic: string, partition: number): string {
-  return `${topic}:${partition}`
-}
-
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
@@ -83,18 +81,18 @@ function isUnreachable(error: unknown): boolean {
 
 export async function gatherSnapshot(client: KafkaClient, options: GatherOptions): Promise<{snapshot: ClusterSnapshot; notes: GatherNotes}> {
   const notes: GatherNotes = {unreachableBrokers: [], quorum: 'reported', acls: 'reported', consumers: 'reported', windowInterrupted: false}
-  const identity = await describeIdentity(client)
+  const identity = await describeCluster(client)
   const metadata = await client.metadata(null)
 
   // Which brokers answer: one connection each, opened in parallel, each bounded by the client's connect timeout.
   const reachable: number[] = []
   await Promise.all(identity.brokers.map(async (node) => {
     try {
-      await client.broker(node.id)
-      reachable.push(node.id)
+      await client.broker(node.nodeId)
+      reachable.push(node.nodeId)
     } catch (error) {
       if (!isUnreachable(error)) throw error
-      notes.unreachableBrokers.push({id: node.id, error: message(error)})
+      notes.unreachableBrokers.push({id: node.nodeId, error: message(error)})
     }
   }))
   notes.unreachableBrokers.sort((a, b) => a.id - b.id)
@@ -118,15 +116,15 @@ export async function gatherSnapshot(client: KafkaClient, options: GatherOptions
 
   const configsByBroker = new Map(brokerConfigs)
   const brokers: SnapshotBroker[] = identity.brokers.map((node) => {
-    const configs = configsByBroker.get(node.id) ?? {}
+    const configs = configsByBroker.get(node.nodeId) ?? {}
     return {
-      id: node.id,
+      id: node.nodeId,
       host: node.host,
       port: node.port,
       ...(node.rack ? {rack: node.rack} : {}),
       listeners: clientListeners(configs, node.host),
       configs,
-      logDirs: last.logDirs.get(node.id) ?? [],
+      logDirs: last.logDirs.get(node.nodeId) ?? [],
     }
   })
 
@@ -157,8 +155,8 @@ export async function gatherSnapshot(client: KafkaClient, options: GatherOptions
 
   return {
     snapshot: {
-      clusterId: identity.clusterId,
-      controllerId: identity.controllerId,
+      clusterId: identity.clusterId ?? '',
+      controllerId: identity.controller ?? -1,
       takenAtMs: last.atMs,
       windowMs,
       brokers,
@@ -169,23 +167,6 @@ export async function gatherSnapshot(client: KafkaClient, options: GatherOptions
     },
     notes,
   }
-}
-
-async function describeIdentity(client: KafkaClient): Promise<{clusterId: string; controllerId: number; brokers: {id: number; host: string; port: number; rack: string | null}[]}> {
-  const connection = await client.anyBroker()
-  if (connection.supports(60)) {
-    const response = await connection.send(60, {includeClusterAuthorizedOperations: false})
-    if (response.errorCode === 0) {
-      return {
-        clusterId: response.clusterId,
-        controllerId: response.controllerId,
-        brokers: response.brokers.map((broker) => ({id: broker.brokerId, host: broker.host, port: broker.port, rack: broker.rack ?? null})),
-      }
-    }
-    // A principal without DESCRIBE on the cluster still reads Metadata.
-  }
-  const metadata = await client.metadata([])
-  return {clusterId: metadata.clusterId ?? '', controllerId: metadata.controllerId, brokers: metadata.brokers.map((node) => ({id: node.nodeId, host: node.host, port: node.port, rack: node.rack}))}
 }
 
 function configValues(entries: readonly {name: string; value: string | null; readOnly: boolean; configSource: number; isSensitive: boolean}[]): Record<string, ConfigValue> {
