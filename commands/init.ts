@@ -1,7 +1,8 @@
 import {randomBytes} from 'node:crypto'
-import {chmod, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, readdir, readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
+import {writeFileAtomic} from '../src/atomic-file.js'
 import {KctlError, usageError} from '../src/errors.js'
 import {buildNodes, type ClusterOptions, generateInitFiles, planCapacity, resolvePlanInput, type SecurityMode, securityModes, type TemplateName, templateFiles} from '../src/plan/index.js'
 import {parseHosts} from '../src/plan/input.js'
@@ -113,8 +114,8 @@ Takes every \`kctl plan\` flag; without --write-mbps it asks on a terminal, and 
       for (const file of files) {
         const target = path.join(outDir, file.path)
         await makeDirectory(path.dirname(target))
-        await writeFile(target, file.content, {mode: file.secret ? 0o600 : file.executable ? 0o755 : 0o644})
-        // writeFile's mode applies only to new files; --force rewrites keep the intended mode too.
+        await writeFileAtomic(target, file.content, {mode: file.secret ? 0o600 : file.executable ? 0o755 : 0o644})
+        // Whole or not at all; the umask may have narrowed the new file's mode, so set it exactly.
         await chmod(target, file.secret ? (file.executable ? 0o700 : 0o600) : file.executable ? 0o755 : 0o644)
       }
     } catch (error) {

@@ -1,4 +1,4 @@
-import {writeFileSync} from 'node:fs'
+import {writeFileAtomicSync} from '../../src/atomic-file.js'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../_base.js'
 import {connectionFlags, outputFlag} from '../_flags.js'
@@ -52,7 +52,7 @@ duration, warmup, acks, batchSize, lingerMs, compression.`
     const outcome = await withProgress(text, (line) => this.log(line), (hooks) => runWorkload(workload, bootstrap, {...hooks, histogramLog}))
     const result = workloadResult(outcome)
     try {
-      writeFileSync(jsonFile, JSON.stringify(result, null, 2) + '\n')
+      writeFileAtomicSync(jsonFile, JSON.stringify(result, null, 2) + '\n')
     } catch (error) {
       throw new KctlError(`unable to write ${jsonFile}: ${(error as Error).message}`, {hint: 'choose a writable path with --json'})
     }

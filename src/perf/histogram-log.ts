@@ -2,7 +2,7 @@
 // as HdrHistogram's HistogramLogWriter writes it), so HistogramLogProcessor, HdrHistogram
 // plotters and hdr-histogram-js's HistogramLogReader can read them. Values are
 // microseconds; the Interval_Max column is in milliseconds (unit ratio 1000).
-import {writeFileSync} from 'node:fs'
+import {writeFileAtomicSync} from '../atomic-file.js'
 import hdr from 'hdr-histogram-js'
 import type {Histogram} from 'hdr-histogram-js'
 import {KctlError} from '../errors.js'
@@ -39,7 +39,7 @@ export class HistogramLog {
 
   write(file: string): void {
     try {
-      writeFileSync(file, this.toString())
+      writeFileAtomicSync(file, this.toString())
     } catch (error) {
       throw new KctlError(`unable to write histogram log ${file}: ${(error as Error).message}`, {hint: 'choose a writable path for --histogram'})
     }

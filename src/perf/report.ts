@@ -1,8 +1,9 @@
 // `--report FILE.html`: one self-contained page (no scripts, fonts or links to fetch) with
 // the run's summary and inline SVG line charts of throughput and latency over time, so it
 // can be attached to a ticket or opened from an air-gapped box.
-import {accessSync, constants, statSync, writeFileSync} from 'node:fs'
+import {accessSync, constants, statSync} from 'node:fs'
 import path from 'node:path'
+import {writeFileAtomicSync} from '../atomic-file.js'
 import {KctlError} from '../errors.js'
 
 export interface ChartSeries {
@@ -133,7 +134,7 @@ ${charts}
 
 export function writeReport(file: string, report: Report): void {
   try {
-    writeFileSync(file, renderReport(report))
+    writeFileAtomicSync(file, renderReport(report))
   } catch (error) {
     throw new KctlError(`unable to write report ${file}: ${(error as Error).message}`, {hint: 'choose a writable path for --report'})
   }
