@@ -121,6 +121,21 @@ describe('kctl on a cluster that moves (fault proxy)', {timeout: 240_000}, () =>
     expect(list.stdout).toMatch(/^racked\s+2\s+3\s+2\s+0$/m)
   })
 
+  it('cluster describe falls back to Metadata when DescribeCluster is refused', async () => {
+    const cluster = await proxy({nodes: threeNodes(), controllerId: 2})
+    cluster.fail({apiKey: 60, error: 'CLUSTER_AUTHORIZATION_FAILED'})
+    const run = await kctl(['cluster', 'describe', '-o', 'json', '-b', cluster.bootstrap], {env})
+    expect(run.code).toBe(0)
+    const view = JSON.parse(run.stdout) as {controller: number; brokers: {nodeId: number; rack: string}[]}
+    expect(view.controller).toBe(2)
+    expect(view.brokers.map((b) => [b.nodeId, b.rack])).toEqual([
+      [1, 'rack-a'],
+      [2, 'rack-b'],
+      [3, 'rack-c'],
+    ])
+    expect(cluster.requests.filter((request) => request.apiKey === 60 && request.faulted)).toHaveLength(1)
+  })
+
   it('reads broker defaults from a live broker, retries ListOffsets after NOT_LEADER_OR_FOLLOWER, and leaves offsets blank behind a down leader', async () => {
     // Node 3 is listed first and down: the defaults (num.partitions=2) come from the next broker
     // (node 1, the one whose id the broker behind the proxy answers DescribeConfigs for).
