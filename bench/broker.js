@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// The bundled broker under librdkafka load, against issue 4's targets: ingest and fetch
-// >= 1,000,000 records/s of 100 bytes (acks=1, linger.ms=5, one partition), RSS <= 200 MB
-// during the run, produce p50/p99 at half the peak rate, start to first answered request
-// <= 500 ms, idle RSS <= 80 MB.
+// The bundled broker under librdkafka load, against issue 4's and issue 16's targets: ingest
+// >= 1,000,000 records/s of 100 bytes (acks=1, linger.ms=5, one partition), fetch >= 3,000,000
+// records/s from one partition, RSS <= 200 MB during the run, produce p50/p99/p99.9 at 50% and
+// 80% of the peak rate (p99 <= 10 ms at 50% on a quiet machine), produce to 1,000 partitions at
+// once >= 60% of the one-partition rate, Metadata with 10,000 partitions <= 50 ms, start to
+// first answered request <= 500 ms, idle RSS <= 80 MB.
+//
+// Wall-clock rates mean little on a shared machine, so every phase also reports the broker's
+// own CPU seconds per million records (utime+stime from /proc), what other processes used
+// meanwhile, and the load average is printed with the figures.
 //
 // The broker runs as `kctl broker start` runs it (dist/src/broker/main.js, its own process,
 // so its RSS and CPU are its own: VmRSS and utime+stime from /proc/<pid> every 50 ms). The
@@ -12,8 +18,10 @@
 // share so that can be checked, and the broker's CPU share is reported beside it.
 //
 // Phases: start-up (5 spawns), ingest as fast as the producer goes, fetch of everything
-// ingested by one consumer, a fixed-rate produce at half the measured ingest rate, then a
-// slow reader: one connection pipelines SLOW_READER_FETCHES 1 MB fetches and reads nothing
+// ingested by one consumer, fixed-rate produces at 50% and 80% of the measured ingest rate,
+// produce to a 1,000-partition topic (created with CreateTopics), a consumer group of 4
+// (bench/rdkafka/group-consumer.c) reading it back, Metadata for every topic
+// once a second topic brings the cluster to 10,000 partitions, then a slow reader: one connection pipelines SLOW_READER_FETCHES 1 MB fetches and reads nothing
 // for a few seconds; the broker stops taking requests from it once 100 responses wait, so its
 // RSS grows by at most about 100 MB (reported apart from the run's peak).
 // Sizes: BROKER_BENCH_RECORDS (default 8,000,000), BROKER_BENCH_LATENCY_SECONDS (default 8).
@@ -24,7 +32,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {encodeRequest} from '../dist/src/kafka/protocol/index.js'
+import {decodeResponse, encodeRequest} from '../dist/src/kafka/protocol/index.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const brokerMain = path.join(here, '..', 'dist', 'src', 'broker', 'main.js')
@@ -36,13 +44,18 @@ const SAMPLE_MS = 50
 const CLOCK_TICKS_PER_SEC = 100
 const SLOW_READER_FETCHES = 1000
 const SLOW_READER_STALL_MS = 3000
+const WIDE_PARTITIONS = 1000
+const METADATA_PARTITIONS = 10_000
+const METADATA_REQUESTS = 20
+const GROUP_MEMBERS = 4
+const GROUP_IDLE_SECONDS = 3
 
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
 
-/** Compiles bench/rdkafka/{producer,consumer}.c; returns the binaries' paths. */
+/** Compiles bench/rdkafka/{producer,consumer,group-consumer}.c; returns the binaries' paths. */
 function compileClients(dir) {
   const out = {}
-  for (const name of ['producer', 'consumer']) {
+  for (const name of ['producer', 'consumer', 'group-consumer']) {
     out[name] = path.join(dir, name)
     const cc = spawnSync('cc', ['-O2', '-o', out[name], path.join(here, 'rdkafka', `${name}.c`), '-lrdkafka'], {encoding: 'utf8'})
     if (cc.error || cc.status !== 0) {
@@ -102,9 +115,11 @@ async function startBroker({watchLoop = false} = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-broker-'))
   const loopDelayFile = path.join(dataDir, 'loop-delay.json')
   const port = await freePort()
+  const metricsPort = await freePort()
   const began = process.hrtime.bigint()
   const nodeArgs = watchLoop ? ['--import', LOOP_DELAY_HOOK] : []
-  const child = spawn(process.execPath, [...nodeArgs, brokerMain, JSON.stringify({port, host: '127.0.0.1', dataDir, config: {}, logFile: null})], {
+  const options = {port, host: '127.0.0.1', dataDir, config: {}, logFile: null, ...(watchLoop ? {metricsPort} : {})}
+  const child = spawn(process.execPath, [...nodeArgs, brokerMain, JSON.stringify(options)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {...process.env, KCTL_BENCH_LOOP_DELAY_FILE: loopDelayFile},
   })
@@ -115,6 +130,12 @@ async function startBroker({watchLoop = false} = {}) {
     child,
     startMs,
     bootstrap: `127.0.0.1:${port}`,
+    /** Requests of one API the broker has answered so far (its Prometheus counter). */
+    async requests(api) {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
+      const line = text.split('\n').find((entry) => entry.startsWith(`kctl_broker_requests_total{api="${api}"}`))
+      return line ? Number(line.split(' ').at(-1)) : 0
+    },
     async loopDelay() {
       rmSync(loopDelayFile, {force: true})
       child.kill('SIGUSR2')
@@ -224,11 +245,17 @@ async function measured(broker, work) {
       brokerWaitingForCpuPercent: Math.round((100 * (waitingForCpuSeconds(pid) - waitingBefore)) / seconds),
       clientCpuPercent: Math.round(result.cpuPercent),
       otherProcessesCpuPercent: Math.round((100 * otherCpuSeconds) / seconds),
+      brokerCpuSeconds: round(brokerCpuSeconds, 3),
       brokerCpuSecondsPerMillionRecords: round((brokerCpuSeconds * 1e6) / result.records, 3),
       clientCpuSecondsPerMillionRecords: round((result.cpuSeconds * 1e6) / result.records, 3),
       brokerEventLoopDelayMs,
     },
   }
+}
+
+function latencyFigures(phase) {
+  const {recordsPerSec, p50Ms, p99Ms, p999Ms, maxMs} = phase.result
+  return {ratePerSec: phase.rate, achievedPerSec: recordsPerSec, p50Ms, p99Ms, p999Ms, maxMs}
 }
 
 /** Pipelines fetches of `topic` on one connection without reading a byte of the answers for a while. */
@@ -245,6 +272,77 @@ async function stalledReader(bootstrap, topic) {
   await new Promise((resolve) => setTimeout(resolve, SLOW_READER_STALL_MS))
   socket.destroy()
 }
+
+/** One client connection for the bench's own requests: `call` sends one and resolves with the decoded answer. */
+async function rawConnection(bootstrap) {
+  const [host, port] = bootstrap.split(':')
+  const socket = net.connect({host, port: Number(port)})
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject))
+  let pending = Buffer.alloc(0)
+  let waiting = null
+  socket.on('data', (data) => {
+    pending = Buffer.concat([pending, data])
+    if (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
+      const frame = pending.subarray(4, 4 + pending.readInt32BE(0))
+      pending = pending.subarray(4 + frame.length)
+      const resolve = waiting
+      waiting = null
+      resolve(frame)
+    }
+  })
+  let correlationId = 0
+  return {
+    call(apiKey, apiVersion, body) {
+      const answered = new Promise((resolve) => (waiting = resolve))
+      for (const chunk of encodeRequest(apiKey, apiVersion, ++correlationId, 'bench', body)) socket.write(chunk)
+      return answered.then((frame) => decodeResponse(apiKey, apiVersion, frame).body)
+    },
+    close() {
+      socket.destroy()
+    },
+  }
+}
+
+const allTopicsMetadata = (connection) => connection.call(3, 12, {topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false})
+
+async function partitionCount(connection) {
+  const answer = await allTopicsMetadata(connection)
+  return answer.topics.reduce((sum, topic) => sum + topic.partitions.length, 0)
+}
+
+async function createTopic(connection, name, partitions) {
+  const body = {topics: [{name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: []}], timeoutMs: 600_000, validateOnly: false}
+  const answer = await connection.call(19, 7, body)
+  const errorCode = answer.topics[0].errorCode
+  if (errorCode !== 0) throw new Error(`unable to create topic ${name} with ${partitions} partitions: error code ${errorCode}`)
+}
+
+/**
+ * Metadata for every topic (the METADATA_PARTITIONS-partition topic among them), one request
+ * at a time: wall time per answer (median, max) and the broker's CPU per request, which a
+ * loaded machine inflates far less than wall time.
+ */
+async function metadataFigures(broker, connection) {
+  const wallMs = []
+  const cpuBefore = cpuSeconds(broker.child.pid)
+  for (let i = 0; i < METADATA_REQUESTS; i++) {
+    const began = process.hrtime.bigint()
+    const answer = await allTopicsMetadata(connection)
+    wallMs.push(Number(process.hrtime.bigint() - began) / 1e6)
+    const partitions = answer.topics.reduce((sum, topic) => sum + topic.partitions.length, 0)
+    if (partitions < METADATA_PARTITIONS) throw new Error(`Metadata listed ${partitions} partitions, expected at least ${METADATA_PARTITIONS}`)
+  }
+  wallMs.sort((a, b) => a - b)
+  return {
+    partitions: METADATA_PARTITIONS,
+    requests: METADATA_REQUESTS,
+    medianMs: round(wallMs[Math.floor(METADATA_REQUESTS / 2)]),
+    maxMs: round(wallMs[METADATA_REQUESTS - 1]),
+    brokerCpuMsPerRequest: round(((cpuSeconds(broker.child.pid) - cpuBefore) * 1000) / METADATA_REQUESTS),
+  }
+}
+
+const loadAverage = () => os.loadavg().map((value) => round(value, 2))
 
 const buildDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-rdkafka-'))
 try {
@@ -274,12 +372,47 @@ try {
     // +1: the producer's warm-up record.
     const fetch = await measured(broker, () => runClient(clients.consumer, [broker.bootstrap, 'bench-ingest', String(RECORDS + 1), '120']))
     const fetchRssMB = watch.phase()
-    const halfRate = Math.round(ingest.result.recordsPerSec / 2)
-    const half = await measured(broker, () =>
-      runClient(clients.producer, [broker.bootstrap, 'bench-latency', String(halfRate * LATENCY_SECONDS), String(RECORD_BYTES), String(halfRate)]),
-    )
+    const fixedRate = (share) => {
+      const rate = Math.round(ingest.result.recordsPerSec * share)
+      const run = () => runClient(clients.producer, [broker.bootstrap, 'bench-latency', String(rate * LATENCY_SECONDS), String(RECORD_BYTES), String(rate)])
+      return measured(broker, run).then((phase) => ({...phase, rate}))
+    }
+    const half = await fixedRate(0.5)
     const halfRssMB = watch.phase()
-    const peakRssMB = Math.max(ingestRssMB, fetchRssMB, halfRssMB)
+    const eightyPercent = await fixedRate(0.8)
+    const eightyRssMB = watch.phase()
+
+    // Many partitions: one produce to WIDE_PARTITIONS partitions at once (librdkafka spreads
+    // keyless records over all of them, one batch per partition per linger), then Metadata
+    // with METADATA_PARTITIONS partitions in the cluster.
+    const connection = await rawConnection(broker.bootstrap)
+    await createTopic(connection, 'bench-wide', WIDE_PARTITIONS)
+    const wideRecords = Math.max(WIDE_PARTITIONS * 100, Math.round(RECORDS / 4))
+    const wide = await measured(broker, () => runClient(clients.producer, [broker.bootstrap, 'bench-wide', String(wideRecords), String(RECORD_BYTES), '0']))
+    const wideRssMB = watch.phase()
+    // A group of GROUP_MEMBERS reads the wide topic: each member's fetches name its 250
+    // partitions, most of them drained before the others, so the broker's CPU per Fetch
+    // request is mostly that of answering for partitions with nothing new.
+    const fetchesBefore = await broker.requests('Fetch')
+    const group = await measured(broker, async () => {
+      const began = process.hrtime.bigint()
+      const members = await Promise.all(
+        Array.from({length: GROUP_MEMBERS}, () => runClient(clients['group-consumer'], [broker.bootstrap, 'bench-wide', 'bench-group', String(GROUP_IDLE_SECONDS), '120'])),
+      )
+      const records = members.reduce((sum, member) => sum + member.records, 0)
+      const seconds = Math.max(...members.map((member) => member.seconds))
+      const cpuSeconds = members.reduce((sum, member) => sum + member.cpuSeconds, 0)
+      const wallSeconds = Number(process.hrtime.bigint() - began) / 1e9
+      return {records, seconds, recordsPerSec: Math.round(records / seconds), cpuSeconds, cpuPercent: (100 * cpuSeconds) / wallSeconds}
+    })
+    const fetchRequests = (await broker.requests('Fetch')) - fetchesBefore
+    // The members join one after another, and a rebalance hands partitions over from their
+    // last commit: some records are delivered twice, so only too few is an error.
+    if (group.result.records < wideRecords) throw new Error(`the group read ${group.result.records} of ${wideRecords} records`)
+    await createTopic(connection, 'bench-metadata', METADATA_PARTITIONS - (await partitionCount(connection)))
+    const metadata = await metadataFigures(broker, connection)
+    connection.close()
+    const peakRssMB = Math.max(ingestRssMB, fetchRssMB, halfRssMB, eightyRssMB, wideRssMB)
     await stalledReader(broker.bootstrap, 'bench-ingest')
     const slowReaderRssMB = watch.phase()
     watch.stop()
@@ -295,20 +428,37 @@ try {
       idleRssMB: round(idleRssMB),
       startMs: Math.round(startMs[Math.floor(START_RUNS / 2)]),
       startMsMax: Math.round(startMs[START_RUNS - 1]),
-      halfPeakProduceLatency: {
-        ratePerSec: halfRate,
-        achievedPerSec: half.result.recordsPerSec,
-        p50Ms: half.result.p50Ms,
-        p99Ms: half.result.p99Ms,
-        p999Ms: half.result.p999Ms,
-        maxMs: half.result.maxMs,
+      halfPeakProduceLatency: latencyFigures(half),
+      eightyPercentPeakProduceLatency: latencyFigures(eightyPercent),
+      // Produce to WIDE_PARTITIONS partitions against one: the rate ratio is the target (>= 0.6);
+      // the broker CPU ratio (one partition's CPU per record over the wide one's) says the same
+      // with far less sensitivity to what else the machine runs.
+      widePartitionsProduce: {
+        partitions: WIDE_PARTITIONS,
+        recordsPerSec: wide.result.recordsPerSec,
+        rateRatioToOnePartition: round(wide.result.recordsPerSec / ingest.result.recordsPerSec, 2),
+        brokerCpuRatioToOnePartition: round(ingest.usage.brokerCpuSecondsPerMillionRecords / wide.usage.brokerCpuSecondsPerMillionRecords, 2),
       },
+      groupFetchWidePartitions: {
+        partitions: WIDE_PARTITIONS,
+        members: GROUP_MEMBERS,
+        recordsDelivered: group.result.records,
+        recordsPerSec: group.result.recordsPerSec,
+        fetchRequests,
+        // Over the whole phase (joining, reading, GROUP_IDLE_SECONDS of empty long polls).
+        brokerCpuMsPerFetchRequest: fetchRequests > 0 ? round((group.usage.brokerCpuSeconds * 1e3) / fetchRequests, 2) : null,
+      },
+      metadata,
+      loadAverage: loadAverage(),
       // CPU in percent of one core (the machine has os.cpus().length); other processes = the
       // rest of the machine's busy time over the phase, so a noisy run can be told apart.
       phases: {
         ingest: {...ingest.usage, peakRssMB: round(ingestRssMB)},
         fetch: {...fetch.usage, peakRssMB: round(fetchRssMB)},
         halfPeak: half.usage,
+        eightyPercentPeak: eightyPercent.usage,
+        widePartitions: {...wide.usage, peakRssMB: round(wideRssMB)},
+        groupFetchWidePartitions: group.usage,
       },
       // Records per second of broker CPU: what the broker could do with a core to itself.
       brokerRecordsPerCpuSecond: {
@@ -319,16 +469,28 @@ try {
       client: 'bench/rdkafka producer.c/consumer.c on librdkafka ' + (spawnSync('pkg-config', ['--modversion', 'rdkafka'], {encoding: 'utf8'}).stdout?.trim() || '(version unknown)') + ' (acks=1, linger.ms=5, one partition, partition consumer with batch polls)',
       recordBytes: RECORD_BYTES,
       cpus: os.cpus().length,
-      targets: {ingestRecordsPerSec: 1_000_000, fetchRecordsPerSec: 1_000_000, peakRssMB: 200, startMs: 500, idleRssMB: 80},
+      targets: {
+        ingestRecordsPerSec: 1_000_000,
+        fetchRecordsPerSec: 3_000_000,
+        peakRssMB: 200,
+        startMs: 500,
+        idleRssMB: 80,
+        halfPeakP99Ms: 10,
+        metadataMs: 50,
+        widePartitionsRateRatio: 0.6,
+      },
     }
     // Other processes busy for more than a fifth of a core: the rates are the machine's as much as the broker's.
-    figures.machineWasShared = [ingest, fetch, half].some((phase) => phase.usage.otherProcessesCpuPercent > 20)
+    figures.machineWasShared = [ingest, fetch, half, eightyPercent, wide].some((phase) => phase.usage.otherProcessesCpuPercent > 20)
     figures.meetsTargets = {
       ingest: figures.ingestRecordsPerSec >= 1_000_000,
       fetch: figures.fetchRecordsPerSec >= 1_000_000,
       peakRss: figures.peakRssMB <= 200,
       start: figures.startMs <= 500,
       idleRss: figures.idleRssMB <= 80,
+      halfPeakP99: half.result.p99Ms <= 10,
+      metadata: metadata.medianMs <= 50,
+      widePartitions: figures.widePartitionsProduce.rateRatioToOnePartition >= 0.6,
     }
     console.log(JSON.stringify(figures, null, 2))
   } finally {

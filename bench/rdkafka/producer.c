@@ -1,5 +1,7 @@
-// Load client for bench/broker.js: a librdkafka producer of fixed-size records to one
-// partition (acks=1, linger.ms=5), either as fast as it can or at a fixed rate. Prints one
+// Load client for bench/broker.js: a librdkafka producer of fixed-size keyless records
+// (acks=1, linger.ms=5), either as fast as it can or at a fixed rate. Records go to
+// librdkafka's partitioner (random for keyless records): one partition of a one-partition
+// topic, spread over all of a wide one. Prints one
 // JSON line: delivered records, the window from the first send to the last delivery report,
 // the client's own CPU time, and produce latency percentiles from the delivery reports.
 //
@@ -68,7 +70,7 @@ static void set(rd_kafka_conf_t *conf, const char *key, const char *value) {
 
 // Sends one record; waits (serving delivery reports) while the local queue is full.
 static void send_one(rd_kafka_topic_t *topic, rd_kafka_t *rk, char *payload, size_t bytes, int64_t sent_ns) {
-  while (rd_kafka_produce(topic, 0, 0, payload, bytes, NULL, 0, (void *)(intptr_t)sent_ns) == -1) {
+  while (rd_kafka_produce(topic, RD_KAFKA_PARTITION_UA, 0, payload, bytes, NULL, 0, (void *)(intptr_t)sent_ns) == -1) {
     rd_kafka_resp_err_t err = rd_kafka_last_error();
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       fprintf(stderr, "producer: produce failed: %s\n", rd_kafka_err2str(err));

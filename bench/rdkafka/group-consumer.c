@@ -1,0 +1,89 @@
+// Load client for bench/broker.js: one member of a consumer group (librdkafka's high-level
+// consumer, classic protocol, earliest offsets, auto-commit every 100 ms so a rebalance while
+// the members join re-reads little) subscribed to one topic. Several
+// run at once; each stops once it has seen records and then none for idleSec, or at its
+// deadline. Prints one JSON line: records, value bytes, the window from its first to its last
+// record, and the client's own CPU time.
+//
+// usage: group-consumer <bootstrap> <topic> <groupId> <idleSec> <timeoutSec>
+#include <librdkafka/rdkafka.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static double cpu_seconds(void) {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static void set(rd_kafka_conf_t *conf, const char *key, const char *value) {
+  char err[256];
+  if (rd_kafka_conf_set(conf, key, value, err, sizeof err) != RD_KAFKA_CONF_OK) {
+    fprintf(stderr, "group-consumer: %s=%s: %s\n", key, value, err);
+    exit(2);
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc != 6) {
+    fprintf(stderr, "usage: group-consumer <bootstrap> <topic> <groupId> <idleSec> <timeoutSec>\n");
+    return 2;
+  }
+  int64_t idle_ns = (int64_t)(atof(argv[4]) * 1e9);
+  int64_t deadline = now_ns() + (int64_t)(atof(argv[5]) * 1e9);
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  set(conf, "bootstrap.servers", argv[1]);
+  set(conf, "group.id", argv[3]);
+  set(conf, "auto.offset.reset", "earliest");
+  set(conf, "auto.commit.interval.ms", "100");
+  char err[512];
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  if (!rk) {
+    fprintf(stderr, "group-consumer: %s\n", err);
+    return 1;
+  }
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t *topics = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(topics, argv[2], RD_KAFKA_PARTITION_UA);
+  rd_kafka_resp_err_t subscribed = rd_kafka_subscribe(rk, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  if (subscribed) {
+    fprintf(stderr, "group-consumer: %s\n", rd_kafka_err2str(subscribed));
+    return 1;
+  }
+  long records = 0, errors = 0;
+  long long bytes = 0;
+  char first_error[256] = "";
+  double cpu_before = cpu_seconds();
+  int64_t first = 0, last = 0;
+  for (;;) {
+    int64_t now = now_ns();
+    if (now >= deadline || (records > 0 && now - last >= idle_ns)) break;
+    rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 100);
+    if (!msg) continue;
+    if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      last = now_ns();
+      if (records++ == 0) first = last;
+      bytes += (long long)msg->len;
+    } else if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF && errors++ == 0) {
+      snprintf(first_error, sizeof first_error, "%s", rd_kafka_err2str(msg->err));
+    }
+    rd_kafka_message_destroy(msg);
+  }
+  double cpu = cpu_seconds() - cpu_before;
+  double seconds = (last - first) / 1e9;
+  printf("{\"records\":%ld,\"valueBytes\":%lld,\"errors\":%ld,\"seconds\":%.3f,\"cpuSeconds\":%.3f,\"firstError\":\"%s\"}\n", records, bytes, errors,
+         seconds, cpu, first_error);
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  return records == 0;
+}
