@@ -20,23 +20,13 @@ function names(values: string[] | undefined): string[] | undefined {
 }
 
 export default class Doctor extends BaseCommand {
-  static description = `Checks a live cluster, read-only: availability (offline, under-replicated and under-min-ISR
-partitions, replication settings, the KRaft quorum, racks), capacity (skew, disk use, time until the
-disks are full at the measured write rate, the planner's limits, surviving a broker or rack loss),
-configuration (config lint rules on the live configs, drift between brokers, kctl init's defaults),
-security (PLAINTEXT listeners, no authorizer, open ACLs, super users) and data (infinite retention,
-auto-created topics, stalled, stopped or falling-behind consumer groups).
+  static description = `Checks a live cluster, read-only: availability (offline, under-replicated and under-min-ISR partitions, replication settings, the KRaft quorum, racks), capacity (skew, disk use, time until the disks are full at the measured write rate, the planner's limits, surviving a broker or rack loss), configuration (config lint rules on the live configs, drift between brokers, kctl init's defaults), security (PLAINTEXT listeners, no authorizer, open ACLs, super users) and data (infinite retention, auto-created topics, stalled, stopped or falling-behind consumer groups).
 
-The write rates come from two samples --window apart (ListOffsets and DescribeLogDirs); groups are
-classified over the same window as \`kctl lag --watch\` does. Ctrl-C during the window takes the
-second sample at once. Every check id and its fix: docs/DOCTOR.md.
+The write rates come from two samples --window apart (ListOffsets and DescribeLogDirs); groups are classified over the same window as \`kctl lag --watch\` does. Ctrl-C during the window takes the second sample at once. A broker that cannot be reached is reported, and the checks run on the others. Every check id and its fix: docs/DOCTOR.md.
 
-Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or warnings with
---strict), 1 the cluster cannot be reached.
+--serve [HOST]:PORT runs the checks again and again (each run measures over --window) and serves the latest run as Prometheus metrics (kctl_doctor_findings{severity}, kctl_doctor_finding{check,...} ...) on 127.0.0.1 unless a host is given, until Ctrl-C; it exits 0.
 
---serve [HOST]:PORT runs the checks again and again (each run measures over --window) and serves
-the latest run as Prometheus metrics (kctl_doctor_findings{severity}, kctl_doctor_finding{check,...}
-...) on 127.0.0.1 unless a host is given, until Ctrl-C; it exits 0.`
+Exit codes: 0 no errors (warnings allowed unless --strict), 3 errors found (or warnings with --strict), 2 a bad flag, 1 the cluster cannot be reached.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'every check, write rates over 30s'},
