@@ -56,7 +56,7 @@ function hasErrorCode(value: unknown): boolean {
 
 /** One connection that sends a frame, then waits for its answer, the close, or a timeout. */
 class FuzzConnection {
-  private buffered = Buffer.alloc(0)
+  private buffered: Buffer = Buffer.alloc(0)
   private waiter: ((outcome: 'answered' | 'closed' | 'timeout', frame?: Buffer) => void) | undefined
   closed = false
 
