@@ -13,7 +13,7 @@ describe('kctl demo', () => {
       expect(stdout).toContain(`$ kctl ${command} `)
     }
     // Four records consumed by demo-app, then two more produced: a lag of 2 in the group total.
-    expect(stdout).toMatch(/^demo-app\s+Empty\s+0\s+3\s+2\s/m)
+    expect(stdout).toMatch(/^demo-app\s+classic\s+Empty\s+0\s+3\s+2\s/m)
     expect(stdout).toMatch(/^200000 records sent, /m)
     // The doctor step: its summary line, no errors on the single bundled broker.
     expect(stdout).toMatch(/^cluster \S+: 0 errors, \d+ warnings?, \d+ info · 1 broker · 34 checks · writes .* over 2\.\ds$/m)
