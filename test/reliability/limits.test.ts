@@ -93,6 +93,22 @@ describe('load and limits', () => {
     await kafkajsServes(whole.bootstrap)
   }, 180_000)
 
+  it('refuses a CreateTopics or CreatePartitions of 2^31 partitions instead of blocking (found by the fuzzer)', async () => {
+    const {bootstrap} = await start()
+    const admin = kafka(bootstrap, 'limits-huge').admin()
+    await admin.connect()
+    try {
+      await expect(admin.createTopics({topics: [{topic: 'huge', numPartitions: 2147483647}]})).rejects.toThrow()
+      await admin.createTopics({topics: [{topic: 'grows', numPartitions: 1}]})
+      await expect(admin.createPartitions({topicPartitions: [{topic: 'grows', count: 2147483647}]})).rejects.toThrow()
+      const metadata = await admin.fetchTopicMetadata({topics: ['grows']})
+      expect(metadata.topics[0].partitions).toHaveLength(1)
+    } finally {
+      await admin.disconnect()
+    }
+    await kafkajsServes(bootstrap)
+  }, 120_000)
+
   it('closes a connection idle for connections.max.idle.ms', async () => {
     const {port} = await start({'connections.max.idle.ms': '300'})
     const idle = probe(port)

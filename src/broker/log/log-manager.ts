@@ -15,6 +15,10 @@ import {PartitionLog} from './partition-log.js'
 import type {LogStorage} from './storage.js'
 
 const TOPICS_DIR = '.topics'
+/** Partitions one request may create, as Kafka's controller bounds the records of one user
+ *  operation (10,000): a CreateTopics asking for 2^31 partitions would otherwise block the
+ *  broker for hours while it makes directories and fill its disk. */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000
 const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown'
 
 export interface TopicInfo {
@@ -284,6 +288,9 @@ export class LogManager {
     if (!Number.isInteger(request.partitions) || request.partitions < 1) {
       return {ok: false, error: 'INVALID_PARTITIONS', message: `partitions must be at least 1, got ${request.partitions}`}
     }
+    if (request.partitions > MAX_PARTITIONS_PER_REQUEST) {
+      return {ok: false, error: 'INVALID_PARTITIONS', message: `Excessively large number of partitions per request: ${request.partitions} (at most ${MAX_PARTITIONS_PER_REQUEST})`}
+    }
     const configs = {...request.configs}
     const resolved = resolveTopicConfig(this.defaults, configs)
     if (!resolved.ok) return resolved
@@ -319,6 +326,9 @@ export class LogManager {
         error: 'INVALID_PARTITIONS',
         message: `topic ${name} has ${state.info.partitions} partitions; the new count ${totalCount} must be larger`,
       }
+    }
+    if (totalCount - state.info.partitions > MAX_PARTITIONS_PER_REQUEST) {
+      return {ok: false, error: 'INVALID_PARTITIONS', message: `Excessively large number of partitions per request: ${totalCount - state.info.partitions} new (at most ${MAX_PARTITIONS_PER_REQUEST})`}
     }
     const info = {...state.info, partitions: totalCount}
     if (options.validateOnly) return {ok: true, topic: info}
