@@ -20,7 +20,8 @@
 // Phases: start-up (5 spawns), ingest as fast as the producer goes, fetch of everything
 // ingested by one consumer, fixed-rate produces at 50% and 80% of the measured ingest rate,
 // produce to a 1,000-partition topic (created with CreateTopics), a consumer group of 4
-// (bench/rdkafka/group-consumer.c) reading it back, Metadata for every topic
+// (bench/rdkafka/group-consumer.c) reading it back, end-to-end latency at 100,000 records/s
+// (producer at a fixed rate, consumer.c timing each record from its CreateTime), Metadata for every topic
 // once a second topic brings the cluster to 10,000 partitions, then a slow reader: one connection pipelines SLOW_READER_FETCHES 1 MB fetches and reads nothing
 // for a few seconds; the broker stops taking requests from it once 100 responses wait, so its
 // RSS grows by at most about 100 MB (reported apart from the run's peak).
@@ -49,6 +50,7 @@ const METADATA_PARTITIONS = 10_000
 const METADATA_REQUESTS = 20
 const GROUP_MEMBERS = 4
 const GROUP_IDLE_SECONDS = 3
+const E2E_RATE = 100_000
 
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
 
@@ -401,6 +403,7 @@ try {
       )
       const records = members.reduce((sum, member) => sum + member.records, 0)
       const seconds = Math.max(...members.map((member) => member.seconds))
+      if (seconds <= 0) throw new Error('the group members read no records')
       const cpuSeconds = members.reduce((sum, member) => sum + member.cpuSeconds, 0)
       const wallSeconds = Number(process.hrtime.bigint() - began) / 1e9
       return {records, seconds, recordsPerSec: Math.round(records / seconds), cpuSeconds, cpuPercent: (100 * cpuSeconds) / wallSeconds}
@@ -409,6 +412,17 @@ try {
     // The members join one after another, and a rebalance hands partitions over from their
     // last commit: some records are delivered twice, so only too few is an error.
     if (group.result.records < wideRecords) throw new Error(`the group read ${group.result.records} of ${wideRecords} records`)
+    // End to end at E2E_RATE records/s: a partition consumer started first (it reads from the
+    // beginning, so the head start keeps its connecting out of the figures), then the producer
+    // at a fixed rate; latency = delivery wall clock - CreateTime, in whole milliseconds.
+    await createTopic(connection, 'bench-e2e', 1)
+    const e2eRecords = E2E_RATE * LATENCY_SECONDS
+    const endToEnd = await measured(broker, async () => {
+      const consumer = runClient(clients.consumer, [broker.bootstrap, 'bench-e2e', String(e2eRecords + 1), '120', 'latency'])
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      const producer = await runClient(clients.producer, [broker.bootstrap, 'bench-e2e', String(e2eRecords), String(RECORD_BYTES), String(E2E_RATE)])
+      return {...(await consumer), producer}
+    })
     await createTopic(connection, 'bench-metadata', METADATA_PARTITIONS - (await partitionCount(connection)))
     const metadata = await metadataFigures(broker, connection)
     connection.close()
@@ -448,6 +462,14 @@ try {
         // Over the whole phase (joining, reading, GROUP_IDLE_SECONDS of empty long polls).
         brokerCpuMsPerFetchRequest: fetchRequests > 0 ? round((group.usage.brokerCpuSeconds * 1e3) / fetchRequests, 2) : null,
       },
+      endToEndLatency: {
+        ratePerSec: E2E_RATE,
+        achievedPerSec: endToEnd.result.producer.recordsPerSec,
+        p50Ms: endToEnd.result.p50Ms,
+        p99Ms: endToEnd.result.p99Ms,
+        p999Ms: endToEnd.result.p999Ms,
+        maxMs: endToEnd.result.maxMs,
+      },
       metadata,
       loadAverage: loadAverage(),
       // CPU in percent of one core (the machine has os.cpus().length); other processes = the
@@ -459,6 +481,8 @@ try {
         eightyPercentPeak: eightyPercent.usage,
         widePartitions: {...wide.usage, peakRssMB: round(wideRssMB)},
         groupFetchWidePartitions: group.usage,
+        // Client CPU here is the consumer's only.
+        endToEnd: endToEnd.usage,
       },
       // Records per second of broker CPU: what the broker could do with a core to itself.
       brokerRecordsPerCpuSecond: {
@@ -481,7 +505,7 @@ try {
       },
     }
     // Other processes busy for more than a fifth of a core: the rates are the machine's as much as the broker's.
-    figures.machineWasShared = [ingest, fetch, half, eightyPercent, wide].some((phase) => phase.usage.otherProcessesCpuPercent > 20)
+    figures.machineWasShared = [ingest, fetch, half, eightyPercent, wide, group, endToEnd].some((phase) => phase.usage.otherProcessesCpuPercent > 20)
     figures.meetsTargets = {
       ingest: figures.ingestRecordsPerSec >= 1_000_000,
       fetch: figures.fetchRecordsPerSec >= 1_000_000,

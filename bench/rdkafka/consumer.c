@@ -3,11 +3,16 @@
 // record) until it has seen the expected count. Prints one JSON line: records, bytes, the
 // window from the start call to the last record, and the client's own CPU time.
 //
-// usage: consumer <bootstrap> <topic> <expectedRecords> <timeoutSec>
+// With a fifth argument `latency` it also reports end-to-end latency percentiles: the
+// wall clock at delivery minus each record's CreateTime, which the producer on this machine
+// stamped when it handed the record over (millisecond resolution, so figures are +-1 ms).
+//
+// usage: consumer <bootstrap> <topic> <expectedRecords> <timeoutSec> [latency]
 #include <librdkafka/rdkafka.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -25,12 +30,25 @@ static double cpu_seconds(void) {
   return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+static int64_t wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int compare_i32(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: consumer <bootstrap> <topic> <expectedRecords> <timeoutSec>\n");
+  if (argc != 5 && !(argc == 6 && strcmp(argv[5], "latency") == 0)) {
+    fprintf(stderr, "usage: consumer <bootstrap> <topic> <expectedRecords> <timeoutSec> [latency]\n");
     return 2;
   }
   long expected = atol(argv[3]);
+  int32_t *latencies_ms = argc == 6 ? malloc(sizeof(int32_t) * (size_t)expected) : NULL;
+  long measured = 0;
   int64_t deadline = now_ns() + (int64_t)(atof(argv[4]) * 1e9);
   char err[512];
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -55,11 +73,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   while (records < expected && now_ns() < deadline) {
-    ssize_t n = rd_kafka_consume_batch(topic, 0, 100, batch, BATCH);
+    // A batch call returns when the batch is full or at its timeout, so timing records one at
+    // a time keeps that wait out of the latency figures.
+    ssize_t n = rd_kafka_consume_batch(topic, 0, 100, batch, latencies_ms ? 1 : BATCH);
     for (ssize_t i = 0; i < n; i++) {
       if (batch[i]->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         records++;
         bytes += (long long)batch[i]->len;
+        if (latencies_ms && measured < expected) latencies_ms[measured++] = (int32_t)(wall_ms() - rd_kafka_message_timestamp(batch[i], NULL));
       } else if (batch[i]->err != RD_KAFKA_RESP_ERR__PARTITION_EOF && errors++ == 0) {
         snprintf(first_error, sizeof first_error, "%s", rd_kafka_err2str(batch[i]->err));
       }
@@ -69,9 +90,17 @@ int main(int argc, char **argv) {
   }
   double cpu = cpu_seconds() - cpu_before;
   double seconds = (last - start) / 1e9;
+  double p50 = -1, p99 = -1, p999 = -1, max = -1;
+  if (measured > 0) {
+    qsort(latencies_ms, (size_t)measured, sizeof(int32_t), compare_i32);
+    p50 = latencies_ms[(long)(0.5 * (measured - 1))];
+    p99 = latencies_ms[(long)(0.99 * (measured - 1))];
+    p999 = latencies_ms[(long)(0.999 * (measured - 1))];
+    max = latencies_ms[measured - 1];
+  }
   printf("{\"records\":%ld,\"valueBytes\":%lld,\"errors\":%ld,\"seconds\":%.3f,\"recordsPerSec\":%.0f,\"cpuSeconds\":%.3f,"
-         "\"cpuPercent\":%.1f,\"firstError\":\"%s\"}\n",
-         records, bytes, errors, seconds, records / seconds, cpu, 100 * cpu / seconds, first_error);
+         "\"cpuPercent\":%.1f,\"p50Ms\":%.0f,\"p99Ms\":%.0f,\"p999Ms\":%.0f,\"maxMs\":%.0f,\"firstError\":\"%s\"}\n",
+         records, bytes, errors, seconds, records / seconds, cpu, 100 * cpu / seconds, p50, p99, p999, max, first_error);
   rd_kafka_consume_stop(topic, 0);
   rd_kafka_topic_destroy(topic);
   rd_kafka_destroy(rk);

@@ -1,8 +1,8 @@
 // Load client for bench/broker.js: one member of a consumer group (librdkafka's high-level
 // consumer, classic protocol, earliest offsets, auto-commit every 100 ms so a rebalance while
 // the members join re-reads little) subscribed to one topic. Several
-// run at once; each stops once it has seen records and then none for idleSec, or at its
-// deadline. Prints one JSON line: records, value bytes, the window from its first to its last
+// run at once; each stops once it has seen records and then none for idleSec (a member that
+// joined after the others had read everything: none for 4 x idleSec), or at its deadline. Prints one JSON line: records, value bytes, the window from its first to its last
 // record, and the client's own CPU time.
 //
 // usage: group-consumer <bootstrap> <topic> <groupId> <idleSec> <timeoutSec>
@@ -64,10 +64,10 @@ int main(int argc, char **argv) {
   long long bytes = 0;
   char first_error[256] = "";
   double cpu_before = cpu_seconds();
-  int64_t first = 0, last = 0;
+  int64_t started = now_ns(), first = 0, last = 0;
   for (;;) {
     int64_t now = now_ns();
-    if (now >= deadline || (records > 0 && now - last >= idle_ns)) break;
+    if (now >= deadline || (records > 0 && now - last >= idle_ns) || (records == 0 && now - started >= 4 * idle_ns)) break;
     rd_kafka_message_t *msg = rd_kafka_consumer_poll(rk, 100);
     if (!msg) continue;
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -85,5 +85,5 @@ int main(int argc, char **argv) {
          seconds, cpu, first_error);
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
-  return records == 0;
+  return errors > 0;
 }
