@@ -102,7 +102,10 @@ export async function spawnBroker(dataDir: string, options: {port?: number; conf
   return {child, bootstrap, port: Number(bootstrap.slice(bootstrap.lastIndexOf(':') + 1)), listenersLine, exited, stderr: () => stderr}
 }
 
+/** Stops the broker process with `signal`; one that has not exited 20 s after a SIGTERM gets SIGKILL. */
 export async function killBroker(broker: BrokerChild, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (broker.child.exitCode === null && broker.child.signalCode === null) broker.child.kill(signal)
+  const timer = setTimeout(() => broker.child.kill('SIGKILL'), 20_000)
   await broker.exited
+  clearTimeout(timer)
 }
