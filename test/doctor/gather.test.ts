@@ -29,6 +29,7 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
   let producer: Producer
   const consumers: Consumer[] = []
   let ledger: PlatformaticConsumer<string, string, string, string> | undefined
+  let ledgerStream: Awaited<ReturnType<PlatformaticConsumer<string, string, string, string>['consume']>> | undefined
   const send = (topic: string, count: number) => producer.send({topic, messages: Array.from({length: count}, (_, index) => ({key: `k${index}`, value: 'x'.repeat(200)}))})
 
   /** A kafkajs consumer of `topic` in `group` that has read and committed `expected` records. */
@@ -71,6 +72,9 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
     // KIP-848: a member that reads without committing.
     ledger = new PlatformaticConsumer({clientId: 'ledger', bootstrapBrokers: [broker().bootstrap], groupId: 'ledger', groupProtocol: 'consumer', deserializers: stringDeserializers, maxWaitTime: 200})
     const stream = await ledger.consume({topics: ['orders'], mode: 'earliest', autocommit: false})
+    ledgerStream = stream
+    // The stream's fetch loop may still be running when the suite closes the client.
+    stream.on('error', () => undefined)
     let read = 0
     await new Promise<void>((resolve) => stream.on('data', () => ++read === 30 && resolve()))
     // Records keep coming: every group now lags.
@@ -80,6 +84,7 @@ describe('kctl doctor against the bundled broker', {timeout: 180_000}, () => {
 
   afterAll(async () => {
     for (const consumer of consumers) await consumer.disconnect().catch(() => undefined)
+    await ledgerStream?.close().catch(() => undefined)
     await ledger?.close().catch(() => undefined)
     await producer?.disconnect()
   })
