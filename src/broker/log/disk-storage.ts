@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {ExitCode, KctlError} from '../../errors.js'
 import type {LogFile, LogStorage} from './storage.js'
+import {isAlive} from '../../local-broker.js'
 
 // Data dirs locked by LogManagers in this process. The .lock file alone cannot tell a second
 // LogManager in this process from a stale lock left by a killed process that had our pid
@@ -123,15 +124,6 @@ class DiskFile implements LogFile {
   }
 }
 
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 export class DiskStorage implements LogStorage {
   readonly kind = 'disk' as const
   private readonly pool: DescriptorPool
@@ -203,7 +195,7 @@ export class DiskStorage implements LogStorage {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const holder = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10)
-      if (Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
+      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
         throw new KctlError(`unable to open data dir ${dir}: it is locked by another broker (pid ${holder})`, {
           exitCode: ExitCode.error,
           hint: `${hint}; if pid ${holder} is not a kctl broker, delete ${lockPath}`,
