@@ -3,11 +3,9 @@
 // 5 consumer groups committed on every partition of 4 topics; target: the whole command,
 // process start included, answers in < 2 s (issue 15) excluding the --window wait. Prints one
 // JSON object: the CLI's wall time (median of 5) and the gather + checks alone in-process.
-import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {Kafka, logLevel} from 'kafkajs'
 import {startBroker} from '../dist/src/broker/index.js'
 import {connectionOptions, withClient} from '../dist/src/admin/connection.js'
@@ -15,7 +13,8 @@ import {gatherSnapshot} from '../dist/src/admin/doctor/gather.js'
 import {runChecks} from '../dist/src/admin/doctor/index.js'
 import {commitOffsets} from '../dist/src/admin/group-requests.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+import {median, timedKctl} from './lib/timing.js'
+
 const TOPICS = 20
 const PARTITIONS_PER_TOPIC = 100
 const GROUPS = 5
@@ -24,28 +23,7 @@ const RUNS = 5
 const TARGET_MS = 2000
 const progress = (message) => process.stderr.write(`bench doctor: ${message}\n`)
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
 
-/** Runs the CLI asynchronously: the broker lives in this process and must keep serving. doctor exits 0 or 3 (findings). */
-function kctl(args) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint()
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), ...args], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (data) => (stdout += data))
-    child.stderr.on('data', (data) => (stderr += data))
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6
-      if (code !== 0 && code !== 3) reject(new Error(`kctl ${args.join(' ')} exited ${code}: ${stderr}`))
-      else resolve({elapsedMs, stdout})
-    })
-  })
-}
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-doctor-'))
 // As bench/lag.js: the periodic fsync of 2,000 fresh partitions must not land inside a timed run.
@@ -79,7 +57,7 @@ try {
   const cliMs = []
   let partitions = 0
   for (let run = 0; run < RUNS; run++) {
-    const {elapsedMs, stdout} = await kctl(['doctor', '-b', broker.bootstrap, '--window', '0', '-o', 'json'])
+    const {elapsedMs, stdout} = await timedKctl(['doctor', '-b', broker.bootstrap, '--window', '0', '-o', 'json'], [0, 3])
     cliMs.push(elapsedMs)
     partitions = JSON.parse(stdout).figures.topics.reduce((sum, topic) => sum + topic.partitions, 0)
   }

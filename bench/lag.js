@@ -5,18 +5,17 @@
 //
 // Records: 5 per partition. Group g commits offset g % 6 everywhere, so most partitions lag
 // and the time-lag reads (one Fetch per leader per distinct committed offset) are exercised.
-import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {Kafka, logLevel} from 'kafkajs'
 import {startBroker} from '../dist/src/broker/index.js'
 import {connectionOptions, withClient} from '../dist/src/admin/connection.js'
 import {sampleLag} from '../dist/src/admin/lag/index.js'
 import {commitOffsets} from '../dist/src/admin/group-requests.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+import {median, timedKctl} from './lib/timing.js'
+
 const TOPICS = Number(process.env.BENCH_LAG_TOPICS ?? 10)
 const PARTITIONS_PER_TOPIC = 100
 const GROUPS = Number(process.env.BENCH_LAG_GROUPS ?? 50)
@@ -25,28 +24,7 @@ const RUNS = 5
 const progress = (message) => process.stderr.write(`bench lag: ${message}\n`)
 const TARGET_MS = 2000
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
 
-/** Runs the CLI asynchronously: the broker lives in this process and must keep serving. */
-function kctl(args) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint()
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'run.js'), ...args], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (data) => (stdout += data))
-    child.stderr.on('data', (data) => (stderr += data))
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6
-      if (code !== 0) reject(new Error(`kctl ${args.join(' ')} exited ${code}: ${stderr}`))
-      else resolve({elapsedMs, stdout})
-    })
-  })
-}
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-lag-'))
 // log.flush.interval.ms is raised so the log's periodic fsync of 1,000 freshly written
@@ -95,10 +73,10 @@ try {
   progress(`in-process samples: ${inProcessMs.map(Math.round).join(', ')} ms`)
   // The command as a user runs it, -o json so rendering a 50,000-row table is not what is timed.
   const processMs = []
-  for (let run = 0; run < RUNS; run++) processMs.push((await kctl(['lag', '-b', broker.bootstrap, '-o', 'json'])).elapsedMs)
-  const tableMs = (await kctl(['lag', '-b', broker.bootstrap])).elapsedMs
+  for (let run = 0; run < RUNS; run++) processMs.push((await timedKctl(['lag', '-b', broker.bootstrap, '-o', 'json'])).elapsedMs)
+  const tableMs = (await timedKctl(['lag', '-b', broker.bootstrap])).elapsedMs
   // process start alone, for scale: `kctl --version`
-  const startupMs = median(await Promise.all([0, 1, 2].map(async () => (await kctl(['--version'])).elapsedMs)))
+  const startupMs = median(await Promise.all([0, 1, 2].map(async () => (await timedKctl(['--version'])).elapsedMs)))
 
   const expectedLag = groups.reduce((sum, _, index) => sum + (RECORDS_PER_PARTITION - Math.min(index % (RECORDS_PER_PARTITION + 1), RECORDS_PER_PARTITION)) * TOPICS * PARTITIONS_PER_TOPIC, 0)
   console.log(JSON.stringify({
