@@ -1,13 +1,9 @@
 import {Args} from '@oclif/core'
-import {renderBrokerConfigChanges} from '../../src/admin/broker-configs-render.js'
-import {alterBrokerConfigs, type BrokerConfigChangeRow, entityLabel} from '../../src/admin/broker-configs.js'
+import type {BrokerConfigChangeRow} from '../../src/admin/broker-configs.js'
 import {usageError} from '../../src/errors.js'
-import {confirmOrRefuse} from '../../src/ui/confirm.js'
-import {BaseCommand} from '../_base.js'
-import {connectionFlags, outputFlag, yesFlag} from '../_flags.js'
-import {changesFailed, entityFlags, entityOf} from './_shared.js'
+import {BrokerConfigsChangeCommand, entityOf} from './_shared.js'
 
-export default class ConfigsDelete extends BaseCommand {
+export default class ConfigsDelete extends BrokerConfigsChangeCommand {
   static args = {
     keys: Args.string({description: 'config names', ignoreStdin: true, required: true}),
   }
@@ -18,13 +14,7 @@ export default class ConfigsDelete extends BaseCommand {
     {command: '<%= config.bin %> <%= command.id %> log.retention.ms --broker-defaults --yes', description: 'back to server.properties or Kafka\'s default'},
   ]
 
-  static flags = {
-    ...connectionFlags,
-    ...entityFlags,
-    output: outputFlag,
-    yes: yesFlag,
-  }
-
+  // oclif reads strict from the command class itself, not from its parent.
   static strict = false
 
   static summary = 'Delete dynamic broker configs'
@@ -35,15 +25,6 @@ export default class ConfigsDelete extends BaseCommand {
     const keys = argv as string[]
     const bad = keys.find((key) => key.includes('='))
     if (bad) throw usageError(`unable to delete broker configs: "${bad}" is not a config name`, 'name configs without values: kctl configs delete KEY --broker ID')
-    const action = `delete the configs of ${entityLabel(entity)}`
-    const {connectionOptions, withClient} = await import('../../src/admin/connection.js')
-    const rows = await withClient(connectionOptions(flags, action), async (client) => {
-      await confirmOrRefuse(`Delete from ${entityLabel(entity)}: ${keys.join(' ')}?`, {yes: flags.yes, action})
-      return alterBrokerConfigs(client, entity, {}, keys)
-    })
-    this.render(rows, flags.output, renderBrokerConfigChanges)
-    const error = changesFailed(rows, action)
-    if (error) throw error
-    return rows
+    return this.applyChange(flags, entity, {set: {}, remove: keys, question: 'Delete from'})
   }
 }

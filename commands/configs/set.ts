@@ -1,14 +1,10 @@
 import {Args} from '@oclif/core'
-import {renderBrokerConfigChanges} from '../../src/admin/broker-configs-render.js'
-import {alterBrokerConfigs, type BrokerConfigChangeRow, entityLabel} from '../../src/admin/broker-configs.js'
+import type {BrokerConfigChangeRow} from '../../src/admin/broker-configs.js'
 import {parseKeyValues} from '../../src/admin/key-values.js'
 import {usageError} from '../../src/errors.js'
-import {confirmOrRefuse} from '../../src/ui/confirm.js'
-import {BaseCommand} from '../_base.js'
-import {connectionFlags, outputFlag, yesFlag} from '../_flags.js'
-import {changesFailed, entityFlags, entityOf} from './_shared.js'
+import {BrokerConfigsChangeCommand, entityOf} from './_shared.js'
 
-export default class ConfigsSet extends BaseCommand {
+export default class ConfigsSet extends BrokerConfigsChangeCommand {
   static args = {
     configs: Args.string({description: 'KEY=VALUE pairs', ignoreStdin: true, required: true}),
   }
@@ -20,13 +16,7 @@ export default class ConfigsSet extends BaseCommand {
     {command: '<%= config.bin %> <%= command.id %> log.cleaner.backoff.ms=5000 message.max.bytes=2097152 --broker 1', description: 'two configs of broker 1'},
   ]
 
-  static flags = {
-    ...connectionFlags,
-    ...entityFlags,
-    output: outputFlag,
-    yes: yesFlag,
-  }
-
+  // oclif reads strict from the command class itself, not from its parent.
   static strict = false
 
   static summary = 'Set dynamic broker configs'
@@ -36,16 +26,6 @@ export default class ConfigsSet extends BaseCommand {
     const entity = entityOf(flags, 'set broker configs')
     const set = parseKeyValues(argv as string[], 'config')
     if (Object.keys(set).length === 0) throw usageError('unable to set broker configs: nothing to set', 'pass KEY=VALUE')
-    const action = `set the configs of ${entityLabel(entity)}`
-    const {connectionOptions, withClient} = await import('../../src/admin/connection.js')
-    const rows = await withClient(connectionOptions(flags, action), async (client) => {
-      const changes = Object.entries(set).map(([key, value]) => `${key}=${value}`).join(' ')
-      await confirmOrRefuse(`Set on ${entityLabel(entity)}: ${changes}?`, {yes: flags.yes, action})
-      return alterBrokerConfigs(client, entity, set, [])
-    })
-    this.render(rows, flags.output, renderBrokerConfigChanges)
-    const error = changesFailed(rows, action)
-    if (error) throw error
-    return rows
+    return this.applyChange(flags, entity, {set, remove: [], question: 'Set on'})
   }
 }
