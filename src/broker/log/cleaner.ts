@@ -5,8 +5,8 @@
 // compacted partition with the highest dirty ratio at or above its min.cleanable.dirty.ratio,
 // or any partition whose oldest dirty record is older than max.compaction.lag.ms. Dirty = the
 // bytes of closed segments from the partition's cleaner checkpoint (first dirty offset) up to
-// the first segment holding a record younger than min.compaction.lag.ms; the active segment is
-// never cleaned. A pass works in slices (about 1 MiB or 10 ms each) and yields to the event
+// the first segment holding a record younger than min.compaction.lag.ms, and never past the
+// last stable offset (an open transaction may still abort); the active segment is never cleaned. A pass works in slices (about 1 MiB or 10 ms each) and yields to the event
 // loop between them, so produce and fetch keep being answered while it runs.
 //
 // How (one pass): (1) map each key of the dirty section to its latest offset, in a map of fixed
@@ -14,12 +14,13 @@
 // offset, Kafka's SkimpyOffsetMap layout), filled to 90 % (log.cleaner.io.buffer.load.factor).
 // When it fills, the pass stops mapping there and the rest waits for the next pass (Kafka's
 // several passes). (2) Rewrite the closed segments below that point in groups of at most
-// segment.bytes: a record is dropped when a later record has its key, when it has no key, or
-// when it is a tombstone older than delete.retention.ms; a batch keeps its base offset,
+// segment.bytes: a record is dropped when a later record has its key, when it has no key, when
+// its transaction was aborted, or when it is a tombstone whose delete horizon has passed (below);
+// a batch keeps its base offset,
 // lastOffsetDelta and timestamps, so offsets never change (gaps are normal; a fetch from a
 // removed offset gets the next batch). Rewritten batches get a new record count and CRC, and a
 // compressed one is compressed again with its codec (records.ts). (3) Swap each group in: the
-// cleaned segment is written with its indexes under `<partition>/.cleaning/` and fsynced
+// cleaned segment is written with its indexes (.txnindex too) under `<partition>/.cleaning/` and fsynced
 // (Kafka's .cleaned), `<base>.log.swap.range` records which segments it replaces, the rename
 // to `<base>.log.swap` is the commit point, then the old segments go, the indexes move in and
 // the swap becomes `<base>.log`. A start after a kill -9 finishes a committed swap and deletes
@@ -27,25 +28,60 @@
 // consistent. The swap is synchronous but only renames and deletes files: the event loop
 // waits for that, never for the pass.
 //
-// Not implemented / differences from Kafka:
-// - Transactional and control batches are kept whole and their keys do not shadow older
-//   records (their commit or abort status is not consulted yet, so aborted records and
-//   markers stay); the .txnindex files of swapped-out segments are merged into the new one.
-// - A tombstone goes once its own timestamp is older than delete.retention.ms, not after Kafka's
-//   delete horizon stamped into the batch at its first cleaning (KIP-534).
+// Transactions (Kafka's CleanedTransactionMetadata): both passes read the partition's aborted-
+// transaction index for the range they cover and follow each producer's transactions batch by
+// batch. Batches of aborted transactions never enter the key map and are removed whole;
+// committed transactional batches are mapped and filtered like any other, keeping their
+// attributes. A COMMIT or ABORT marker becomes removable once the pass keeps no batch of its
+// transaction, so a marker never goes while data of its transaction is left. One tracker
+// covers the whole pass (all groups, from the log's first segment), so a transaction spanning
+// two groups keeps its marker.
+// The cleaned segment's `.txnindex` holds the entries of the ABORT markers it kept, and the
+// partition's open index reloads its files after the swap (an entry without its marker would
+// make read_committed consumers drop the producer's later committed transactions).
+//
+// Delete horizon (KIP-534): a pass that keeps a tombstone, or a marker that has become
+// removable, in a batch without a horizon rewrites that batch with the delete-horizon attribute
+// (0x40) and baseTimestamp = now + delete.retention.ms (records keep their absolute timestamps,
+// maxTimestamp is unchanged). A later pass drops the tombstones and removable markers of
+// batches whose horizon is at or before now. The earliest horizon kept is stored in the
+// checkpoint; once it has passed, the partition is cleaned from its start even below
+// min.cleanable.dirty.ratio (when no partition qualifies by ratio), so tombstones leave an idle topic.
+//
+// Corruption: every batch both passes read is CRC-32C-checked (and must decode). A damaged
+// batch ends the pass with nothing swapped for its segment and marks the partition
+// uncleanable until the broker restarts (Kafka's uncleanable partitions), reported once
+// through onUncleanable with the partition, segment file and position.
+//
+// Differences from Kafka:
+// - A marker becomes removable (and gets its delete horizon) on the pass that removes the last
+//   batch of its transaction; Kafka waits for the next pass that meets no batch of it, which on
+//   an idle topic may never come.
 // - Batches emptied by cleaning are dropped, even a producer's last one (Kafka keeps an empty
 //   batch for the sequence); producer state comes from the snapshots, which cleaning leaves alone.
+// - A tombstone or marker stamped with a horizon is dropped by the next pass after it; that pass
+//   re-maps the log from its start (as Kafka's LogToClean from offset 0 does).
 // - One cleaner for the broker (log.cleaner.threads is accepted and ignored); no I/O throttle
 //   (log.cleaner.io.max.bytes.per.second).
-// The checkpoint is per partition, `<partition dir>/cleaner-checkpoint.json` (first dirty offset
-// and last cleaning time), instead of Kafka's per-data-dir cleaner-offset-checkpoint.
+// The checkpoint is per partition, `<partition dir>/cleaner-checkpoint.json` (first dirty offset,
+// last cleaning time and earliest delete horizon kept), instead of Kafka's per-data-dir
+// cleaner-offset-checkpoint.
 import {hash} from 'node:crypto'
 import path from 'node:path'
 import type {PartitionLog} from './partition-log.js'
 import {readBatchRecords, rebuildBatch} from './records.js'
-import {batchLastOffsetAt, batchMaxTimestampAt} from '../../kafka/protocol/record-batch.js'
+import {
+  batchLastOffsetAt,
+  batchMaxTimestampAt,
+  deleteHorizonMsOf,
+  readControlRecord,
+  type ControlRecordType,
+  type RecordBatchHeader,
+  verifyRecordBatchCrc,
+} from '../../kafka/protocol/record-batch.js'
 import {type AppendedBatch, Segment, segmentFileName, walkBatches} from './segment.js'
 import type {LogStorage} from './storage.js'
+import {type AbortedTxn, reloadOpenTxnIndex, writeTxnIndexFile} from './txn-index.js'
 
 const CHECKPOINT_FILE = 'cleaner-checkpoint.json'
 // The cleaned segment is written here under its final name, indexes included, so that the
@@ -101,6 +137,8 @@ export interface PassResult {
 interface Checkpoint {
   firstDirtyOffset: number
   lastCleanedMs: number
+  /** Earliest delete horizon of a tombstone or removable marker the last pass kept; -1 = none. */
+  deleteHorizonMs: number
 }
 
 interface Section {
@@ -166,6 +204,93 @@ export class OffsetMap {
   }
 }
 
+/**
+ * Kafka's CleanedTransactionMetadata: follows the transactions of a range of the log batch by
+ * batch, in offset order, knowing the aborted ones from the aborted-transaction index.
+ */
+class TxnTracker {
+  /** Aborted transactions not reached yet, by first offset. */
+  private readonly aborted: AbortedTxn[]
+  private nextAborted = 0
+  /** Producers inside an aborted transaction. */
+  private readonly ongoingAborted = new Set<number>()
+  /** Producers whose current transaction has a batch the pass keeps. */
+  private readonly withKeptBatch = new Set<number>()
+
+  constructor(aborted: readonly AbortedTxn[]) {
+    this.aborted = [...aborted].sort((a, b) => a.firstOffset - b.firstOffset)
+  }
+
+  private reach(offset: number): void {
+    while (this.nextAborted < this.aborted.length && this.aborted[this.nextAborted].firstOffset <= offset) {
+      this.ongoingAborted.add(this.aborted[this.nextAborted++].producerId)
+    }
+  }
+
+  /** A data batch; true when it belongs to an aborted transaction. */
+  onBatch(header: RecordBatchHeader): boolean {
+    this.reach(header.baseOffset + header.lastOffsetDelta)
+    return header.isTransactional && this.ongoingAborted.has(header.producerId)
+  }
+
+  /** A transactional batch the pass keeps (some of its records survive). */
+  onKeptBatch(header: RecordBatchHeader): void {
+    if (header.isTransactional) this.withKeptBatch.add(header.producerId)
+  }
+
+  /** A control batch ending a transaction; true when no batch of that transaction is kept, so
+   *  the marker may go once its delete horizon has passed. */
+  onMarker(header: RecordBatchHeader, type: ControlRecordType | undefined): boolean {
+    this.reach(header.baseOffset + header.lastOffsetDelta)
+    if (type === 'ABORT') this.ongoingAborted.delete(header.producerId)
+    const keptBatch = this.withKeptBatch.delete(header.producerId)
+    return type !== undefined && !keptBatch // a marker type Kafka does not define is kept
+  }
+}
+
+/** A batch the cleaner could not read: where, and what is wrong with it. */
+interface Corruption {
+  segment: Segment
+  position: number
+  problem: string
+}
+
+interface Slice {
+  /** Where the slice stopped: the next batch to read. */
+  position: number
+  bytes: number
+  corruption?: Corruption
+}
+
+/**
+ * One slice (about SLICE_BYTES or SLICE_MS) of whole batches of `segment` from `from`, each
+ * CRC-checked before `visit` decodes it (visit returns false to stop; a throw means the batch
+ * does not decode). Ends at the first batch that is damaged, reporting it.
+ */
+function readSlice(segment: Segment, from: number, visit: (buf: Buffer, at: number, sizeBytes: number) => boolean): Slice {
+  const started = Date.now()
+  let bytes = 0
+  let stopped = false
+  let problem: string | undefined
+  const position = walkBatches(segment.log, from, segment.sizeBytes, true, (buf, at, _filePosition, sizeBytes) => {
+    if (bytes > 0 && (bytes >= SLICE_BYTES || Date.now() - started > SLICE_MS)) return false
+    if (!verifyRecordBatchCrc(buf, at)) {
+      problem = 'fails its CRC-32C check'
+      return false
+    }
+    try {
+      stopped = !visit(buf, at, sizeBytes)
+    } catch (error) {
+      problem = `does not decode (${(error as Error).message})`
+      return false
+    }
+    bytes += sizeBytes
+    return !stopped
+  })
+  if (problem === undefined && !stopped && bytes === 0 && position < segment.sizeBytes) problem = 'is not a whole v2 record batch'
+  return {position, bytes, corruption: problem === undefined ? undefined : {segment, position, problem}}
+}
+
 function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
@@ -173,35 +298,35 @@ function yieldToLoop(): Promise<void> {
 function readCheckpoint(storage: LogStorage, dir: string): Checkpoint {
   try {
     const parsed = JSON.parse(storage.readText(path.join(dir, CHECKPOINT_FILE)) ?? '{}') as Partial<Checkpoint>
-    return {firstDirtyOffset: Number(parsed.firstDirtyOffset ?? 0) || 0, lastCleanedMs: Number(parsed.lastCleanedMs ?? -1)}
+    return {
+      firstDirtyOffset: Number(parsed.firstDirtyOffset ?? 0) || 0,
+      lastCleanedMs: Number(parsed.lastCleanedMs ?? -1),
+      deleteHorizonMs: Number(parsed.deleteHorizonMs ?? -1),
+    }
   } catch {
-    return {firstDirtyOffset: 0, lastCleanedMs: -1} // torn or foreign: clean from the start again
+    return {firstDirtyOffset: 0, lastCleanedMs: -1, deleteHorizonMs: -1} // torn or foreign: clean from the start again
   }
 }
 
 /**
  * Finishes or undoes a cleaning interrupted by a crash, before the partition is opened: an
  * uncommitted segment in `.cleaning/` is deleted; a committed `.swap` replaces the segments its
- * range file names, takes its indexes from `.cleaning/` (or has them rebuilt when the log
- * opens) and becomes the segment's `.log`.
+ * range file names, takes its indexes from `.cleaning/` (or has the offset and time indexes
+ * rebuilt when the log opens) and becomes the segment's `.log`.
  */
 export function recoverInterruptedCleaning(storage: LogStorage, dir: string): void {
   const names = storage.list(dir)
   const cleaningDir = path.join(dir, CLEANING_DIR)
   for (const name of names) {
-    if (name.endsWith('.txnindex.merging')) storage.remove(path.join(dir, name))
-  }
-  for (const name of names) {
     if (!name.endsWith(SWAP_SUFFIX)) continue
     const base = Number(name.slice(0, 20))
     const rangeFile = path.join(dir, segmentFileName(base, '.log').replace(/\.log$/, RANGE_SUFFIX))
     const end = Number(storage.readText(rangeFile) ?? base + 1)
-    mergeTxnIndexes(storage, dir, base, end)
     for (const other of names) {
       const match = /^(\d{20})\.(log|index|timeindex)$/.exec(other)
       if (match && Number(match[1]) >= base && Number(match[1]) < end) storage.remove(path.join(dir, other))
     }
-    moveIndexes(storage, dir, base)
+    moveIndexes(storage, dir, base, end)
     storage.rename(path.join(dir, name), path.join(dir, segmentFileName(base, '.log')))
     storage.remove(rangeFile)
   }
@@ -211,13 +336,22 @@ export function recoverInterruptedCleaning(storage: LogStorage, dir: string): vo
   storage.remove(cleaningDir)
 }
 
-// The cleaned segment's indexes into place; when they are gone (a crash after an earlier
-// move), Segment.open rebuilds them from the log.
-function moveIndexes(storage: LogStorage, dir: string, base: number): void {
+// The cleaned segment's indexes into place; when the offset and time indexes are gone (a crash
+// after an earlier move), Segment.open rebuilds them from the log. The cleaned `.txnindex`
+// replaces those of every segment in [base, end): while it is still in `.cleaning/`, none of
+// them has been replaced yet.
+function moveIndexes(storage: LogStorage, dir: string, base: number, end: number): void {
   for (const suffix of ['.index', '.timeindex'] as const) {
     const from = path.join(dir, CLEANING_DIR, segmentFileName(base, suffix))
     if (storage.exists(from)) storage.rename(from, path.join(dir, segmentFileName(base, suffix)))
   }
+  const cleanedTxnIndex = path.join(dir, CLEANING_DIR, segmentFileName(base, '.txnindex'))
+  if (!storage.exists(cleanedTxnIndex)) return
+  for (const name of storage.list(dir)) {
+    const match = /^(\d{20})\.txnindex$/.exec(name)
+    if (match && Number(match[1]) > base && Number(match[1]) < end) storage.remove(path.join(dir, name))
+  }
+  storage.rename(cleanedTxnIndex, path.join(dir, segmentFileName(base, '.txnindex')))
 }
 
 export class LogCleaner {
@@ -230,8 +364,12 @@ export class LogCleaner {
   private readonly now: () => number
   /** Checkpoints read once per partition log, then kept here. */
   private readonly checkpoints = new WeakMap<PartitionLog, Checkpoint>()
+  /** Partitions where a damaged batch was found: not cleaned again by this process. */
+  private readonly uncleanable = new WeakSet<PartitionLog>()
   /** Called after each pass (broker log line, tests, bench). */
   onPass: ((result: PassResult) => void) | undefined
+  /** Called once when a partition becomes uncleanable (a damaged batch), with one line saying where. */
+  onUncleanable: (message: string) => void = (message) => process.stderr.write(`log cleaner: ${message}\n`)
 
   constructor(private options: CleanerOptions) {
     this.now = options.now ?? Date.now
@@ -295,13 +433,17 @@ export class LogCleaner {
     return checkpoint
   }
 
-  // Which part of the log is clean, which is dirty and cleanable now.
-  private section(log: PartitionLog, nowMs: number): Section {
+  // Which part of the log is clean, which is dirty and cleanable now; `fromStart` treats the
+  // whole log as dirty (a pass due to a delete horizon).
+  private section(log: PartitionLog, nowMs: number, fromStart = false): Section {
     const segments = log.segmentsForCleaning()
     const config = log.currentConfig
     const activeBase = segments.at(-1)!.baseOffset
-    const firstDirty = Math.min(Math.max(this.checkpoint(log).firstDirtyOffset, log.logStartOffset), activeBase)
-    let firstUncleanable = activeBase
+    const checkpointed = fromStart ? 0 : this.checkpoint(log).firstDirtyOffset
+    const firstDirty = Math.min(Math.max(checkpointed, log.logStartOffset), activeBase)
+    // Kafka's firstUncleanableDirtyOffset: not past the last stable offset either, since an
+    // open transaction's batches may still be aborted.
+    let firstUncleanable = Math.max(firstDirty, Math.min(activeBase, log.lastStableOffset))
     let cleanBytes = 0
     let dirtyBytes = 0
     let oldestDirtyMs = Number.POSITIVE_INFINITY
@@ -311,6 +453,7 @@ export class LogCleaner {
         cleanBytes += segment.sizeBytes
         continue
       }
+      if (segment.baseOffset >= firstUncleanable) break
       if (config.minCompactionLagMs > 0 && nowMs - segment.largestTimestampMs() < config.minCompactionLagMs) {
         firstUncleanable = Math.max(segment.baseOffset, firstDirty)
         break
@@ -332,16 +475,24 @@ export class LogCleaner {
   /** Cleans the partition that needs it most; undefined when none does. */
   async runOnce(): Promise<PassResult | undefined> {
     const nowMs = this.now()
-    let best: {candidate: CleanableLog; section: Section; ratio: number} | undefined
+    let best: {candidate: CleanableLog; section: Section; rank: number} | undefined
     for (const candidate of this.options.logs()) {
       const {log} = candidate
-      if (!log.currentConfig.compact || log.isClosed) continue
-      const section = this.section(log, nowMs)
+      if (!log.currentConfig.compact || log.isClosed || this.uncleanable.has(log)) continue
+      let section = this.section(log, nowMs)
       const total = section.cleanBytes + section.dirtyBytes
       const ratio = total === 0 ? 0 : section.dirtyBytes / total
-      if (section.dirtyBytes === 0 || (ratio < log.currentConfig.minCleanableDirtyRatio && !section.mustClean)) continue
-      const rank = section.mustClean ? ratio + 1 : ratio
-      if (!best || rank > best.ratio) best = {candidate, section, ratio: rank}
+      let rank = section.mustClean ? ratio + 1 : ratio
+      if (section.dirtyBytes === 0 || (ratio < log.currentConfig.minCleanableDirtyRatio && !section.mustClean)) {
+        // Kafka's LogCleanerManager: with nothing dirty enough, a log whose tombstones or
+        // markers have reached their delete horizon is cleaned anyway, from its start.
+        const {deleteHorizonMs} = this.checkpoint(log)
+        if (deleteHorizonMs < 0 || deleteHorizonMs > nowMs) continue
+        section = this.section(log, nowMs, true)
+        if (section.dirtyBytes === 0) continue
+        rank = -1
+      }
+      if (!best || rank > best.rank) best = {candidate, section, rank}
     }
     if (!best) return undefined
     const result = await this.clean(best.candidate, best.section, nowMs)
@@ -355,7 +506,14 @@ export class LogCleaner {
     return this.halted || log.isClosed || (segment !== undefined && !log.segmentsForCleaning().includes(segment))
   }
 
-  private async clean({topic, partition, log}: CleanableLog, section: Section, nowMs: number): Promise<PassResult | undefined> {
+  private markUncleanable({topic, partition, log}: CleanableLog, {segment, position, problem}: Corruption): void {
+    this.uncleanable.add(log)
+    const file = path.join(log.dir, segmentFileName(segment.baseOffset, '.log'))
+    this.onUncleanable(`partition ${topic}-${partition} is not cleaned again until the broker restarts: the batch at position ${position} of ${file} ${problem}; the segment was left as it is`)
+  }
+
+  private async clean(target: CleanableLog, section: Section, nowMs: number): Promise<PassResult | undefined> {
+    const {topic, partition, log} = target
     const config = log.currentConfig
     const range = section.firstUncleanable - section.firstDirty
     const slots = Math.min(Math.floor(this.options.dedupeBufferBytes / BYTES_PER_KEY), Math.ceil(range / LOAD_FACTOR) + 1)
@@ -363,23 +521,25 @@ export class LogCleaner {
     let mapEnd = section.firstUncleanable
     let bytesRead = 0
 
-    // (1) The key map of the dirty section.
+    // (1) The key map of the dirty section; aborted transactions and markers stay out of it.
+    const mappingTxns = new TxnTracker(log.abortedTransactions(section.firstDirty, section.firstUncleanable))
     const dirty = log.segmentsForCleaning().filter((s, i, all) => i < all.length - 1 && all[i + 1].baseOffset > section.firstDirty && s.baseOffset < section.firstUncleanable)
     mapping: for (const segment of dirty) {
       if (this.gone(log, segment)) return undefined
       let position = segment.positionOf(section.firstDirty) ?? segment.sizeBytes
       while (position < segment.sizeBytes) {
         if (this.gone(log, segment)) return undefined
-        const sliceStart = Date.now()
-        let sliceBytes = 0
         let full = false
-        position = walkBatches(segment.log, position, segment.sizeBytes, true, (buf, at, _filePosition, sizeBytes) => {
-          if (sliceBytes > 0 && (sliceBytes >= SLICE_BYTES || Date.now() - sliceStart > SLICE_MS)) return false
-          sliceBytes += sizeBytes
+        const slice = readSlice(segment, position, (buf, at) => {
           const batch = readBatchRecords(buf, at)
-          if (batch.header.isControl || batch.header.isTransactional) return true
+          const {header} = batch
+          if (header.isControl) {
+            mappingTxns.onMarker(header, readControlRecord(buf, at)?.type)
+            return true
+          }
+          if (mappingTxns.onBatch(header)) return true
           for (const record of batch.records) {
-            const offset = batch.header.baseOffset + record.offsetDelta
+            const offset = header.baseOffset + record.offsetDelta
             if (offset < section.firstDirty || offset >= section.firstUncleanable || record.key === null) continue
             if (!map.put(OffsetMap.hash(record.key), offset)) {
               mapEnd = offset
@@ -389,9 +549,13 @@ export class LogCleaner {
           }
           return true
         })
-        bytesRead += sliceBytes
+        bytesRead += slice.bytes
+        if (slice.corruption) {
+          this.markUncleanable(target, slice.corruption)
+          return undefined
+        }
         if (full) break mapping
-        if (sliceBytes === 0) throw new Error(`${log.dir}: unreadable batch at position ${position} of segment ${segment.baseOffset}`)
+        position = slice.position
         await yieldToLoop()
       }
     }
@@ -400,8 +564,11 @@ export class LogCleaner {
     // (2) + (3) Rewrite and swap the closed segments below mapEnd, group by group.
     let recordsRemoved = 0
     let bytesWritten = 0
-    const deleteHorizonMs = nowMs - config.deleteRetentionMs
+    let earliestHorizonMs = -1
     const groups = groupSegments(log.segmentsForCleaning(), mapEnd, config.segmentBytes)
+    const aborted = log.abortedTransactions(groups[0]?.[0].baseOffset ?? mapEnd, log.logEndOffset)
+    const abortedByMarker = new Map(aborted.map((txn) => [txn.lastOffset, txn]))
+    const filter: FilterContext = {map, mapEnd, nowMs, deleteRetentionMs: config.deleteRetentionMs, txns: new TxnTracker(aborted)}
     for (const group of groups) {
       const base = group[0].baseOffset
       const {storage} = this.options
@@ -409,6 +576,7 @@ export class LogCleaner {
       storage.remove(cleaningDir)
       storage.mkdir(cleaningDir)
       const out = Segment.create(storage, cleaningDir, base, nowMs)
+      const keptAborted: AbortedTxn[] = []
       let pending: Buffer[] = []
       let pendingBatches: AppendedBatch[] = []
       let pendingBytes = 0
@@ -424,23 +592,25 @@ export class LogCleaner {
           let position = 0
           while (position < segment.sizeBytes) {
             if (this.gone(log, segment)) throw new CleaningAborted()
-            const sliceStart = Date.now()
-            let sliceBytes = 0
-            position = walkBatches(segment.log, position, segment.sizeBytes, true, (buf, at, _filePosition, sizeBytes) => {
-              if (sliceBytes > 0 && (sliceBytes >= SLICE_BYTES || Date.now() - sliceStart > SLICE_MS)) return false
-              sliceBytes += sizeBytes
-              const kept = filterBatch(buf, at, sizeBytes, map, mapEnd, deleteHorizonMs)
+            const slice = readSlice(segment, position, (buf, at, sizeBytes) => {
+              const kept = filterBatch(buf, at, sizeBytes, filter)
               recordsRemoved += kept.removed
-              if (kept.bytes) {
-                pending.push(kept.bytes)
-                pendingBatches.push({position: pendingBytes, sizeBytes: kept.bytes.length, lastOffset: batchLastOffsetAt(kept.bytes, 0), maxTimestamp: batchMaxTimestampAt(kept.bytes, 0)})
-                pendingBytes += kept.bytes.length
-                if (pendingBytes >= OUTPUT_FLUSH_BYTES) flushPending()
-              }
+              if (!kept.bytes) return true
+              pending.push(kept.bytes)
+              pendingBatches.push({position: pendingBytes, sizeBytes: kept.bytes.length, lastOffset: batchLastOffsetAt(kept.bytes, 0), maxTimestamp: batchMaxTimestampAt(kept.bytes, 0)})
+              pendingBytes += kept.bytes.length
+              if (kept.deleteHorizonMs !== undefined && kept.deleteHorizonMs > nowMs && (earliestHorizonMs < 0 || kept.deleteHorizonMs < earliestHorizonMs)) earliestHorizonMs = kept.deleteHorizonMs
+              const abortedTxn = kept.abortMarkerOffset === undefined ? undefined : abortedByMarker.get(kept.abortMarkerOffset)
+              if (abortedTxn) keptAborted.push(abortedTxn)
               return true
             })
-            bytesRead += sliceBytes
-            if (sliceBytes === 0) throw new Error(`${log.dir}: unreadable batch at position ${position} of segment ${segment.baseOffset}`)
+            bytesRead += slice.bytes
+            if (slice.corruption) {
+              this.markUncleanable(target, slice.corruption)
+              throw new CleaningAborted()
+            }
+            position = slice.position
+            if (pendingBytes >= OUTPUT_FLUSH_BYTES) flushPending()
             await yieldToLoop()
           }
         }
@@ -448,9 +618,11 @@ export class LogCleaner {
         out.deactivate()
         out.flush()
         out.close()
+        writeTxnIndexFile(storage, path.join(cleaningDir, segmentFileName(base, '.txnindex')), keptAborted)
         if (this.gone(log)) throw new CleaningAborted()
         const swapped = log.swapSegments(group, (next) => this.swapIn(log, base, next))
         if (!swapped) throw new CleaningAborted() // retention or DeleteRecords took a segment meanwhile
+        reloadOpenTxnIndex(storage, log.dir, log.segmentBaseOffsets, log.logEndOffset)
         bytesWritten += out.sizeBytes
       } catch (error) {
         closeQuietly(out)
@@ -460,7 +632,7 @@ export class LogCleaner {
       }
     }
 
-    const checkpoint = {firstDirtyOffset: mapEnd, lastCleanedMs: this.now()}
+    const checkpoint = {firstDirtyOffset: mapEnd, lastCleanedMs: this.now(), deleteHorizonMs: earliestHorizonMs}
     this.options.storage.writeTextAtomic(path.join(log.dir, CHECKPOINT_FILE), JSON.stringify(checkpoint))
     this.checkpoints.set(log, checkpoint)
     return {topic, partition, recordsRemoved, bytesRead, bytesWritten, firstDirtyOffset: mapEnd}
@@ -473,12 +645,11 @@ export class LogCleaner {
     const file = (suffix: string): string => path.join(log.dir, segmentFileName(base, '.log').replace(/\.log$/, suffix))
     storage.writeTextAtomic(file(RANGE_SUFFIX), String(next))
     storage.rename(path.join(log.dir, CLEANING_DIR, segmentFileName(base, '.log')), file(SWAP_SUFFIX))
-    mergeTxnIndexes(storage, log.dir, base, next)
     for (const name of storage.list(log.dir)) {
       const match = /^(\d{20})\.(log|index|timeindex)$/.exec(name)
       if (match && Number(match[1]) >= base && Number(match[1]) < next) storage.remove(path.join(log.dir, name))
     }
-    moveIndexes(storage, log.dir, base)
+    moveIndexes(storage, log.dir, base, next)
     storage.rename(file(SWAP_SUFFIX), file('.log'))
     storage.remove(file(RANGE_SUFFIX))
     storage.remove(path.join(log.dir, CLEANING_DIR))
@@ -494,47 +665,6 @@ export class LogCleaner {
 }
 
 class CleaningAborted extends Error {}
-
-const TXN_ENTRY_BYTES = 34
-
-/**
- * The aborted-transaction indexes (`.txnindex`, one per segment) of the segments a swap
- * replaces, merged into the file of the swapped-in segment, so read_committed readers still
- * learn of every aborted transaction after a restart. Idempotent (entries are deduplicated),
- * as recovery may run it again after a crash.
- */
-function mergeTxnIndexes(storage: LogStorage, dir: string, base: number, end: number): void {
-  const files = storage
-    .list(dir)
-    .map((name) => /^(\d{20})\.txnindex$/.exec(name))
-    .filter((match): match is RegExpExecArray => match !== null && Number(match[1]) >= base && Number(match[1]) < end)
-    .map((match) => ({base: Number(match[1]), path: path.join(dir, match[0])}))
-    .sort((a, b) => a.base - b.base)
-  if (files.length === 0 || (files.length === 1 && files[0].base === base)) return
-  const seen = new Set<string>()
-  const entries: Buffer[] = []
-  for (const file of files) {
-    const handle = storage.open(file.path)
-    const bytes = handle.read(0, handle.size())
-    handle.close()
-    for (let at = 0; at + TXN_ENTRY_BYTES <= bytes.length; at += TXN_ENTRY_BYTES) {
-      const entry = bytes.subarray(at, at + TXN_ENTRY_BYTES)
-      const id = entry.toString('hex')
-      if (!seen.has(id)) {
-        seen.add(id)
-        entries.push(entry)
-      }
-    }
-  }
-  const target = path.join(dir, `${String(base).padStart(20, '0')}.txnindex`)
-  const merging = storage.open(`${target}.merging`)
-  merging.truncate(0)
-  merging.write(Buffer.concat(entries), 0)
-  merging.sync()
-  merging.close()
-  storage.rename(`${target}.merging`, target)
-  for (const file of files) if (file.base !== base) storage.remove(file.path)
-}
 
 function closeQuietly(segment: Segment): void {
   try {
@@ -566,23 +696,56 @@ function groupSegments(segments: readonly Segment[], end: number, segmentBytes: 
   return groups
 }
 
-// Kafka's shouldRetainRecord for one batch: the batch unchanged, rebuilt with fewer records, or
-// gone (bytes undefined). Control and transactional batches stay whole.
-function filterBatch(buf: Buffer, at: number, sizeBytes: number, map: OffsetMap, mapEnd: number, deleteHorizonMs: number): {bytes: Buffer | undefined; removed: number} {
-  const whole = (): {bytes: Buffer; removed: number} => ({bytes: Buffer.from(buf.subarray(at, at + sizeBytes)), removed: 0})
+interface FilterContext {
+  map: OffsetMap
+  /** Records at or past this offset were not mapped: they stay. */
+  mapEnd: number
+  nowMs: number
+  deleteRetentionMs: number
+  txns: TxnTracker
+}
+
+interface FilteredBatch {
+  /** The batch unchanged, rebuilt, or undefined when it goes. */
+  bytes: Buffer | undefined
+  removed: number
+  /** The kept batch's delete horizon when it holds a tombstone or a removable marker. */
+  deleteHorizonMs?: number
+  /** The offset of a kept ABORT marker (its aborted-transaction entry stays in the index). */
+  abortMarkerOffset?: number
+}
+
+// Kafka's checkBatchRetention + shouldRetainRecord for one batch, with the delete horizon
+// stamping of MemoryRecords.filterTo.
+function filterBatch(buf: Buffer, at: number, sizeBytes: number, c: FilterContext): FilteredBatch {
+  const whole = (): Buffer => Buffer.from(buf.subarray(at, at + sizeBytes))
   const batch = readBatchRecords(buf, at)
   const {header} = batch
-  if (header.isControl || header.isTransactional) return whole()
+  const horizonMs = deleteHorizonMsOf(header)
+  const horizonPassed = horizonMs !== undefined && horizonMs <= c.nowMs
+  if (header.isControl) {
+    const type = readControlRecord(buf, at)?.type
+    const removable = c.txns.onMarker(header, type)
+    if (removable && horizonPassed) return {bytes: undefined, removed: header.recordCount}
+    const abortMarkerOffset = type === 'ABORT' ? header.baseOffset : undefined
+    if (!removable) return {bytes: whole(), removed: 0, abortMarkerOffset}
+    if (horizonMs !== undefined) return {bytes: whole(), removed: 0, deleteHorizonMs: horizonMs, abortMarkerOffset}
+    const stampedMs = c.nowMs + c.deleteRetentionMs
+    return {bytes: rebuildBatch(batch, batch.records, stampedMs), removed: 0, deleteHorizonMs: stampedMs, abortMarkerOffset}
+  }
+  if (c.txns.onBatch(header)) return {bytes: undefined, removed: batch.records.length}
   const kept = batch.records.filter((record) => {
     const offset = header.baseOffset + record.offsetDelta
     if (record.key === null) return false
-    if (offset >= mapEnd) return true
-    if (map.get(OffsetMap.hash(record.key)) > offset) return false
-    const timestampMs = header.timestampType === 'LogAppendTime' ? header.maxTimestamp : header.baseTimestamp + record.timestampDelta
-    return !(record.isTombstone && timestampMs < deleteHorizonMs)
+    if (offset >= c.mapEnd) return true
+    if (c.map.get(OffsetMap.hash(record.key)) > offset) return false
+    return !(record.isTombstone && horizonPassed)
   })
   const removed = batch.records.length - kept.length
-  if (removed === 0) return whole()
   if (kept.length === 0) return {bytes: undefined, removed}
-  return {bytes: rebuildBatch(batch, kept, buf, at), removed}
+  c.txns.onKeptBatch(header)
+  if (!kept.some((record) => record.isTombstone)) return {bytes: removed === 0 ? whole() : rebuildBatch(batch, kept), removed}
+  if (horizonMs !== undefined) return {bytes: removed === 0 ? whole() : rebuildBatch(batch, kept), removed, deleteHorizonMs: horizonMs}
+  const stampedMs = c.nowMs + c.deleteRetentionMs
+  return {bytes: rebuildBatch(batch, kept, stampedMs), removed, deleteHorizonMs: stampedMs}
 }

@@ -6,21 +6,19 @@
 // A record is kept byte for byte: its timestampDelta and offsetDelta stay relative to the
 // batch's unchanged baseTimestamp and baseOffset, so a rewritten batch only needs a new
 // recordCount, batchLength and CRC. lastOffsetDelta is kept too, as Kafka's cleaner does, so the
-// producer's last sequence number survives compaction.
+// producer's last sequence number survives compaction. The one exception is the cleaner's
+// delete horizon (KIP-534): baseTimestamp then becomes the horizon and each record's
+// timestampDelta is written again so that its absolute timestamp does not change.
 import {compress, decompress} from '../../compression/index.js'
-import {crc32c} from '../../kafka/protocol/crc32c.js'
 import {
-  ATTRIBUTES_AT,
-  BATCH_LENGTH_AT,
   codecOfAttributes,
-  CRC_AT,
-  LOG_OVERHEAD_BYTES,
+  DELETE_HORIZON_BIT,
   RECORD_BATCH_HEADER_BYTES,
-  RECORD_COUNT_AT,
   readRecordBatchHeader,
   type RecordBatchHeader,
+  sealRecordBatch,
 } from '../../kafka/protocol/record-batch.js'
-import {readVarint, readVarlong, type Cursor} from '../../kafka/protocol/varint.js'
+import {readVarint, readVarlong, varintSize, varlongSize, writeVarint, writeVarlong, type Cursor} from '../../kafka/protocol/varint.js'
 
 
 /** One record of a batch: where its bytes lie in the (decompressed) records section. */
@@ -76,18 +74,50 @@ export function readBatchRecords(buf: Buffer, position = 0): BatchRecords {
 /**
  * The batch again with only `kept` of its records: same base offset, lastOffsetDelta,
  * timestamps, producer fields and attributes (codec included); new recordCount, length and CRC.
+ * With `deleteHorizonMs` (a batch the cleaner stamps, KIP-534) the delete-horizon attribute is
+ * set and baseTimestamp becomes the horizon; records keep their absolute timestamps and the
+ * batch its maxTimestamp.
  */
-export function rebuildBatch(batch: BatchRecords, kept: readonly RecordSpan[], original: Buffer, position = 0): Buffer {
-  const parts = kept.map((record) => batch.body.subarray(record.start, record.end))
+export function rebuildBatch(batch: BatchRecords, kept: readonly RecordSpan[], deleteHorizonMs?: number): Buffer {
+  const {header} = batch
+  const baseTimestamp = deleteHorizonMs ?? header.baseTimestamp
+  const parts = kept.map((record) =>
+    deleteHorizonMs === undefined ? batch.body.subarray(record.start, record.end) : withTimestampDelta(batch.body, record, header.baseTimestamp + record.timestampDelta - deleteHorizonMs),
+  )
   const plain = Buffer.concat(parts)
-  const codec = codecOfAttributes(batch.header.attributes)
+  const codec = codecOfAttributes(header.attributes)
   const section = codec === undefined || codec === 'none' ? plain : compress(codec, plain)
-  const out = Buffer.allocUnsafe(RECORD_BATCH_HEADER_BYTES + section.length)
-  original.copy(out, 0, position, position + RECORD_BATCH_HEADER_BYTES)
+  const out = Buffer.alloc(RECORD_BATCH_HEADER_BYTES + section.length)
   section.copy(out, RECORD_BATCH_HEADER_BYTES)
-  out.writeInt32BE(out.length - LOG_OVERHEAD_BYTES, BATCH_LENGTH_AT)
-  out.writeInt32BE(kept.length, RECORD_COUNT_AT)
-  out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_AT)), CRC_AT)
+  return sealRecordBatch(out, {
+    baseOffset: header.baseOffset,
+    partitionLeaderEpoch: header.partitionLeaderEpoch,
+    attributes: deleteHorizonMs === undefined ? header.attributes : header.attributes | DELETE_HORIZON_BIT,
+    lastOffsetDelta: header.lastOffsetDelta,
+    baseTimestamp,
+    maxTimestamp: header.maxTimestamp,
+    producerId: header.producerId,
+    producerEpoch: header.producerEpoch,
+    baseSequence: header.baseSequence,
+    recordCount: kept.length,
+  })
+}
+
+// One record written again with a new timestampDelta: length, attributes, the delta, then the
+// rest (offsetDelta, key, value, headers) as it was.
+function withTimestampDelta(body: Buffer, record: RecordSpan, timestampDelta: number): Buffer {
+  const c: Cursor = {buf: body, pos: record.start}
+  readVarint(c) // length
+  const attributes = body[c.pos]
+  c.pos += 1
+  readVarlong(c)
+  const rest = body.subarray(c.pos, record.end)
+  const bodyBytes = 1 + varlongSize(timestampDelta) + rest.length
+  const out = Buffer.alloc(varintSize(bodyBytes) + bodyBytes)
+  let pos = writeVarint(out, 0, bodyBytes)
+  out[pos++] = attributes
+  pos = writeVarlong(out, pos, timestampDelta)
+  rest.copy(out, pos)
   return out
 }
 

@@ -5,6 +5,11 @@
 // (the marker's offset), lastStableOffset int64 (the LSO once the transaction ended).
 // read_committed fetches return the entries overlapping the range served, so consumers can
 // drop the aborted records. Entries are kept in memory too (they are few: one per abort).
+//
+// The log cleaner rewrites a cleaned segment's file with the entries whose ABORT marker it kept
+// (a marker goes once no record of its transaction is left) and then has the partition's open
+// index load its files again: an entry left without its marker would make a read_committed
+// consumer treat the producer's later, committed transactions as aborted.
 import path from 'node:path'
 import {segmentFileName} from './segment.js'
 import type {LogStorage} from './storage.js'
@@ -23,6 +28,27 @@ function readInt64(buf: Buffer, pos: number): number {
   return Number(buf.readBigInt64BE(pos))
 }
 
+// The index of each open partition directory, per storage, so the cleaner can reload the one
+// its PartitionLog serves fetches from after a swap (reloadOpenTxnIndex).
+const openIndexes = new WeakMap<LogStorage, Map<string, TxnIndex>>()
+
+/** After the cleaner swapped segments: the open index of `dir` (if any) reads its files again. */
+export function reloadOpenTxnIndex(storage: LogStorage, dir: string, segmentBases: readonly number[], logEndOffset: number): void {
+  openIndexes.get(storage)?.get(dir)?.load(segmentBases, logEndOffset)
+}
+
+/** Writes a whole `.txnindex` file holding `entries` and syncs it (a cleaned segment's index). */
+export function writeTxnIndexFile(storage: LogStorage, file: string, entries: readonly AbortedTxn[]): void {
+  const handle = storage.open(file)
+  try {
+    handle.truncate(0)
+    if (entries.length > 0) handle.write(Buffer.concat(entries.map(encode)), 0)
+    handle.sync()
+  } finally {
+    handle.close()
+  }
+}
+
 export class TxnIndex {
   /** Sorted by lastOffset (markers are appended in offset order). */
   private entries: AbortedTxn[] = []
@@ -30,7 +56,14 @@ export class TxnIndex {
   constructor(
     private readonly storage: LogStorage,
     private readonly dir: string,
-  ) {}
+  ) {
+    let byDir = openIndexes.get(storage)
+    if (!byDir) {
+      byDir = new Map()
+      openIndexes.set(storage, byDir)
+    }
+    byDir.set(dir, this)
+  }
 
   /** Loads the files of `segmentBases`, dropping entries at or past `logEndOffset` (a tail
    *  that recovery cut) and rewriting a file that held any, or a torn last entry. */

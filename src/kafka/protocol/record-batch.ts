@@ -43,6 +43,9 @@ export const COMPRESSION_MASK = 0x07
 export const TIMESTAMP_TYPE_BIT = 0x08
 export const TRANSACTIONAL_BIT = 0x10
 export const CONTROL_BIT = 0x20
+/** KIP-534: the log cleaner set baseTimestamp to the batch's delete horizon (its tombstones and
+ *  transaction marker may go once that time has passed); record timestamps stay baseTimestamp + delta. */
+export const DELETE_HORIZON_BIT = 0x40
 
 const TWO_POW_32 = 4294967296
 const INT32_MAX = 2147483647
@@ -146,6 +149,11 @@ export function batchAttributesAt(buf: Buffer, position: number): number {
 
 export function batchRecordCountAt(buf: Buffer, position: number): number {
   return buf.readInt32BE(position + RECORD_COUNT_AT)
+}
+
+/** The delete horizon the log cleaner stamped into the batch (KIP-534), or undefined when none. */
+export function deleteHorizonMsOf(header: RecordBatchHeader): number | undefined {
+  return header.attributes & DELETE_HORIZON_BIT ? header.baseTimestamp : undefined
 }
 
 /** True when the stored CRC-32C matches attributes..end of the batch at `position`. */
