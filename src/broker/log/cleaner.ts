@@ -212,8 +212,8 @@ class TxnTracker {
   /** Aborted transactions not reached yet, by first offset. */
   private readonly aborted: AbortedTxn[]
   private nextAborted = 0
-  /** Producers inside an aborted transaction. */
-  private readonly ongoingAborted = new Set<number>()
+  /** Producers inside an aborted transaction -> the offset of its ABORT marker. */
+  private readonly ongoingAborted = new Map<number, number>()
   /** Producers whose current transaction has a batch the pass keeps. */
   private readonly withKeptBatch = new Set<number>()
 
@@ -223,14 +223,19 @@ class TxnTracker {
 
   private reach(offset: number): void {
     while (this.nextAborted < this.aborted.length && this.aborted[this.nextAborted].firstOffset <= offset) {
-      this.ongoingAborted.add(this.aborted[this.nextAborted++].producerId)
+      const {producerId, lastOffset} = this.aborted[this.nextAborted++]
+      this.ongoingAborted.set(producerId, lastOffset)
     }
   }
 
-  /** A data batch; true when it belongs to an aborted transaction. */
+  /** A data batch; true when it belongs to an aborted transaction (never one past its marker's
+   *  offset, even when the marker itself is missing). */
   onBatch(header: RecordBatchHeader): boolean {
     this.reach(header.baseOffset + header.lastOffsetDelta)
-    return header.isTransactional && this.ongoingAborted.has(header.producerId)
+    if (!header.isTransactional) return false
+    const markerOffset = this.ongoingAborted.get(header.producerId)
+    if (markerOffset !== undefined && header.baseOffset > markerOffset) this.ongoingAborted.delete(header.producerId)
+    return markerOffset !== undefined && header.baseOffset < markerOffset
   }
 
   /** A transactional batch the pass keeps (some of its records survive). */
