@@ -11,23 +11,14 @@
 // entity's whole dynamic set: kctl reads it, changes it and writes it back.
 import {ExitCode, KctlError} from '../errors.js'
 import {type KafkaClient, KafkaClientError} from '../kafka/client/index.js'
+import {configSourceName, configSourceNumber} from '../kafka/protocol/config-sources.js'
 import {ErrorCode, errorByCode} from '../kafka/protocol/index.js'
 
 const BROKER_RESOURCE = 4
 const SET = 0
 const DELETE = 1
 
-/** Kafka's ConfigSource names by number (DescribeConfigs v1+). */
-export const sourceNames: Record<number, string> = {
-  0: 'UNKNOWN',
-  1: 'DYNAMIC_TOPIC_CONFIG',
-  2: 'DYNAMIC_BROKER_CONFIG',
-  3: 'DYNAMIC_DEFAULT_BROKER_CONFIG',
-  4: 'STATIC_BROKER_CONFIG',
-  5: 'DEFAULT_CONFIG',
-  6: 'DYNAMIC_BROKER_LOGGER_CONFIG',
-}
-const DYNAMIC_SOURCES = new Set([2, 3])
+const DYNAMIC_SOURCES = new Set([configSourceNumber('DYNAMIC_BROKER_CONFIG'), configSourceNumber('DYNAMIC_DEFAULT_BROKER_CONFIG')])
 
 /** A broker id, or the cluster-wide default that every broker without its own value takes. */
 export type BrokerEntity = {broker: number} | {defaults: true}
@@ -103,10 +94,10 @@ export async function describeBrokerConfigs(client: KafkaClient, entity: BrokerE
     .map((entry) => ({
       name: entry.name,
       value: entry.isSensitive ? null : entry.value,
-      source: sourceNames[entry.configSource] ?? 'UNKNOWN',
+      source: configSourceName(entry.configSource),
       sensitive: entry.isSensitive,
       readOnly: entry.readOnly,
-      synonyms: (entry.synonyms ?? []).map((synonym) => ({name: synonym.name, value: entry.isSensitive ? null : synonym.value, source: sourceNames[synonym.source] ?? 'UNKNOWN'})),
+      synonyms: (entry.synonyms ?? []).map((synonym) => ({name: synonym.name, value: entry.isSensitive ? null : synonym.value, source: configSourceName(synonym.source)})),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }

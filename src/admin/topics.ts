@@ -13,6 +13,7 @@
 // (KafkaClient.controller: KRaft brokers forward them) and are retried on NOT_CONTROLLER.
 import {ExitCode, KctlError, usageError} from '../errors.js'
 import {type KafkaClient, KafkaClientError, type PartitionMetadata, type TopicMetadata} from '../kafka/client/index.js'
+import {configSourceName, configSourceNumber} from '../kafka/protocol/config-sources.js'
 import {ErrorCode, errorByCode, ZERO_UUID} from '../kafka/protocol/index.js'
 import {adviceFor} from './errors.js'
 
@@ -115,19 +116,7 @@ export interface TopicDescription {
   configs: TopicConfigEntry[]
 }
 
-/** Kafka's ConfigSource numbers (DescribeConfigs v1+). */
-const configSourceNames: Record<number, string> = {
-  0: 'UNKNOWN',
-  1: 'DYNAMIC_TOPIC_CONFIG',
-  2: 'DYNAMIC_BROKER_CONFIG',
-  3: 'DYNAMIC_DEFAULT_BROKER_CONFIG',
-  4: 'STATIC_BROKER_CONFIG',
-  5: 'DEFAULT_CONFIG',
-  6: 'DYNAMIC_BROKER_LOGGER_CONFIG',
-  7: 'CLIENT_METRICS_CONFIG',
-  8: 'GROUP_CONFIG',
-}
-const TOPIC_CONFIG_SOURCE = 1
+const TOPIC_CONFIG_SOURCE = configSourceNumber('DYNAMIC_TOPIC_CONFIG')
 const DEFAULT_CONFIG_SOURCE = 5
 
 /** One config as DescribeConfigs returns it. */
@@ -177,7 +166,7 @@ export function topicDescriptionView(
       .map((entry) => ({
         name: entry.name,
         value: entry.isSensitive ? null : entry.value,
-        source: configSourceNames[entry.configSource] ?? 'UNKNOWN',
+        source: configSourceName(entry.configSource),
         sensitive: entry.isSensitive,
         readOnly: entry.readOnly,
       }))

@@ -22,9 +22,9 @@
 import {type KafkaClient, KafkaClientError} from '../../kafka/client/index.js'
 import {bindingFromWire} from '../../kafka/acl/wire.js'
 import type {AclBinding} from '../../kafka/acl/model.js'
+import {configSourceName} from '../../kafka/protocol/config-sources.js'
 import {ErrorCode, errorByCode} from '../../kafka/protocol/index.js'
 import {parseListeners, parseSecurityMap} from '../../config/lint.js'
-import {sourceNames} from '../broker-configs.js'
 import {describeCluster} from '../cluster.js'
 import {LagWindow, sampleLag} from '../lag/index.js'
 import {partitionBounds, partitionKey as key} from '../partition-offsets.js'
@@ -172,7 +172,7 @@ export async function gatherSnapshot(client: KafkaClient, options: GatherOptions
 function configValues(entries: readonly {name: string; value: string | null; readOnly: boolean; configSource: number; isSensitive: boolean}[]): Record<string, ConfigValue> {
   return Object.fromEntries(entries.map((entry) => [entry.name, {
     value: entry.isSensitive ? null : entry.value,
-    source: sourceNames[entry.configSource] ?? 'UNKNOWN',
+    source: configSourceName(entry.configSource),
     readOnly: entry.readOnly,
     sensitive: entry.isSensitive,
   }]))

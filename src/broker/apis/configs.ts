@@ -1,5 +1,6 @@
 // Config entries as DescribeConfigs and CreateTopics (v5+) report them: value, source,
 // synonyms (KIP-226) and type/documentation (KIP-569), for topic and broker resources.
+import {configSourceNumber} from '../../kafka/protocol/config-sources.js'
 import {knownTopicConfigKeys, unappliedTopicConfigs} from '../log-adapter.js'
 import {configDefinition} from '../../config/catalogue.js'
 import {type DynamicScope, brokerSettings, configTypeCodes, settingDef, storedOnlyTopicConfig, topicConfigSynonyms} from '../settings.js'
@@ -9,8 +10,6 @@ import type {Logger} from '../types.js'
 /** ConfigResource.Type as on the wire. */
 export const ResourceType = {TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8} as const
 
-/** DescribeConfigsResponse.ConfigSource. */
-export const ConfigSource = {TOPIC_CONFIG: 1, DYNAMIC_BROKER_CONFIG: 2, DYNAMIC_DEFAULT_BROKER_CONFIG: 3, STATIC_BROKER_CONFIG: 4, DEFAULT_CONFIG: 5} as const
 
 export interface ConfigEntry {
   name: string
@@ -28,7 +27,7 @@ function brokerSynonyms(state: BrokerState, name: string, scope: DynamicScope): 
   return state.settings
     .layers(name)
     .filter((layer) => scope === 'broker' || layer.source !== 'DYNAMIC_BROKER_CONFIG')
-    .map((layer) => ({name, value: isSensitive(name) ? null : layer.value, source: ConfigSource[layer.source]}))
+    .map((layer) => ({name, value: isSensitive(name) ? null : layer.value, source: configSourceNumber(layer.source)}))
 }
 
 function isSensitive(name: string): boolean {
@@ -46,9 +45,9 @@ export function topicConfigEntries(state: BrokerState, overrides: Record<string,
       const brokerNames = topicConfigSynonyms[name] ?? []
       const def = brokerNames.length > 0 ? settingDef(brokerNames[0]) : storedOnlyTopicConfig(name)
       const synonyms: ConfigEntry['synonyms'] = []
-      if (overrides[name] !== undefined) synonyms.push({name, value: overrides[name], source: ConfigSource.TOPIC_CONFIG})
+      if (overrides[name] !== undefined) synonyms.push({name, value: overrides[name], source: configSourceNumber('DYNAMIC_TOPIC_CONFIG')})
       for (const brokerName of brokerNames) synonyms.push(...brokerSynonyms(state, brokerName, 'broker'))
-      const source = overrides[name] !== undefined ? ConfigSource.TOPIC_CONFIG : (synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG)
+      const source = overrides[name] !== undefined ? configSourceNumber('DYNAMIC_TOPIC_CONFIG') : (synonyms[0]?.source ?? configSourceNumber('DEFAULT_CONFIG'))
       return {
         name,
         value: overrides[name] ?? effective[name] ?? null,
@@ -84,7 +83,7 @@ export function brokerConfigEntries(state: BrokerState, scope: DynamicScope): Co
       name,
       value: sensitive ? null : (top?.value ?? null),
       readOnly: kafka?.dynamic === undefined,
-      configSource: top?.source ?? ConfigSource.DEFAULT_CONFIG,
+      configSource: top?.source ?? configSourceNumber('DEFAULT_CONFIG'),
       isSensitive: sensitive,
       synonyms,
       configType: type ? configTypeCodes[type] : 0,
@@ -110,7 +109,7 @@ export function cleanerStateEntries(state: BrokerState, topic: string, partition
     name,
     value,
     readOnly: true,
-    configSource: ConfigSource.DEFAULT_CONFIG,
+    configSource: configSourceNumber('DEFAULT_CONFIG'),
     isSensitive: false,
     synonyms: [],
     configType: configTypeCodes.list,
