@@ -6,12 +6,13 @@
 // read_uncommitted: the aborted records are gone from both views, each key has its latest
 // committed value, the tombstone has gone after its delete horizon without further writes,
 // offsets only grow; in the segment files only the markers of transactions that still hold
-// data are left.
+// data are left. A second topic keeps its tombstones for an hour: kcat and kafkajs read the
+// batch the cleaner stamped with a delete horizon and see the records' original timestamps.
 import fs from 'node:fs'
 import path from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
 import {describe, expect, it} from 'vitest'
-import {readControlRecord, splitRecordBatches} from '../../src/kafka/protocol/record-batch.js'
+import {DELETE_HORIZON_BIT, readControlRecord, type RecordBatchSpan, splitRecordBatches} from '../../src/kafka/protocol/record-batch.js'
 import {useBroker} from '../helpers/broker.js'
 import {kcat, python} from './clients.js'
 
@@ -50,17 +51,24 @@ describe('compaction of transactional writes', () => {
       })
   }
 
-  // The transaction markers in the partition's segment files, as [producer id, type].
-  function markersOnDisk(): [number, string][] {
-    const dir = path.join(broker().dataDir, `${TOPIC}-0`)
-    const markers: [number, string][] = []
+  // The batches in the segment files of partition 0 of `topic`, with their bytes.
+  function batchesOnDisk(topic: string): {bytes: Buffer; batches: RecordBatchSpan[]}[] {
+    const dir = path.join(broker().dataDir, `${topic}-0`)
+    const found: {bytes: Buffer; batches: RecordBatchSpan[]}[] = []
     for (const name of fs.readdirSync(dir).filter((f) => /^\d{20}\.log$/.test(f)).sort()) {
       const bytes = fs.readFileSync(path.join(dir, name))
       const split = splitRecordBatches(bytes)
       if (!split.ok) throw new Error(`${name}: ${split.message}`)
-      for (const batch of split.batches) if (batch.isControl) markers.push([batch.producerId, readControlRecord(bytes, batch.position)!.type])
+      found.push({bytes, batches: split.batches})
     }
-    return markers
+    return found
+  }
+
+  // The transaction markers in the partition's segment files, as [producer id, type].
+  function markersOnDisk(): [number, string][] {
+    return batchesOnDisk(TOPIC).flatMap(({bytes, batches}) =>
+      batches.filter((b) => b.isControl).map((b): [number, string] => [b.producerId, readControlRecord(bytes, b.position)!.type]),
+    )
   }
 
   it('removes aborted records and, after the delete horizon, tombstones and the markers of transactions without data; kcat sees the latest committed values', async () => {
@@ -132,4 +140,57 @@ describe('compaction of transactional writes', () => {
     expect(markers.map(([, type]) => type)).toEqual(['COMMIT', 'COMMIT'])
     expect(new Set(markers.map(([producerId]) => producerId)).size).toBe(2)
   }, 90_000)
+
+  it('clients read a batch stamped with a delete horizon with its records\' own timestamps', async () => {
+    const topic = 'stamped'
+    const admin = kafka().admin()
+    await admin.connect()
+    await admin.createTopics({
+      topics: [
+        {
+          topic,
+          numPartitions: 1,
+          configEntries: [
+            {name: 'cleanup.policy', value: 'compact'},
+            {name: 'min.cleanable.dirty.ratio', value: '0.01'},
+            {name: 'segment.ms', value: '100'},
+            {name: 'delete.retention.ms', value: '3600000'},
+          ],
+        },
+      ],
+    })
+    await admin.disconnect()
+    const t0 = Date.now() - 60_000
+    const producer = kafka().producer()
+    await producer.connect()
+    await producer.send({topic, messages: [{key: 'gone', value: 'v', timestamp: String(t0)}]})
+    // One batch: a tombstone and a value 7 ms later, so both timestamp deltas are rewritten.
+    await producer.send({topic, messages: [{key: 'gone', value: null, timestamp: String(t0 + 1000)}, {key: 'kept', value: 'v', timestamp: String(t0 + 1007)}]})
+    await producer.send({topic, messages: [{key: 'last', value: 'x', timestamp: String(Date.now() + 1000)}]})
+    await producer.disconnect()
+
+    await until('the cleaner to stamp the tombstone\'s batch', async () => {
+      const stamped = batchesOnDisk(topic).flatMap(({batches}) => batches.filter((b) => (b.attributes & DELETE_HORIZON_BIT) !== 0))
+      return {done: stamped.length === 1, seen: stamped.map((b) => ({baseOffset: b.baseOffset, baseTimestamp: b.baseTimestamp}))}
+    })
+    const stamped = batchesOnDisk(topic).flatMap(({batches}) => batches.filter((b) => (b.attributes & DELETE_HORIZON_BIT) !== 0))[0]
+    expect(stamped.baseTimestamp).toBeGreaterThan(Date.now() + 3_000_000) // the horizon, about an hour on
+    expect(stamped.maxTimestamp).toBe(t0 + 1007)
+
+    const out = await kcat(['-C', '-b', broker().bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-Z', '-f', '%k\\t%s\\t%T\\n'])
+    expect(out.split('\n').filter((line) => line !== '')).toEqual([`gone\tNULL\t${t0 + 1000}`, `kept\tv\t${t0 + 1007}`, expect.stringMatching(/^last\tx\t\d+$/)])
+
+    const consumer = kafka().consumer({groupId: 'stamped-reader', maxWaitTimeInMs: 100})
+    await consumer.connect()
+    await consumer.subscribe({topic, fromBeginning: true})
+    const seen: string[] = []
+    await consumer.run({
+      eachMessage: async ({message}) => {
+        seen.push(`${message.key}=${message.value === null ? 'null' : String(message.value)}@${message.timestamp}`)
+      },
+    })
+    await until('kafkajs to read 3 records', async () => ({done: seen.length >= 3, seen}))
+    await consumer.disconnect()
+    expect(seen.slice(0, 2)).toEqual([`gone=null@${t0 + 1000}`, `kept=v@${t0 + 1007}`])
+  }, 60_000)
 })

@@ -3,11 +3,13 @@
 //
 // When: a timer (log.cleaner.backoff.ms when idle, at once after a pass that did work) picks the
 // compacted partition with the highest dirty ratio at or above its min.cleanable.dirty.ratio,
-// or any partition whose oldest dirty record is older than max.compaction.lag.ms. Dirty = the
-// bytes of closed segments from the partition's cleaner checkpoint (first dirty offset) up to
-// the first segment holding a record younger than min.compaction.lag.ms, and never past the
-// last stable offset (an open transaction may still abort); the active segment is never cleaned. A pass works in slices (about 1 MiB or 10 ms each) and yields to the event
-// loop between them, so produce and fetch keep being answered while it runs.
+// or any partition whose oldest dirty record is older than max.compaction.lag.ms; when none
+// qualifies, one whose earliest delete horizon (below) has passed. Dirty = the bytes of closed
+// segments from the partition's cleaner checkpoint (first dirty offset) up to the first segment
+// holding a record younger than min.compaction.lag.ms, and never past the last stable offset
+// (an open transaction may still abort); the active segment is never cleaned. A pass works in
+// slices (about 1 MiB or 10 ms each) and yields to the event loop between them, so produce and
+// fetch keep being answered while it runs.
 //
 // How (one pass): (1) map each key of the dirty section to its latest offset, in a map of fixed
 // size: log.cleaner.dedupe.buffer.size bytes, 24 per key (16-byte MD5 of the key + the
@@ -15,57 +17,58 @@
 // When it fills, the pass stops mapping there and the rest waits for the next pass (Kafka's
 // several passes). (2) Rewrite the closed segments below that point in groups of at most
 // segment.bytes: a record is dropped when a later record has its key, when it has no key, when
-// its transaction was aborted, or when it is a tombstone whose delete horizon has passed (below);
-// a batch keeps its base offset,
-// lastOffsetDelta and timestamps, so offsets never change (gaps are normal; a fetch from a
-// removed offset gets the next batch). Rewritten batches get a new record count and CRC, and a
-// compressed one is compressed again with its codec (records.ts). (3) Swap each group in: the
-// cleaned segment is written with its indexes (.txnindex too) under `<partition>/.cleaning/` and fsynced
-// (Kafka's .cleaned), `<base>.log.swap.range` records which segments it replaces, the rename
-// to `<base>.log.swap` is the commit point, then the old segments go, the indexes move in and
-// the swap becomes `<base>.log`. A start after a kill -9 finishes a committed swap and deletes
-// an uncommitted one (recoverInterruptedCleaning), so the log is always readable and
-// consistent. The swap is synchronous but only renames and deletes files: the event loop
-// waits for that, never for the pass.
+// its transaction was aborted, or when it is a tombstone whose delete horizon has passed; a
+// batch keeps its base offset, lastOffsetDelta and maxTimestamp, so offsets never change (gaps
+// are normal; a fetch from a removed offset gets the next batch). Rewritten batches get a new
+// record count and CRC, and a compressed one is compressed again with its codec (records.ts).
+// (3) Swap each group in: the cleaned segment is written with its indexes (its .txnindex too)
+// under `<partition>/.cleaning/` and fsynced (Kafka's .cleaned), `<base>.log.swap.range`
+// records which segments it replaces, the rename to `<base>.log.swap` is the commit point, then
+// the old segments go, the indexes move in and the swap becomes `<base>.log`. A start after a
+// kill -9 finishes a committed swap and deletes an uncommitted one (recoverInterruptedCleaning),
+// so the log is always readable and consistent. The swap is synchronous but only renames and
+// deletes files: the event loop waits for that, never for the pass.
 //
 // Transactions (Kafka's CleanedTransactionMetadata): both passes read the partition's aborted-
 // transaction index for the range they cover and follow each producer's transactions batch by
 // batch. Batches of aborted transactions never enter the key map and are removed whole;
 // committed transactional batches are mapped and filtered like any other, keeping their
-// attributes. A COMMIT or ABORT marker becomes removable once the pass keeps no batch of its
-// transaction, so a marker never goes while data of its transaction is left. One tracker
-// covers the whole pass (all groups, from the log's first segment), so a transaction spanning
-// two groups keeps its marker.
-// The cleaned segment's `.txnindex` holds the entries of the ABORT markers it kept, and the
-// partition's open index reloads its files after the swap (an entry without its marker would
-// make read_committed consumers drop the producer's later committed transactions).
+// attributes; markers never enter the map. A COMMIT or ABORT marker becomes removable once the
+// pass keeps no batch of its transaction, so a marker never goes while data of its transaction
+// is left. One tracker covers the whole pass (every group, from the log's first segment), so a
+// transaction spanning two groups keeps its marker. The cleaned segment's `.txnindex` holds the
+// entries of the ABORT markers it kept, and the partition's open index loads its files again
+// after the swap: an entry left without its marker would make read_committed consumers (and
+// the next pass) take the producer's later, committed transactions for aborted ones.
 //
 // Delete horizon (KIP-534): a pass that keeps a tombstone, or a marker that has become
 // removable, in a batch without a horizon rewrites that batch with the delete-horizon attribute
-// (0x40) and baseTimestamp = now + delete.retention.ms (records keep their absolute timestamps,
-// maxTimestamp is unchanged). A later pass drops the tombstones and removable markers of
-// batches whose horizon is at or before now. The earliest horizon kept is stored in the
-// checkpoint; once it has passed, the partition is cleaned from its start even below
-// min.cleanable.dirty.ratio (when no partition qualifies by ratio), so tombstones leave an idle topic.
+// (0x40) and baseTimestamp = now + delete.retention.ms; the records' timestamp deltas are
+// rewritten so that their timestamps do not change, and maxTimestamp stays. A later pass drops
+// the tombstones and removable markers of batches whose horizon is at or before its start. The
+// earliest horizon kept goes into the checkpoint; once it has passed, the partition is cleaned
+// from its start even below min.cleanable.dirty.ratio (Kafka's LogCleanerManager does the same
+// when no log is dirty enough), so tombstones and markers leave an idle topic too.
 //
-// Corruption: every batch both passes read is CRC-32C-checked (and must decode). A damaged
-// batch ends the pass with nothing swapped for its segment and marks the partition
-// uncleanable until the broker restarts (Kafka's uncleanable partitions), reported once
-// through onUncleanable with the partition, segment file and position.
+// Corruption: every batch either pass reads is CRC-32C-checked and must decode. A damaged batch
+// ends the pass with nothing swapped for its segment's group (groups swapped before it are
+// clean) and makes the partition uncleanable until the broker restarts (Kafka's uncleanable
+// partitions), reported once through onUncleanable with the partition, segment file and position.
 //
 // Differences from Kafka:
 // - A marker becomes removable (and gets its delete horizon) on the pass that removes the last
-//   batch of its transaction; Kafka waits for the next pass that meets no batch of it, which on
-//   an idle topic may never come.
+//   batch of its transaction; Kafka waits for a later pass that meets no batch of it, which on
+//   an idle topic may never come. Kafka also drops an ABORT marker's index entry as soon as the
+//   marker is removable; here the entry stays as long as the marker does.
+// - Kafka keeps records without a key past the end of the key map; they are dropped here (a
+//   compacted topic refuses them on produce, so only a topic switched to compact has any).
 // - Batches emptied by cleaning are dropped, even a producer's last one (Kafka keeps an empty
 //   batch for the sequence); producer state comes from the snapshots, which cleaning leaves alone.
-// - A tombstone or marker stamped with a horizon is dropped by the next pass after it; that pass
-//   re-maps the log from its start (as Kafka's LogToClean from offset 0 does).
 // - One cleaner for the broker (log.cleaner.threads is accepted and ignored); no I/O throttle
 //   (log.cleaner.io.max.bytes.per.second).
-// The checkpoint is per partition, `<partition dir>/cleaner-checkpoint.json` (first dirty offset,
-// last cleaning time and earliest delete horizon kept), instead of Kafka's per-data-dir
-// cleaner-offset-checkpoint.
+// - The checkpoint is per partition, `<partition dir>/cleaner-checkpoint.json` (first dirty
+//   offset, last cleaning time, earliest delete horizon kept), instead of Kafka's per-data-dir
+//   cleaner-offset-checkpoint; uncleanable partitions are kept in memory only.
 import {hash} from 'node:crypto'
 import path from 'node:path'
 import type {PartitionLog} from './partition-log.js'

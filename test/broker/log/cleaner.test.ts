@@ -240,7 +240,7 @@ describe('log cleaner', () => {
     expect(readRecords(manager.partition('both', 0)!).length).toBeLessThan(15)
   })
 
-  it('finishes a committed swap and drops an uncommitted one when the log opens again', async () => {
+  it('finishes a committed swap (aborted-transaction index included) and drops an uncommitted one when the log opens again', async () => {
     const manager = open()
     manager.createTopic({name: 's', partitions: 1, configs: compacted})
     const log = manager.partition('s', 0)!
@@ -255,10 +255,19 @@ describe('log cleaner', () => {
     fs.writeFileSync(name(0, '.log.swap.range'), '4')
     fs.mkdirSync(path.join(dir, '.cleaning'))
     fs.writeFileSync(path.join(dir, '.cleaning', '00000000000000000004.log'), 'half-written')
+    // Segment 2's aborted-transaction index had an entry whose marker the cleaning removed: the
+    // cleaned index (empty) replaces the files of both segments.
+    const entry = Buffer.alloc(34)
+    for (const [at, value] of [[2, 7n], [10, 2n], [18, 3n], [26, 4n]] as const) entry.writeBigInt64BE(value, at)
+    fs.writeFileSync(name(2, '.txnindex'), entry)
+    fs.writeFileSync(path.join(dir, '.cleaning', '00000000000000000000.txnindex'), Buffer.alloc(0))
     const reopened = open()
     const after = readRecords(reopened.partition('s', 0)!)
     expect(after.map((r) => r.value)).toEqual(['r0-k0', 'r0-k1', 'r2-k0', 'r2-k1'])
     expect(fs.readdirSync(dir).filter((f) => /cleaning|swap/.test(f))).toEqual([])
+    expect(fs.existsSync(name(2, '.txnindex'))).toBe(false)
+    expect(fs.statSync(name(0, '.txnindex')).size).toBe(0)
+    expect(reopened.partition('s', 0)!.abortedTransactions(0, 6)).toEqual([])
   })
 
   it('stops a pass when the topic is deleted under it', async () => {
