@@ -35,7 +35,7 @@ export type AppendOutcome =
 
 export type ReadOutcome =
   | {ok: true; records: Buffer[]; bytes: number; offsets: PartitionOffsets; abortedTransactions: {producerId: number; firstOffset: number}[]}
-  | {ok: false; error: 'OFFSET_OUT_OF_RANGE'; offsets: PartitionOffsets}
+  | {ok: false; error: 'OFFSET_OUT_OF_RANGE' | 'KAFKA_STORAGE_ERROR'; offsets: PartitionOffsets}
 
 export type Outcome = {ok: true} | {ok: false; error: ErrorName; message: string}
 export type TopicOutcome = {ok: true; topic: TopicInfo} | {ok: false; error: ErrorName; message: string}
@@ -61,7 +61,8 @@ export interface BrokerLog {
   effectiveTopicConfig(name: string): Record<string, string>
   offsets(topic: string, partition: number): PartitionOffsets | undefined
   append(topic: string, partition: number, records: Buffer): AppendOutcome
-  /** read_committed stops at the last stable offset and lists the aborted transactions in range. */
+  /** read_committed stops at the last stable offset and lists the aborted transactions in range.
+   *  A batch damaged on disk ends the read before it; a read starting there is KAFKA_STORAGE_ERROR. */
   read(topic: string, partition: number, fetchOffset: number, maxBytes: number, isolation?: Isolation): ReadOutcome
   /** Writes a COMMIT/ABORT control batch (the transaction coordinator only). */
   appendMarker(topic: string, partition: number, marker: TxnMarker): Outcome
@@ -147,7 +148,7 @@ export function openLogManager(dataDir: string, settings: BrokerSettings, logger
     if (!applied.ok) logger.error(`dynamic broker configs not applied to the log: ${applied.message}`)
   })
   if (manager.recoveredUncleanShutdown) logger.warn(`the previous run did not stop cleanly; partition tails in ${dataDir} were checked and repaired`)
-  return new LogManagerAdapter(manager, settings)
+  return new LogManagerAdapter(manager, settings, logger)
 }
 
 class LogManagerAdapter implements BrokerLog {
@@ -156,6 +157,7 @@ class LogManagerAdapter implements BrokerLog {
   constructor(
     private readonly manager: LogManager,
     private readonly settings: BrokerSettings,
+    private readonly logger: Logger,
   ) {
     for (const topic of manager.topics()) this.watch(topic.name, 0)
   }
@@ -278,6 +280,12 @@ class LogManagerAdapter implements BrokerLog {
     const committed = isolation === 'read_committed'
     const result = log.read(fetchOffset, maxBytes, committed ? {maxOffset: lastStableOffset} : {})
     const offsets = {logStartOffset: result.logStartOffset, highWatermark: result.logEndOffset, lastStableOffset}
+    if (result.corruptBatch) {
+      const {file, position, offset, resumeOffset} = result.corruptBatch
+      this.logger.error(
+        `${topic}-${partition}: the record batch at offset ${offset} (position ${position} of ${file}) fails its CRC-32C check, so the disk changed it after it was written; fetches stop before it with KAFKA_STORAGE_ERROR. Restore the partition from a backup, or give up its damaged records by deleting the records before offset ${resumeOffset} (DeleteRecords, e.g. kafka-delete-records.sh)`,
+      )
+    }
     if (!result.ok) return {ok: false, error: result.error, offsets}
     const abortedTransactions = committed && result.sizeBytes > 0 ? log.abortedTransactions(fetchOffset, lastStableOffset).map(({producerId, firstOffset}) => ({producerId, firstOffset})) : []
     return {ok: true, records: result.chunks, bytes: result.sizeBytes, offsets, abortedTransactions}

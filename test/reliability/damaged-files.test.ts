@@ -1,15 +1,19 @@
 // Damaged files in a data dir, as a crash, a bad disk or a careless hand leaves them: the
 // broker starts and repairs what Kafka repairs (a torn or zero-filled segment tail is cut after
 // an unclean shutdown, missing or corrupt index files are rebuilt from the segment), refuses
-// with one line naming the file what it cannot (meta.properties without a cluster id), and
-// what it serves afterwards is read back whole with kcat and kafkajs.
-import {appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+// with one line naming the file what it cannot (meta.properties without a cluster id), never
+// serves a batch the disk changed after a clean shutdown, and what it serves afterwards is read
+// back with kcat and kafkajs.
+import {spawn} from 'node:child_process'
+import {appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import {Kafka, logLevel} from 'kafkajs'
 import {afterEach, describe, expect, it} from 'vitest'
 import {startBroker} from '../../src/broker/index.js'
+import type {Logger} from '../../src/broker/types.js'
 import {kcat} from '../interop/clients.js'
-import {kafka} from './helpers.js'
+import {kafka, waitFor} from './helpers.js'
 
 const RECORDS = 50
 let dataDir = ''
@@ -88,6 +92,99 @@ describe('damaged files', () => {
     writeFileSync(path.join(dataDir, 'meta.properties'), 'garbage\n')
     await expect(startBroker({port: 0, dataDir})).rejects.toThrow(`unable to start the broker: ${path.join(dataDir, 'meta.properties')} has no cluster.id`)
   })
+
+  it('never serves a batch damaged in the middle of an older segment: the records before it are, the partition answers KAFKA_STORAGE_ERROR there, other partitions go on', async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-damaged-'))
+    const first = await startBroker({port: 0, dataDir})
+    try {
+      const admin = kafka(first.bootstrap).admin()
+      await admin.connect()
+      // segment.ms=1000 and timestamps 2 s apart make the second half roll a new segment at offset 50.
+      await admin.createTopics({topics: [{topic: 'crc', numPartitions: 2, configEntries: [{name: 'segment.ms', value: '1000'}]}]})
+      await admin.disconnect()
+      const producer = kafka(first.bootstrap).producer()
+      await producer.connect()
+      const now = Date.now()
+      for (let batch = 0; batch < 10; batch++) {
+        const timestamp = String(now + (batch < 5 ? 0 : 2000))
+        for (const partition of [0, 1]) {
+          await producer.send({topic: 'crc', acks: -1, messages: Array.from({length: 10}, (_, j) => ({partition, value: `p${partition}-${batch * 10 + j}`, timestamp}))})
+        }
+      }
+      await producer.disconnect()
+    } finally {
+      await first.close()
+    }
+
+    // Flip bytes in the records of the third batch (offsets 20-29) of the older segment, after a clean stop.
+    const segments = readdirSync(path.join(dataDir, 'crc-0')).filter((name) => name.endsWith('.log')).sort()
+    expect(segments).toHaveLength(2)
+    const file = path.join(dataDir, 'crc-0', segments[0])
+    const bytes = readFileSync(file)
+    let position = 0
+    for (let batch = 0; batch < 2; batch++) position += 12 + bytes.readInt32BE(position + 8)
+    expect(bytes.readBigInt64BE(position)).toBe(20n)
+    for (const at of [position + 70, position + 71]) bytes[at] ^= 0xff
+    writeFileSync(file, bytes)
+
+    const errors: string[] = []
+    const logger: Logger = {info: () => {}, warn: () => {}, debug: () => {}, error: (message) => errors.push(message)}
+    const broker = await startBroker({port: 0, dataDir, logger})
+    try {
+      const before = Array.from({length: 20}, (_, i) => `p0-${i}`)
+      const partition1 = Array.from({length: 100}, (_, i) => `p1-${i}`)
+
+      // kcat (librdkafka): exactly the 20 records before the damaged batch.
+      expect((await kcat(['-C', '-b', broker.bootstrap, '-t', 'crc', '-p', '0', '-o', 'beginning', '-c', '20', '-q', '-f', '%s\\n'])).split('\n').filter(Boolean)).toEqual(before)
+
+      // One kcat consumer of both partitions: partition 1 is read to its end while partition 0
+      // stops before offset 20, where every fetch is answered KAFKA_STORAGE_ERROR.
+      const consumer = spawn('kcat', ['-C', '-u', '-b', broker.bootstrap, '-t', 'crc', '-o', 'beginning', '-d', 'fetch', '-f', '%p %s\\n'])
+      let out = ''
+      let debug = ''
+      consumer.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      consumer.stderr.on('data', (chunk: Buffer) => (debug += chunk.toString()))
+      try {
+        await waitFor('kcat to read partition 1 and meet the storage error on partition 0', () => {
+          const values = out.split('\n').filter(Boolean)
+          // librdkafka's text for KAFKA_STORAGE_ERROR (code 56), after fetching offset 20.
+          return values.length >= 120 && /Fetch topic crc \[0\] at offset 20 [^]*crc \[0\]: Fetch backoff for \d+ms: Broker: Disk error when trying to access log file on disk/.test(debug)
+        })
+      } finally {
+        consumer.kill()
+      }
+      const read = out.split('\n').filter(Boolean)
+      expect(read.filter((line) => line.startsWith('0 ')).map((line) => line.slice(2))).toEqual(before)
+      expect(read.filter((line) => line.startsWith('1 ')).map((line) => line.slice(2))).toEqual(partition1)
+
+      // kafkajs: the same 20 records, then its fetches of partition 0 fail with code 56.
+      const kafkajsErrors: string[] = []
+      const client = new Kafka({
+        clientId: 'kctl-reliability',
+        brokers: [broker.bootstrap],
+        logLevel: logLevel.ERROR,
+        logCreator: () => (entry) => kafkajsErrors.push(JSON.stringify(entry.log)),
+        retry: {retries: 2, initialRetryTime: 100},
+      })
+      const group = client.consumer({groupId: 'crc-reader'})
+      const received: string[] = []
+      await group.connect()
+      await group.subscribe({topic: 'crc', fromBeginning: true})
+      await group.run({eachMessage: async ({partition, message}) => void received.push(`${partition} ${message.value!.toString()}`)})
+      try {
+        await waitFor('kafkajs to meet the storage error', () => received.filter((line) => line.startsWith('0 ')).length >= 20 && kafkajsErrors.some((line) => line.includes('Disk error when trying to access log file on the disk')))
+      } finally {
+        await group.disconnect()
+      }
+      expect(received.filter((line) => line.startsWith('0 ')).map((line) => line.slice(2))).toEqual(before)
+
+      // One line in the broker log, naming the partition, the file, the position and what to do.
+      expect(errors).toEqual([expect.stringContaining(`crc-0: the record batch at offset 20 (position ${position} of ${file}) fails its CRC-32C check`)])
+      expect(errors[0]).toContain('deleting the records before offset 30')
+    } finally {
+      await broker.close()
+    }
+  }, 120_000)
 
   it('skips a torn last line of the committed offsets file and keeps the rest', async () => {
     await dataDirWithRecords()

@@ -17,6 +17,8 @@
 //   served, from the partition's .txnindex, so clients drop aborted records and the control
 //   batches; read_uncommitted gets every batch and abortedTransactions null, as Kafka sends.
 //   Leader epoch 0; preferredReadReplica -1.
+// - A record batch damaged on disk is never sent: the partition's records end before it, and
+//   a fetch at it is answered KAFKA_STORAGE_ERROR (the log names the file once).
 // - Fetch sessions (KIP-227): every response has sessionId 0, which tells clients the broker
 //   keeps no session, so they send full fetches every time (Java, librdkafka and kafka-python
 //   all accept this). A request naming a session id is answered FETCH_SESSION_ID_NOT_FOUND.
@@ -97,7 +99,8 @@ function readAll(request: Request, ctx: HandlerContext) {
       // Once the response holds data, a partition with no budget left is only reported, not read.
       if (bytes > 0 && limit <= 0) return answer(ErrorCode.NONE, state.log.offsets(topic.name, partitionIndex)!)
       const read = state.log.read(topic.name, partitionIndex, fetchPartition.fetchOffset, Math.max(0, limit), isolation)
-      if (!read.ok) return failed(ErrorCode.OFFSET_OUT_OF_RANGE, read.offsets)
+      // KAFKA_STORAGE_ERROR: a batch damaged on disk at the fetch offset (retriable for clients).
+      if (!read.ok) return failed(ErrorCode[read.error], read.offsets)
       // KIP-74: only the response's first batch may exceed the limits; a later partition whose
       // first batch does not fit is reported without records (the client fetches it next time).
       if (bytes > 0 && read.bytes > limit) return answer(ErrorCode.NONE, read.offsets)

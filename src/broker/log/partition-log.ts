@@ -58,9 +58,21 @@ export type AppendResult =
     }
   | {ok: false; error: AppendError; message: string}
 
+/** A batch on disk that fails its CRC-32C (or whose framing is broken): named once per
+ *  segment, the first time a read meets it, so the broker can log it. */
+export interface CorruptBatchReport {
+  /** The segment file. */
+  file: string
+  position: number
+  /** Reads fail from here: the first offset the damaged batch claims, else the fetch offset. */
+  offset: number
+  /** Where reading may resume after it (the next batch's base offset). */
+  resumeOffset: number
+}
+
 export type ReadResult =
-  | {ok: true; chunks: Buffer[]; sizeBytes: number; logStartOffset: number; logEndOffset: number}
-  | {ok: false; error: 'OFFSET_OUT_OF_RANGE'; message: string; logStartOffset: number; logEndOffset: number}
+  | {ok: true; chunks: Buffer[]; sizeBytes: number; logStartOffset: number; logEndOffset: number; corruptBatch?: CorruptBatchReport}
+  | {ok: false; error: 'OFFSET_OUT_OF_RANGE' | 'KAFKA_STORAGE_ERROR'; message: string; logStartOffset: number; logEndOffset: number; corruptBatch?: CorruptBatchReport}
 
 export type DeleteRecordsResult = {ok: true; lowWatermark: number} | {ok: false; error: 'OFFSET_OUT_OF_RANGE'; message: string}
 
@@ -442,6 +454,8 @@ export class PartitionLog {
    * batch is returned whole even when larger), possibly across segments. A fetch at the log
    * end returns no chunks; outside [logStart, logEnd] it is OFFSET_OUT_OF_RANGE. `maxOffset`
    * (a batch boundary, such as the last stable offset) ends the read before that offset.
+   * A batch damaged on disk is never returned: the read ends before it, and a read that
+   * starts at it is KAFKA_STORAGE_ERROR (`corruptBatch` names it the first time).
    */
   read(fetchOffset: number, maxBytes: number, options: {maxOffset?: number} = {}): ReadResult {
     const logStartOffset = this.logStart
@@ -469,16 +483,46 @@ export class PartitionLog {
       const segment = this.segments[i]
       const end = i === stop.segment ? stop.position : segment.sizeBytes
       const got = segment.read(position, maxBytes - sizeBytes, chunks.length === 0, end)
-      if (got.length === 0) break
       let gotBytes = 0
-      for (const chunk of got) gotBytes += chunk.length
-      chunks.push(...got)
+      for (const chunk of got.chunks) gotBytes += chunk.length
+      chunks.push(...got.chunks)
       sizeBytes += gotBytes
-      if (position + gotBytes < end || sizeBytes >= maxBytes) break
+      if (got.corruptAt !== undefined) {
+        const corruptBatch = this.reportCorruptBatch(segment, got.corruptAt, fetchOffset)
+        if (sizeBytes > 0) return {ok: true, chunks, sizeBytes, logStartOffset, logEndOffset, corruptBatch}
+        const {offset, resumeOffset} = this.describeCorruptBatch(segment, got.corruptAt, fetchOffset)
+        return {
+          ok: false,
+          error: 'KAFKA_STORAGE_ERROR',
+          message: `the record batch at offset ${offset} (position ${got.corruptAt} of ${this.segmentFile(segment)}) fails its CRC-32C check; reading may resume at offset ${resumeOffset}`,
+          logStartOffset,
+          logEndOffset,
+          corruptBatch,
+        }
+      }
+      if (gotBytes === 0 || position + gotBytes < end || sizeBytes >= maxBytes) break
       i++
       position = 0
     }
     return {ok: true, chunks, sizeBytes, logStartOffset, logEndOffset}
+  }
+
+  private segmentFile(segment: Segment): string {
+    return path.join(this.dir, segmentFileName(segment.baseOffset, '.log'))
+  }
+
+  private describeCorruptBatch(segment: Segment, position: number, fetchOffset: number): CorruptBatchReport {
+    const {firstOffset, resumeOffset} = segment.corruptBatchOffsets(position)
+    // The header's base offset is not covered by the CRC: trusted only inside the segment.
+    const offset = firstOffset !== undefined && firstOffset >= segment.baseOffset && firstOffset < segment.nextOffset ? firstOffset : fetchOffset
+    return {file: this.segmentFile(segment), position, offset, resumeOffset: Math.max(resumeOffset, offset + 1)}
+  }
+
+  // The report for the broker's log, the first time a read meets damage in this segment.
+  private reportCorruptBatch(segment: Segment, position: number, fetchOffset: number): CorruptBatchReport | undefined {
+    if (segment.corruptionReported) return undefined
+    segment.corruptionReported = true
+    return this.describeCorruptBatch(segment, position, fetchOffset)
   }
 
   // Where a read must end to stop before `offset`: the segment and the position of the batch
@@ -664,7 +708,9 @@ export class PartitionLog {
           return true
         }
         const firstOffset = state.entry(header.producerId)?.txnFirstOffset
-        const marker = readControlRecord(segment.log.read(position, sizeBytes))
+        // A marker damaged on disk is not decoded: it counts as neither COMMIT nor ABORT.
+        const batch = segment.log.read(position, sizeBytes)
+        const marker = segment.checkBatch(batch, 0, position) ? readControlRecord(batch) : undefined
         state.put(state.afterMarker(header.producerId, header.producerEpoch, marker?.coordinatorEpoch ?? 0, header.maxTimestamp))
         if (marker?.type === 'ABORT' && firstOffset !== undefined && !this.txnIndex.has(header.baseOffset)) {
           this.txnIndex.append(segment.baseOffset, {

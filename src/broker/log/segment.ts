@@ -2,7 +2,7 @@
 // plus its `.index` and `.timeindex` (sparse-index.ts). Positions are int32 in the index
 // format, so a segment stays below 2 GiB (segment.bytes is an int in Kafka too).
 import path from 'node:path'
-import {batchLastOffsetAt, batchMaxTimestampAt, batchSizeAt, findOffsetByTimestamp, LOG_OVERHEAD_BYTES, MAGIC_AT, readRecordBatchHeader, RECORD_BATCH_HEADER_BYTES, verifyRecordBatchCrc} from '../../kafka/protocol/record-batch.js'
+import {batchBaseOffsetAt, batchLastOffsetAt, batchMaxTimestampAt, batchSizeAt, findOffsetByTimestamp, LOG_OVERHEAD_BYTES, MAGIC_AT, readRecordBatchHeader, RECORD_BATCH_HEADER_BYTES, verifyRecordBatchCrc} from '../../kafka/protocol/record-batch.js'
 import {FETCH_POOL_MIN_BYTES, fetchReadBuffers} from './read-buffers.js'
 import {OffsetIndex, TimeIndex} from './sparse-index.js'
 import type {LogFile, LogStorage} from './storage.js'
@@ -65,9 +65,30 @@ export function walkBatches(
   return pos
 }
 
+/** What Segment.read returns: whole batches, and where it met a damaged one if it did. */
+export interface SegmentRead {
+  chunks: Buffer[]
+  /** Position of a batch that fails its CRC-32C or whose framing is broken; the chunks end
+   *  before it (none when the read started there). */
+  corruptAt?: number
+}
+
+const NOTHING_READ: SegmentRead = {chunks: []}
+
 export class Segment {
   /** Bytes of whole batches; the file may hold more after a crash until recovery truncates. */
   sizeBytes: number
+  /**
+   * Bytes below this were loaded from disk without a CRC check (a segment opened after a
+   * clean shutdown: only recovery walks every batch). Batches appended by this process passed
+   * their CRC-32C on ingest, and recovery checked what it kept, so both leave it at 0.
+   */
+  private uncheckedEnd = 0
+  /** Every batch below this position passed its CRC-32C in this process: a contiguous
+   *  watermark, so sequential reads check each unchecked byte once per process. */
+  private verifiedUpTo = 0
+  /** A damaged batch here has been reported (the broker logs it once per segment). */
+  corruptionReported = false
   /** Offset the next batch appended here gets (baseOffset while empty). */
   nextOffset: number
   maxTimestampMs = -1
@@ -124,7 +145,10 @@ export class Segment {
     let truncatedBytes = 0
     if (options.recover || !indexesExisted || !segment.indexesLookSane(options.active)) {
       truncatedBytes = segment.recover(options.indexIntervalBytes)
-    } else segment.loadTail(options.active)
+    } else {
+      segment.loadTail(options.active)
+      segment.uncheckedEnd = segment.sizeBytes
+    }
     if (options.nextSegmentBaseOffset !== undefined) segment.nextOffset = Math.max(segment.nextOffset, options.nextSegmentBaseOffset)
     segment.offsetIndex.setCached(options.active)
     return {segment, truncatedBytes}
@@ -243,12 +267,15 @@ export class Segment {
   /** Position of the batch holding `offset` (the first batch ending at or after it), or undefined past the end. */
   positionOf(offset: number): number | undefined {
     let found: number | undefined
-    walkBatches(this.log, this.offsetIndex.lookup(offset), this.sizeBytes, false, (buf, at, position) => {
+    const stoppedAt = walkBatches(this.log, this.offsetIndex.lookup(offset), this.sizeBytes, false, (buf, at, position) => {
       if (batchLastOffsetAt(buf, at) < offset) return true
       found = position
       return false
     })
-    return found
+    // A walk that stops short of the end met a batch whose framing is broken (damaged on
+    // disk): the offset is there or beyond, where nothing can be walked, so a read starts
+    // there and reports the damage instead of skipping to the next segment.
+    return found ?? (stoppedAt < this.sizeBytes ? stoppedAt : undefined)
   }
 
   /**
@@ -256,20 +283,71 @@ export class Segment {
    * returned whole even when larger (Kafka does the same so a consumer can always progress).
    * One positional read, plus one more for the rest of an oversized first batch. Nothing at
    * or past `endPosition` (a batch boundary: read_committed stops at the last stable offset).
+   * Bytes loaded from disk unchecked are CRC-checked here before they are served (readChecked).
    */
-  read(position: number, maxBytes: number, firstWhole: boolean, endPosition = this.sizeBytes): Buffer[] {
+  read(position: number, maxBytes: number, firstWhole: boolean, endPosition = this.sizeBytes): SegmentRead {
     const available = endPosition - position
-    if (available <= 0) return []
+    if (available <= 0) return NOTHING_READ
     const first = this.readRange(position, Math.min(available, Math.max(maxBytes, LOG_OVERHEAD_BYTES)))
-    if (first.length < LOG_OVERHEAD_BYTES) return []
+    if (first.length < LOG_OVERHEAD_BYTES) return NOTHING_READ
+    if (position < this.uncheckedEnd && position + first.length > this.verifiedUpTo) return this.readChecked(position, first, maxBytes, firstWhole, endPosition)
     const firstSize = batchSizeAt(first, 0)
     if (firstSize > first.length) {
-      if (!firstWhole && firstSize > maxBytes) return []
-      return [first, this.log.read(position + first.length, firstSize - first.length)]
+      if (!firstWhole && firstSize > maxBytes) return NOTHING_READ
+      return {chunks: [first, this.log.read(position + first.length, firstSize - first.length)]}
     }
     let cut = 0
     while (cut + LOG_OVERHEAD_BYTES <= first.length && cut + batchSizeAt(first, cut) <= first.length) cut += batchSizeAt(first, cut)
-    return cut === 0 ? [] : [first.subarray(0, cut)]
+    return cut === 0 ? NOTHING_READ : {chunks: [first.subarray(0, cut)]}
+  }
+
+  // read() over bytes that were never checked in this process: each batch's framing is
+  // checked before its length is trusted (a damaged length must not make a 2 GB read), and
+  // its CRC-32C unless it lies below the verified watermark. Stops before a damaged batch.
+  private readChecked(position: number, first: Buffer, maxBytes: number, firstWhole: boolean, endPosition: number): SegmentRead {
+    let cut = 0
+    while (cut + RECORD_BATCH_HEADER_BYTES <= first.length) {
+      const sizeBytes = batchSizeAt(first, cut)
+      if (!this.framedAt(first, cut, position + cut, endPosition)) return {chunks: cut === 0 ? [] : [first.subarray(0, cut)], corruptAt: position + cut}
+      if (cut + sizeBytes > first.length) break
+      if (!this.checkBatch(first, cut, position + cut)) return {chunks: cut === 0 ? [] : [first.subarray(0, cut)], corruptAt: position + cut}
+      cut += sizeBytes
+    }
+    if (cut > 0) return {chunks: [first.subarray(0, cut)]}
+    // The first batch is larger than this read: read it whole, then check it.
+    const firstSize = batchSizeAt(first, 0)
+    if (firstSize < RECORD_BATCH_HEADER_BYTES || position + firstSize > endPosition) return {chunks: [], corruptAt: position}
+    if (!firstWhole && firstSize > maxBytes) return NOTHING_READ
+    const whole = Buffer.concat([first, this.log.read(position + first.length, firstSize - first.length)])
+    if (!this.framedAt(whole, 0, position, endPosition) || !this.checkBatch(whole, 0, position)) return {chunks: [], corruptAt: position}
+    return {chunks: [whole]}
+  }
+
+  // Magic 2 and a length that fits between a header and `endPosition` (walkBatches' framing).
+  private framedAt(buf: Buffer, at: number, filePosition: number, endPosition: number): boolean {
+    const sizeBytes = batchSizeAt(buf, at)
+    return buf[at + MAGIC_AT] === 2 && sizeBytes >= RECORD_BATCH_HEADER_BYTES && filePosition + sizeBytes <= endPosition
+  }
+
+  /** True when the whole batch at `buf[at]` (at `filePosition` in the file) may be decoded or
+   *  served: checked before (the watermark, or appended by this process) or passing its CRC-32C
+   *  now. A check at the watermark moves it past the batch. */
+  checkBatch(buf: Buffer, at: number, filePosition: number): boolean {
+    if (filePosition >= this.uncheckedEnd || filePosition < this.verifiedUpTo) return true
+    if (!verifyRecordBatchCrc(buf, at)) return false
+    if (filePosition === this.verifiedUpTo) this.verifiedUpTo = filePosition + batchSizeAt(buf, at)
+    return true
+  }
+
+  /** A damaged batch at `position` (Segment.read's corruptAt): the first offset its header
+   *  claims, when its framing can be trusted, and the offset reading may resume at after it
+   *  (the next batch's base offset; past the segment's end when the framing is broken). */
+  corruptBatchOffsets(position: number): {firstOffset: number | undefined; resumeOffset: number} {
+    const header = this.log.read(position, RECORD_BATCH_HEADER_BYTES)
+    if (header.length < RECORD_BATCH_HEADER_BYTES || !this.framedAt(header, 0, position, this.sizeBytes)) return {firstOffset: undefined, resumeOffset: this.nextOffset}
+    const next = position + batchSizeAt(header, 0)
+    const nextHeader = next + LOG_OVERHEAD_BYTES <= this.sizeBytes ? this.log.read(next, LOG_OVERHEAD_BYTES) : undefined
+    return {firstOffset: batchBaseOffsetAt(header, 0), resumeOffset: nextHeader ? batchBaseOffsetAt(nextHeader, 0) : this.nextOffset}
   }
 
   // Into a pooled buffer (read-buffers.ts) where the storage can: the caller that serves the
@@ -286,7 +364,9 @@ export class Segment {
     if (this.maxTimestampMs < timestampMs) return undefined
     const start = this.positionOf(this.timeIndex.lookup(timestampMs)) ?? 0
     let found: {offset: number; timestamp: number} | undefined
-    walkBatches(this.log, start, this.sizeBytes, true, (buf, at) => {
+    walkBatches(this.log, start, this.sizeBytes, true, (buf, at, position) => {
+      // A damaged batch is skipped: its records cannot be served, so they are not an answer.
+      if (!this.checkBatch(buf, at, position)) return true
       found = findOffsetByTimestamp(buf, at, timestampMs)
       return found === undefined
     })
@@ -299,8 +379,8 @@ export class Segment {
     const position = this.positionOf(this.offsetOfMaxTimestamp)
     let found: {offset: number; timestamp: number} | undefined
     if (position !== undefined) {
-      walkBatches(this.log, position, this.sizeBytes, true, (buf, at) => {
-        found = findOffsetByTimestamp(buf, at, this.maxTimestampMs)
+      walkBatches(this.log, position, this.sizeBytes, true, (buf, at, filePosition) => {
+        if (this.checkBatch(buf, at, filePosition)) found = findOffsetByTimestamp(buf, at, this.maxTimestampMs)
         return false
       })
     }
