@@ -31,9 +31,18 @@
 //   Stable comes back Stable, its members' sessions re-armed, so their heartbeats and commits
 //   go on at the same generation and nobody rebalances; a group caught mid-rebalance comes back
 //   Empty with its offsets and its members rejoin.
+// - A write that fails (a full disk) changes nothing a request asked for, and the request is
+//   answered NOT_COORDINATOR (common.ts STORE_WRITE_FAILED): a JoinGroup that would start a
+//   rebalance of a Stable group first forgets the stored generation; a SyncGroup that completes
+//   one first stores it, and on failure every member waiting is answered the error and the
+//   group rebalances again, as Kafka does. A timer (a session that expired, a rebalance that
+//   timed out) cannot be answered: its change goes ahead, and the stored generation stays
+//   until the next write for the group succeeds (a restart meanwhile brings back that
+//   generation, whose members rejoin or expire).
 import {randomUUID} from 'node:crypto'
 import {decodeSubscriptionTopics} from '../../kafka/consumer-protocol.js'
-import type {CommitRequest, GroupErrorName} from './common.js'
+import {unlessWriteFails} from './append-file.js'
+import {type CommitRequest, type GroupErrorName, STORE_WRITE_FAILED} from './common.js'
 import type {ClassicGroupStore, StoredClassicGroup} from './group-store.js'
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'
@@ -123,6 +132,9 @@ export interface GroupSummary {
 
 const NO_BYTES = Buffer.alloc(0)
 
+/** What a JoinGroup sets on a member (updateMember). */
+type MemberSettings = Pick<Member, 'protocols' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'clientId' | 'clientHost'>
+
 interface Member {
   memberId: string
   readonly groupInstanceId: string | null
@@ -156,6 +168,8 @@ export class ClassicGroup {
   emptySinceMs: number
   /** Set while the initial delay of a new group runs; joins do not complete meanwhile. */
   initialDelayRunning = false
+  /** The store holds a Stable generation of this group (written when it became Stable). */
+  stored = false
 
   constructor(
     readonly groupId: string,
@@ -269,13 +283,44 @@ export class ClassicGroups {
   }
 
   /** Drops a group entry (DeleteGroups, expiry, or a conversion to a consumer group). */
+  /** Throws GroupStoreWriteError, changing nothing, when the stored group cannot be forgotten. */
   remove(groupId: string): void {
     const group = this.groups.get(groupId)
     if (!group) return
+    this.unstore(group)
     group.state = 'Dead'
     group.close()
     this.groups.delete(groupId)
-    this.options.store.remove(groupId)
+  }
+
+  // ---- The stored generation ------------------------------------------------------------------
+
+  /** Forgets the group's stored generation; throws GroupStoreWriteError when that fails. */
+  private unstore(group: ClassicGroup): void {
+    if (!group.stored) return
+    this.options.store.remove(group.groupId)
+    group.stored = false
+  }
+
+  /** unstore before a request starts a rebalance of `group`: false (nothing changed) when the
+   *  write failed, and the request is answered STORE_WRITE_FAILED. */
+  private unstoreForRequest(group: ClassicGroup): boolean {
+    return unlessWriteFails(
+      () => {
+        this.unstore(group)
+        return true
+      },
+      () => false,
+    )
+  }
+
+  /** unstore from a timer, which has no one to answer: a failure leaves the stored generation
+   *  for the next write to replace (see Durability above). */
+  private unstoreFromTimer(group: ClassicGroup): void {
+    unlessWriteFails(
+      () => this.unstore(group),
+      () => undefined,
+    )
   }
 
   // ---- JoinGroup ------------------------------------------------------------------------------
@@ -327,21 +372,29 @@ export class ClassicGroups {
     const oldMemberId = group.staticMembers.get(request.groupInstanceId!)
     const old = oldMemberId === undefined ? undefined : group.members.get(oldMemberId)
     if (!old) return this.addMemberAndRebalance(group, request, newMemberId)
+    const keepsGeneration = group.state === 'Stable' && sameProtocols(old.protocols, request.protocols)
+    if (!keepsGeneration && !this.unstoreForRequest(group)) return Promise.resolve(joinError(STORE_WRITE_FAILED, request.memberId))
     // Take over the old member id: whoever still holds it is fenced from now on.
     old.joinWaiter?.(joinError('FENCED_INSTANCE_ID', old.memberId))
     old.syncWaiter?.(syncError('FENCED_INSTANCE_ID'))
     old.joinWaiter = undefined
     old.syncWaiter = undefined
-    group.members.delete(old.memberId)
-    old.memberId = newMemberId
-    group.members.set(newMemberId, old)
-    group.staticMembers.set(request.groupInstanceId!, newMemberId)
-    if (group.leaderId === oldMemberId) group.leaderId = newMemberId
-    const unchanged = sameProtocols(old.protocols, request.protocols)
-    this.updateMember(old, request)
+    const previous = {...old}
+    this.replaceStaticMember(group, old, newMemberId, request)
     this.armSession(group, old)
-    if (group.state === 'Stable' && unchanged) {
-      this.persist(group)
+    if (keepsGeneration) {
+      const stored = unlessWriteFails(
+        () => {
+          this.persist(group)
+          return true
+        },
+        () => false,
+      )
+      if (!stored) {
+        // As Kafka: the instance keeps its old member id, the joiner gets the error.
+        this.replaceStaticMember(group, old, previous.memberId, previous)
+        return Promise.resolve(joinError(STORE_WRITE_FAILED, request.memberId))
+      }
       const isLeader = group.leaderId === newMemberId
       const skipAssignment = isLeader && request.supportsSkipAssignment
       return Promise.resolve({
@@ -358,9 +411,21 @@ export class ClassicGroups {
     return this.updateMemberAndRebalance(group, old, request)
   }
 
+  /** Gives the static member `member` the id `memberId` (and the leadership it had) and the
+   *  settings `from` carries. */
+  private replaceStaticMember(group: ClassicGroup, member: Member, memberId: string, from: MemberSettings): void {
+    group.members.delete(member.memberId)
+    if (group.leaderId === member.memberId) group.leaderId = memberId
+    member.memberId = memberId
+    group.members.set(memberId, member)
+    group.staticMembers.set(member.groupInstanceId!, memberId)
+    this.updateMember(member, from)
+  }
+
   private joinKnownMember(group: ClassicGroup, request: JoinRequest): Promise<JoinResult> {
     const {memberId} = request
     if (group.pendingMembers.has(memberId)) {
+      if (!this.unstoreForRequest(group)) return Promise.resolve(joinError(STORE_WRITE_FAILED, memberId))
       clearTimeout(group.pendingMembers.get(memberId))
       group.pendingMembers.delete(memberId)
       return this.addMemberAndRebalance(group, request, memberId)
@@ -399,6 +464,7 @@ export class ClassicGroups {
   }
 
   private addMemberAndRebalance(group: ClassicGroup, request: JoinRequest, memberId: string): Promise<JoinResult> {
+    if (!this.unstoreForRequest(group)) return Promise.resolve(joinError(STORE_WRITE_FAILED, request.memberId))
     const member: Member = {
       memberId,
       groupInstanceId: request.groupInstanceId,
@@ -422,6 +488,7 @@ export class ClassicGroups {
   }
 
   private updateMemberAndRebalance(group: ClassicGroup, member: Member, request: JoinRequest): Promise<JoinResult> {
+    if (!this.unstoreForRequest(group)) return Promise.resolve(joinError(STORE_WRITE_FAILED, request.memberId))
     this.updateMember(member, request)
     const result = this.awaitJoin(member)
     this.armSession(group, member)
@@ -430,12 +497,12 @@ export class ClassicGroups {
     return result
   }
 
-  private updateMember(member: Member, request: JoinRequest): void {
-    member.protocols = request.protocols
-    member.sessionTimeoutMs = request.sessionTimeoutMs
-    member.rebalanceTimeoutMs = request.rebalanceTimeoutMs
-    member.clientId = request.clientId
-    member.clientHost = request.clientHost
+  private updateMember(member: Member, from: MemberSettings): void {
+    member.protocols = from.protocols
+    member.sessionTimeoutMs = from.sessionTimeoutMs
+    member.rebalanceTimeoutMs = from.rebalanceTimeoutMs
+    member.clientId = from.clientId
+    member.clientHost = from.clientHost
   }
 
   private awaitJoin(member: Member): Promise<JoinResult> {
@@ -456,7 +523,7 @@ export class ClassicGroups {
       }
     }
     const wasEmpty = group.state === 'Empty'
-    if (group.state === 'Stable') this.options.store.remove(group.groupId)
+    this.unstoreFromTimer(group) // a request has done it already, so only a timer can fail here
     group.state = 'PreparingRebalance'
     clearTimeout(group.rebalanceTimer)
     const rebalanceTimeoutMs = Math.max(0, ...[...group.members.values()].map((member) => member.rebalanceTimeoutMs))
@@ -491,7 +558,7 @@ export class ClassicGroups {
     group.pendingMembers.clear()
     group.generationId++
     if (group.members.size === 0) {
-      this.options.store.remove(group.groupId)
+      this.unstoreFromTimer(group)
       group.state = 'Empty'
       group.emptySinceMs = this.now()
       group.protocolName = null
@@ -628,6 +695,23 @@ export class ClassicGroups {
         this.armSession(group, member)
         if (group.leaderId === member.memberId) {
           const assignments = new Map(request.assignments.map(({memberId, assignment}) => [memberId, assignment]))
+          const stored = unlessWriteFails(
+            () => {
+              this.persist(group, assignments)
+              return true
+            },
+            () => false,
+          )
+          if (!stored) {
+            // As Kafka (resetAndPropagateAssignmentWithError): every member waiting for its
+            // assignment gets the error, and the group rebalances again.
+            for (const each of group.members.values()) {
+              each.syncWaiter?.(syncError(STORE_WRITE_FAILED))
+              each.syncWaiter = undefined
+            }
+            this.prepareRebalance(group)
+            return result
+          }
           group.state = 'Stable'
           for (const each of group.members.values()) {
             each.assignment = assignments.get(each.memberId) ?? NO_BYTES
@@ -636,7 +720,6 @@ export class ClassicGroups {
             this.armSession(group, each)
             respond?.({error: 'NONE', protocolType: group.protocolType, protocolName: group.protocolName, assignment: each.assignment})
           }
-          this.persist(group)
         }
         return result
       }
@@ -648,7 +731,9 @@ export class ClassicGroups {
     }
   }
 
-  private persist(group: ClassicGroup): void {
+  /** Stores the group's generation, with `assignments` in place of the members' own when given;
+   *  throws GroupStoreWriteError when the write fails. */
+  private persist(group: ClassicGroup, assignments?: ReadonlyMap<string, Buffer>): void {
     this.options.store.save({
       groupId: group.groupId,
       generationId: group.generationId,
@@ -664,13 +749,15 @@ export class ClassicGroups {
         rebalanceTimeoutMs: member.rebalanceTimeoutMs,
         protocolType: member.protocolType,
         protocols: member.protocols.map((protocol) => ({name: protocol.name, metadata: protocol.metadata.toString('base64')})),
-        assignment: member.assignment.toString('base64'),
+        assignment: (assignments ? (assignments.get(member.memberId) ?? NO_BYTES) : member.assignment).toString('base64'),
       })),
     })
+    group.stored = true
   }
 
   private restore(stored: StoredClassicGroup): void {
     const group = this.ensure(stored.groupId)
+    group.stored = true
     group.generationId = stored.generationId
     group.protocolType = stored.protocolType
     group.protocolName = stored.protocolName

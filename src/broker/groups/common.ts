@@ -6,6 +6,7 @@
 export type GroupErrorName =
   | 'NONE'
   | 'COORDINATOR_NOT_AVAILABLE'
+  | 'NOT_COORDINATOR'
   | 'INVALID_GROUP_ID'
   | 'INVALID_REQUEST'
   | 'INVALID_SESSION_TIMEOUT'
@@ -48,3 +49,16 @@ export interface TopicPartitions {
   readonly topic: string
   readonly partitions: readonly number[]
 }
+
+/**
+ * The answer to a request whose group state could not be written (GroupStoreWriteError).
+ * Kafka maps a failed append to __consumer_offsets the same way for JoinGroup, SyncGroup,
+ * OffsetCommit and ConsumerGroupHeartbeat (GroupMetadataManager
+ * .appendGroupMetadataErrorToResponseError, GroupCoordinatorService): KAFKA_STORAGE_ERROR and
+ * NOT_LEADER_OR_FOLLOWER become NOT_COORDINATOR; UNKNOWN_TOPIC_OR_PARTITION,
+ * NOT_ENOUGH_REPLICAS and REQUEST_TIMED_OUT become COORDINATOR_NOT_AVAILABLE; MESSAGE_TOO_LARGE,
+ * RECORD_LIST_TOO_LARGE and INVALID_FETCH_SIZE become UNKNOWN_SERVER_ERROR. A failed write of
+ * the bundled broker's group files (ENOSPC, EIO) is its KAFKA_STORAGE_ERROR, hence
+ * NOT_COORDINATOR: clients look the coordinator up again and retry.
+ */
+export const STORE_WRITE_FAILED: GroupErrorName = 'NOT_COORDINATOR'

@@ -38,13 +38,17 @@
 //   accepted only while the group has no members.
 // - Durability: each group (epochs, members with their epochs, subscriptions and assignments,
 //   the target assignment) is written through its GroupStore whenever it changes, so after
-//   a restart members carry on with their epochs and nobody is moved.
+//   a restart members carry on with their epochs and nobody is moved. A heartbeat whose write
+//   fails (a full disk) is answered NOT_COORDINATOR (common.ts STORE_WRITE_FAILED) and the group
+//   is put back as it was before it; a timer's change (a session that expired) goes ahead and
+//   is written with the group's next successful write.
 //
 // Not implemented: rack-aware assignment (RackId is stored and described only); classic
 // members inside a consumer group (the "bidirectional" migration of Kafka 4.0: see the facade).
 import {randomUUID} from 'node:crypto'
+import {unlessWriteFails} from './append-file.js'
 import {type Assignment, type AssignorMember, assignors} from './assignors.js'
-import type {CommitRequest, GroupErrorName} from './common.js'
+import {type CommitRequest, type GroupErrorName, STORE_WRITE_FAILED} from './common.js'
 import type {ConsumerGroupStore, StoredConsumerGroup, StoredMember} from './group-store.js'
 
 export type {Assignment} from './assignors.js'
@@ -235,7 +239,10 @@ export class ConsumerGroups {
   private closed = false
 
   constructor(private readonly options: ConsumerOptions) {
-    for (const stored of options.store.load()) this.restore(stored)
+    for (const stored of options.store.load()) {
+      this.restore(stored)
+      this.saved.set(stored.groupId, JSON.stringify(stored))
+    }
   }
 
   close(): void {
@@ -252,12 +259,13 @@ export class ConsumerGroups {
     return this.groups.values()
   }
 
-  /** Drops a group and its stored metadata (DeleteGroups, expiry, conversion to classic). */
+  /** Drops a group and its stored metadata (DeleteGroups, expiry, conversion to classic);
+   *  throws GroupStoreWriteError, changing nothing, when the removal cannot be written. */
   remove(groupId: string): void {
+    if (this.saved.has(groupId)) this.options.store.remove(groupId)
     this.groups.get(groupId)?.close()
     this.groups.delete(groupId)
     this.saved.delete(groupId)
-    this.options.store.remove(groupId)
   }
 
   // ---- ConsumerGroupHeartbeat -----------------------------------------------------------------
@@ -292,17 +300,30 @@ export class ConsumerGroups {
     const invalid = this.validate(request)
     if (invalid) return invalid
     let group = this.groups.get(request.groupId)
+    const before = group && {stored: this.snapshot(group), emptySinceMs: group.emptySinceMs}
     if (!group) {
       if (request.memberEpoch !== 0) return heartbeatError('UNKNOWN_MEMBER_ID', `Member ${request.memberId} is not a member of group ${request.groupId}.`)
       group = new ConsumerGroup(request.groupId, this.options.assignors[0], this.options.now())
       this.groups.set(request.groupId, group)
     }
+    const changed = group
     const result =
       request.memberEpoch === LEAVE_EPOCH || request.memberEpoch === STATIC_LEAVE_EPOCH ? this.leave(group, request)
       : request.memberEpoch === 0 ? this.join(group, request)
       : this.beat(group, request)
-    this.persist(group)
-    return result
+    return unlessWriteFails(
+      () => {
+        this.persist(changed)
+        return result
+      },
+      (error) => {
+        // Nothing half-applied: the group goes back to what it was (a new one goes away).
+        changed.close()
+        this.groups.delete(request.groupId)
+        if (before) this.restore(before.stored, before.emptySinceMs)
+        return heartbeatError(STORE_WRITE_FAILED, error.message)
+      },
+    )
   }
 
   private leave(group: ConsumerGroup, request: HeartbeatRequest): HeartbeatResult {
@@ -528,7 +549,7 @@ export class ConsumerGroups {
     member.sessionTimer = setTimeout(() => {
       if (group.members.get(member.memberId) !== member) return
       this.removeMember(group, member)
-      this.persist(group)
+      this.persistFromTimer(group)
     }, this.options.sessionTimeoutMs)
     member.sessionTimer.unref?.()
   }
@@ -536,7 +557,7 @@ export class ConsumerGroups {
   private onRevocationTimeout(group: ConsumerGroup, member: ConsumerMember): void {
     if (group.members.get(member.memberId) !== member || member.state !== 'unrevoked') return
     this.removeMember(group, member)
-    this.persist(group)
+    this.persistFromTimer(group)
   }
 
   private removeMember(group: ConsumerGroup, member: ConsumerMember): void {
@@ -607,9 +628,26 @@ export class ConsumerGroups {
     }
   }
 
+  /** Writes the group when it changed since its last write; throws GroupStoreWriteError. */
   private persist(group: ConsumerGroup): void {
     if (this.groups.get(group.groupId) !== group) return
-    const stored: StoredConsumerGroup = {
+    const stored = this.snapshot(group)
+    const text = JSON.stringify(stored)
+    if (this.saved.get(group.groupId) === text) return
+    this.options.store.save(stored)
+    this.saved.set(group.groupId, text)
+  }
+
+  /** A timer has no one to answer: a failed write is left for the group's next write. */
+  private persistFromTimer(group: ConsumerGroup): void {
+    unlessWriteFails(
+      () => this.persist(group),
+      () => undefined,
+    )
+  }
+
+  private snapshot(group: ConsumerGroup): StoredConsumerGroup {
+    return {
       groupId: group.groupId,
       groupEpoch: group.groupEpoch,
       assignmentEpoch: group.assignmentEpoch,
@@ -633,14 +671,11 @@ export class ConsumerGroups {
         target: toStored(group.target.get(member.memberId) ?? new Map()),
       })),
     }
-    const text = JSON.stringify(stored)
-    if (this.saved.get(group.groupId) === text) return
-    this.saved.set(group.groupId, text)
-    this.options.store.save(stored)
   }
 
-  private restore(stored: StoredConsumerGroup): void {
-    const group = new ConsumerGroup(stored.groupId, stored.assignorName, this.options.now())
+  /** Rebuilds a group from its stored form: at load, and to undo a heartbeat whose write failed. */
+  private restore(stored: StoredConsumerGroup, emptySinceMs = this.options.now()): void {
+    const group = new ConsumerGroup(stored.groupId, stored.assignorName, emptySinceMs)
     group.groupEpoch = stored.groupEpoch
     group.assignmentEpoch = stored.assignmentEpoch
     group.metadata = stored.metadata
@@ -662,7 +697,6 @@ export class ConsumerGroups {
       }
     }
     this.groups.set(group.groupId, group)
-    this.saved.set(group.groupId, JSON.stringify(stored))
   }
 }
 

@@ -16,13 +16,18 @@
 // only offsets) turns it into a consumer group, keeping its offsets; a JoinGroup on an empty
 // consumer group turns it back into a classic one.
 //
+// Full disk: every change is written before it is applied (append-file.ts); a request whose
+// write fails is answered NOT_COORDINATOR (common.ts STORE_WRITE_FAILED, as Kafka maps a
+// failed append) with nothing changed, and the group works again once a write succeeds.
+//
 // Not implemented: online migration (group.consumer.migration.policy, default bidirectional
 // in Kafka 4.0) of a group that has members. A ConsumerGroupHeartbeat for a classic group
 // with members is refused with GROUP_ID_NOT_FOUND, as Kafka answers with the policy disabled
 // ("Cannot upgrade classic group ... to consumer group"), and a JoinGroup for a consumer group
 // with members gets INCONSISTENT_GROUP_PROTOCOL. Roll a classic group over to the consumer
 // protocol by stopping its members first.
-import type {CommitRequest, GroupErrorName, OffsetToCommit, TopicPartitions} from './common.js'
+import {unlessWriteFails} from './append-file.js'
+import {type CommitRequest, type GroupErrorName, type OffsetToCommit, STORE_WRITE_FAILED, type TopicPartitions} from './common.js'
 import {ClassicGroups, type GroupState, type GroupSummary, type JoinRequest, type JoinResult, type MemberIdentity, type SyncRequest, type SyncResult} from './classic.js'
 import {ConsumerGroups, type ConsumerGroupState, type ConsumerGroupSummary, type HeartbeatRequest, type HeartbeatResult, type TopicSource} from './consumer.js'
 import {type ClassicGroupStore, type ConsumerGroupStore, MemoryGroupStore} from './group-store.js'
@@ -128,10 +133,18 @@ export class GroupCoordinator {
   joinGroup(request: JoinRequest): Promise<JoinResult> {
     const consumerGroup = this.consumer.get(request.groupId)
     if (consumerGroup) {
-      if (consumerGroup.members.size > 0) {
-        return Promise.resolve({error: 'INCONSISTENT_GROUP_PROTOCOL', generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId: request.memberId, members: []})
-      }
-      this.consumer.remove(request.groupId) // an empty consumer group becomes classic; offsets stay
+      const refuse = (error: GroupErrorName) =>
+        Promise.resolve({error, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId: request.memberId, members: []})
+      if (consumerGroup.members.size > 0) return refuse('INCONSISTENT_GROUP_PROTOCOL')
+      // An empty consumer group becomes classic; offsets stay.
+      const removed = unlessWriteFails(
+        () => {
+          this.consumer.remove(request.groupId)
+          return true
+        },
+        () => false,
+      )
+      if (!removed) return refuse(STORE_WRITE_FAILED)
     }
     return this.classic.joinGroup(request)
   }
@@ -166,7 +179,8 @@ export class GroupCoordinator {
           assignment: null,
         }
       }
-      if (request.memberEpoch === 0) this.classic.remove(request.groupId) // converted; offsets stay
+      // Converted; offsets stay. A vacant classic group has no stored generation to forget.
+      if (request.memberEpoch === 0) this.forget(request.groupId)
     }
     return this.consumer.heartbeat(request)
   }
@@ -190,7 +204,13 @@ export class GroupCoordinator {
     const consumerGroup = this.consumer.get(request.groupId)
     const invalid = consumerGroup ? this.consumer.validateCommit(consumerGroup, request) : this.classic.validateCommit(request)
     if (invalid !== 'NONE') return invalid
-    return {error: 'NONE', perOffset: this.offsets.commit(request.groupId, request.offsets)}
+    return unlessWriteFails<ReturnType<GroupCoordinator['commitOffsets']>>(
+      () => ({error: 'NONE', perOffset: this.offsets.commit(request.groupId, request.offsets)}),
+      () => {
+        this.forgetIfVacant(request.groupId) // the entry an admin commit made for an unknown group
+        return STORE_WRITE_FAILED
+      },
+    )
   }
 
   /** The offsets of a committed transaction (TxnOffsetCommit, held by the transaction
@@ -199,7 +219,13 @@ export class GroupCoordinator {
   commitTransactionalOffsets(groupId: string, offsets: readonly OffsetToCommit[]): GroupErrorName[] {
     if (this.closed) return offsets.map(() => 'COORDINATOR_NOT_AVAILABLE')
     if (!this.consumer.get(groupId)) this.classic.ensure(groupId)
-    return this.offsets.commit(groupId, offsets)
+    return unlessWriteFails(
+      () => this.offsets.commit(groupId, offsets),
+      () => {
+        this.forgetIfVacant(groupId)
+        return offsets.map(() => STORE_WRITE_FAILED)
+      },
+    )
   }
 
   /** OffsetFetch v9 names the member: a consumer group member must be current (classic
@@ -218,57 +244,87 @@ export class GroupCoordinator {
   deleteOffsets(groupId: string, topics: readonly TopicPartitions[]): GroupErrorName | Map<string, Map<number, GroupErrorName>> {
     if (this.closed) return 'COORDINATOR_NOT_AVAILABLE'
     const consumerGroup = this.consumer.get(groupId)
-    if (consumerGroup) return this.offsets.delete(groupId, topics, this.consumer.subscribedTopics(consumerGroup))
+    if (consumerGroup) {
+      const subscribed = this.consumer.subscribedTopics(consumerGroup)
+      return unlessWriteFails<ReturnType<GroupCoordinator['deleteOffsets']>>(
+        () => this.offsets.delete(groupId, topics, subscribed),
+        () => STORE_WRITE_FAILED,
+      )
+    }
     const group = this.classic.get(groupId)
     if (!group || group.state === 'Dead') return 'GROUP_ID_NOT_FOUND'
     if (group.state !== 'Empty' && group.protocolType !== 'consumer') return 'NON_EMPTY_GROUP'
     // No readable subscription (a stable group mid-change) is undefined: every partition is refused.
     const subscribed = group.state === 'Empty' ? new Set<string>() : group.subscribedTopics()
-    const result = this.offsets.delete(groupId, topics, subscribed)
+    const result = unlessWriteFails<ReturnType<GroupCoordinator['deleteOffsets']>>(
+      () => this.offsets.delete(groupId, topics, subscribed),
+      () => STORE_WRITE_FAILED,
+    )
     this.forgetIfVacant(groupId)
     return result
   }
 
-  /** Removes every committed offset of a deleted topic from every group. */
+  /** Removes every committed offset of a deleted topic from every group. When that cannot be
+   *  written the offsets stay (the topic is gone either way): a topic created again under the
+   *  name would find them, as it would after a restart. */
   deleteTopicOffsets(topic: string): void {
-    this.offsets.deleteTopic(topic)
+    unlessWriteFails(
+      () => this.offsets.deleteTopic(topic),
+      () => undefined,
+    )
   }
 
   deleteGroups(groupIds: readonly string[]): GroupErrorName[] {
     return groupIds.map((groupId) => {
       if (this.closed) return 'COORDINATOR_NOT_AVAILABLE'
       const consumerGroup = this.consumer.get(groupId)
-      if (consumerGroup) {
-        if (consumerGroup.members.size > 0) return 'NON_EMPTY_GROUP'
-        this.consumer.remove(groupId)
-        this.offsets.deleteGroup(groupId)
-        return 'NONE'
-      }
+      if (consumerGroup && consumerGroup.members.size > 0) return 'NON_EMPTY_GROUP'
       const group = this.classic.get(groupId)
-      if (!group || group.state === 'Dead') return 'GROUP_ID_NOT_FOUND'
-      if (group.state !== 'Empty') return 'NON_EMPTY_GROUP'
-      this.classic.remove(groupId)
-      this.offsets.deleteGroup(groupId)
-      return 'NONE'
+      if (!consumerGroup && (!group || group.state === 'Dead')) return 'GROUP_ID_NOT_FOUND'
+      if (!consumerGroup && group!.state !== 'Empty') return 'NON_EMPTY_GROUP'
+      // Offsets first: a group left without them after a failed second write is an empty group
+      // without offsets, which expiry removes anyway.
+      return unlessWriteFails<GroupErrorName>(
+        () => {
+          this.offsets.deleteGroup(groupId)
+          if (consumerGroup) this.consumer.remove(groupId)
+          else this.classic.remove(groupId)
+          return 'NONE'
+        },
+        () => STORE_WRITE_FAILED,
+      )
     })
   }
 
   /** Kafka's periodic offset expiry (KIP-211): the offsets of a group that has been Empty
    *  for offsets.retention.minutes go; an Empty group left with no offsets is removed. */
   expireOffsets(): void {
-    this.offsets.expire((groupId) => {
-      const consumerGroup = this.consumer.get(groupId)
-      if (consumerGroup) return consumerGroup.members.size === 0 ? consumerGroup.emptySinceMs : undefined
-      const group = this.classic.get(groupId)
-      return group === undefined || group.state === 'Empty' ? (group?.emptySinceMs ?? 0) : undefined
-    })
+    // A write that fails here is tried again at the next check.
+    unlessWriteFails(
+      () =>
+        this.offsets.expire((groupId) => {
+          const consumerGroup = this.consumer.get(groupId)
+          if (consumerGroup) return consumerGroup.members.size === 0 ? consumerGroup.emptySinceMs : undefined
+          const group = this.classic.get(groupId)
+          return group === undefined || group.state === 'Empty' ? (group?.emptySinceMs ?? 0) : undefined
+        }),
+      () => undefined,
+    )
     for (const group of [...this.classic.all()]) this.forgetIfVacant(group.groupId)
     // An empty consumer group without offsets is gone too (Kafka's cleanupGroupMetadata).
-    for (const group of [...this.consumer.all()]) if (group.members.size === 0 && !this.offsets.has(group.groupId)) this.consumer.remove(group.groupId)
+    for (const group of [...this.consumer.all()]) if (group.members.size === 0 && !this.offsets.has(group.groupId)) this.forget(group.groupId)
   }
 
   private forgetIfVacant(groupId: string): void {
-    if (this.classic.get(groupId)?.isVacant() && !this.offsets.has(groupId)) this.classic.remove(groupId)
+    if (this.classic.get(groupId)?.isVacant() && !this.offsets.has(groupId)) this.forget(groupId)
+  }
+
+  // Drops a group that nobody is waiting on; when that cannot be written it stays for the next try.
+  private forget(groupId: string): void {
+    unlessWriteFails(
+      () => (this.consumer.get(groupId) ? this.consumer.remove(groupId) : this.classic.remove(groupId)),
+      () => undefined,
+    )
   }
 
   // ---- Inspection (ListGroups, DescribeGroups, metrics) ---------------------------------------

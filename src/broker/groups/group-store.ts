@@ -4,9 +4,11 @@
 // per change of a group (its whole state, or its removal) in one file per group type beside the
 // offsets (groups/classic-groups.jsonl, groups/consumer-groups.jsonl), replayed on start and then
 // rewritten compacted (temp file, rename), so a file holds one line per live group. Same
-// durability as the offsets file (offset-store.ts): no fsync; a torn last line is ignored.
-import {appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+// durability as the offsets file (offset-store.ts): no fsync; a torn last line is ignored; a
+// write that fails throws GroupStoreWriteError and leaves the file as it was.
+import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {AppendFile} from './append-file.js'
 
 export interface StoredMember {
   readonly memberId: string
@@ -62,6 +64,7 @@ export interface StoredClassicGroup {
 
 export interface GroupStore<T extends {readonly groupId: string}> {
   load(): T[]
+  /** save and remove throw GroupStoreWriteError when the line could not be written. */
   save(group: T): void
   remove(groupId: string): void
   close(): void
@@ -93,6 +96,7 @@ type Line<T> = {g: string; s: T | null}
 
 export class FileGroupStore<T extends {readonly groupId: string}> implements GroupStore<T> {
   private readonly file: string
+  private appender: AppendFile | undefined
 
   /** `name`: classic-groups or consumer-groups. */
   constructor(dataDir: string, name: string) {
@@ -120,16 +124,26 @@ export class FileGroupStore<T extends {readonly groupId: string}> implements Gro
     const temp = `${this.file}.tmp`
     writeFileSync(temp, lines.length === 0 ? '' : `${lines.join('\n')}\n`)
     renameSync(temp, this.file)
+    this.appender?.close()
+    this.appender = new AppendFile(this.file)
     return [...groups.values()]
   }
 
   save(group: T): void {
-    appendFileSync(this.file, `${JSON.stringify({g: group.groupId, s: group} satisfies Line<T>)}\n`)
+    this.append({g: group.groupId, s: group})
   }
 
   remove(groupId: string): void {
-    appendFileSync(this.file, `${JSON.stringify({g: groupId, s: null} satisfies Line<T>)}\n`)
+    this.append({g: groupId, s: null})
   }
 
-  close(): void {}
+  private append(line: Line<T>): void {
+    this.appender ??= new AppendFile(this.file)
+    this.appender.append(`${JSON.stringify(line)}\n`)
+  }
+
+  close(): void {
+    this.appender?.close()
+    this.appender = undefined
+  }
 }

@@ -4,9 +4,11 @@
 // rewritten compacted (write to a temp file, rename), so the file stays the size of the
 // live offsets. Lines are written synchronously without fsync, the same durability as
 // Kafka's default flush policy (the OS page cache); a torn last line after a crash is
-// ignored on replay.
-import {appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync} from 'node:fs'
+// ignored on replay. A write that fails (a full disk) throws GroupStoreWriteError and leaves
+// the file as it was (append-file.ts); the caller then changes nothing in memory.
+import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {AppendFile} from './append-file.js'
 
 export interface CommittedOffset {
   readonly offset: number
@@ -27,6 +29,7 @@ export type OffsetsByGroup = Map<string, Map<string, Map<number, CommittedOffset
 export interface OffsetStore {
   /** The live offsets at open time. */
   load(): OffsetsByGroup
+  /** All or nothing: throws GroupStoreWriteError when the records could not be written. */
   append(records: readonly OffsetRecord[]): void
   close(): void
 }
@@ -100,7 +103,7 @@ function fromLine(line: Line): OffsetRecord {
 
 export class FileOffsetStore implements OffsetStore {
   private readonly file: string
-  private fd: number | undefined
+  private appender: AppendFile | undefined
 
   constructor(dataDir: string) {
     const dir = path.join(dataDir, 'groups')
@@ -123,7 +126,7 @@ export class FileOffsetStore implements OffsetStore {
       }
     }
     this.compact(offsets)
-    this.fd = openSync(this.file, 'a')
+    this.appender = new AppendFile(this.file)
     return offsets
   }
 
@@ -142,12 +145,12 @@ export class FileOffsetStore implements OffsetStore {
   append(records: readonly OffsetRecord[]): void {
     if (records.length === 0) return
     const text = records.map((record) => `${JSON.stringify(toLine(record))}\n`).join('')
-    if (this.fd === undefined) appendFileSync(this.file, text)
-    else writeSync(this.fd, text)
+    this.appender ??= new AppendFile(this.file)
+    this.appender.append(text)
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd)
-    this.fd = undefined
+    this.appender?.close()
+    this.appender = undefined
   }
 }

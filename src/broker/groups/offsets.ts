@@ -2,9 +2,11 @@
 // reads, OffsetDelete and DeleteGroups remove, and what expires (KIP-211). Who may commit is
 // the membership's question (classic.ts / consumer.ts ask it first); this part only checks
 // the offsets themselves (offset.metadata.max.bytes) and keeps them durable in the
-// OffsetStore (offset-store.ts), replayed at start.
+// OffsetStore (offset-store.ts), replayed at start. Every change is written first and applied
+// in memory only once written, so a failed write (GroupStoreWriteError, thrown to the caller)
+// changes nothing.
 import type {GroupErrorName, OffsetToCommit, TopicPartitions} from './common.js'
-import type {CommittedOffset, OffsetRecord, OffsetStore, OffsetsByGroup} from './offset-store.js'
+import {applyOffsetRecord, type CommittedOffset, type OffsetRecord, type OffsetStore, type OffsetsByGroup} from './offset-store.js'
 
 export interface OffsetsOptions {
   readonly store: OffsetStore
@@ -34,22 +36,22 @@ export class GroupOffsets {
     return this.byGroup.has(groupId)
   }
 
+  // Writes the records, then applies them (throws GroupStoreWriteError, changing nothing).
+  private write(records: readonly OffsetRecord[]): void {
+    this.options.store.append(records)
+    for (const record of records) applyOffsetRecord(this.byGroup, record)
+  }
+
   /** Stores every offset whose metadata fits; one error name per offset, in order. */
   commit(groupId: string, offsets: readonly OffsetToCommit[]): GroupErrorName[] {
     const timestampMs = this.options.now()
     const records: OffsetRecord[] = []
     const perOffset = offsets.map(({topic, partition, offset, leaderEpoch, metadata}): GroupErrorName => {
       if (metadata !== null && Buffer.byteLength(metadata) > this.options.maxMetadataBytes) return 'OFFSET_METADATA_TOO_LARGE'
-      const value: CommittedOffset = {offset, leaderEpoch, metadata, commitTimestampMs: timestampMs}
-      let topics = this.byGroup.get(groupId)
-      if (!topics) this.byGroup.set(groupId, (topics = new Map()))
-      let partitions = topics.get(topic)
-      if (!partitions) topics.set(topic, (partitions = new Map()))
-      partitions.set(partition, value)
-      records.push({kind: 'commit', groupId, topic, partition, value})
+      records.push({kind: 'commit', groupId, topic, partition, value: {offset, leaderEpoch, metadata, commitTimestampMs: timestampMs}})
       return 'NONE'
     })
-    this.options.store.append(records)
+    this.write(records)
     return perOffset
   }
 
@@ -84,14 +86,11 @@ export class GroupOffsets {
           errors.set(partition, 'GROUP_SUBSCRIBED_TO_TOPIC')
           continue
         }
-        const partitionsOfTopic = committed?.get(topic)
-        if (partitionsOfTopic?.delete(partition)) records.push({kind: 'delete', groupId, topic, partition})
-        if (partitionsOfTopic?.size === 0) committed!.delete(topic)
+        if (committed?.get(topic)?.has(partition)) records.push({kind: 'delete', groupId, topic, partition})
         errors.set(partition, 'NONE')
       }
     }
-    if (committed?.size === 0) this.byGroup.delete(groupId)
-    this.options.store.append(records)
+    this.write(records)
     return result
   }
 
@@ -99,18 +98,13 @@ export class GroupOffsets {
   deleteTopic(topic: string): void {
     const records: OffsetRecord[] = []
     for (const [groupId, committed] of this.byGroup) {
-      const partitions = committed.get(topic)
-      if (!partitions) continue
-      for (const partition of partitions.keys()) records.push({kind: 'delete', groupId, topic, partition})
-      committed.delete(topic)
-      if (committed.size === 0) this.byGroup.delete(groupId)
+      for (const partition of committed.get(topic)?.keys() ?? []) records.push({kind: 'delete', groupId, topic, partition})
     }
-    this.options.store.append(records)
+    this.write(records)
   }
 
   deleteGroup(groupId: string): void {
-    this.byGroup.delete(groupId)
-    this.options.store.append([{kind: 'delete-group', groupId}])
+    this.write([{kind: 'delete-group', groupId}])
   }
 
   /** Kafka's periodic expiry (KIP-211): the offsets of a group that has been empty for the
@@ -119,20 +113,16 @@ export class GroupOffsets {
   expire(emptySinceMs: (groupId: string) => number | undefined): void {
     const nowMs = this.options.now()
     const records: OffsetRecord[] = []
-    for (const [groupId, committed] of [...this.byGroup]) {
+    for (const [groupId, committed] of this.byGroup) {
       const since = emptySinceMs(groupId)
       if (since === undefined) continue
       for (const [topic, partitions] of committed) {
         for (const [partition, value] of partitions) {
-          if (nowMs - Math.max(value.commitTimestampMs, since) < this.options.retentionMs) continue
-          partitions.delete(partition)
-          records.push({kind: 'delete', groupId, topic, partition})
+          if (nowMs - Math.max(value.commitTimestampMs, since) >= this.options.retentionMs) records.push({kind: 'delete', groupId, topic, partition})
         }
-        if (partitions.size === 0) committed.delete(topic)
       }
-      if (committed.size === 0) this.byGroup.delete(groupId)
     }
-    this.options.store.append(records)
+    this.write(records)
   }
 
   /** Every committed offset, for the broker's metrics endpoint. */
