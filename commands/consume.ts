@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
-import {connectionOptions, createSession} from '../src/admin/connection.js'
-import {compileFormat, consume, type ConsumeResult, defaultFormat, type Isolation, startPosition} from '../src/admin/consume.js'
+import type {ConsumeResult, Isolation} from '../src/admin/consume.js'
+import {compileFormat, defaultFormat, startPosition} from '../src/admin/consume-format.js'
 import {streamItem} from '../src/admin/stream-output.js'
 import {parseDurationMs} from '../src/config/units.js'
 import {ExitCode} from '../src/errors.js'
@@ -47,14 +47,17 @@ Start: --offset N (N < 0: N records before the end), earliest or latest; --from-
     const format = compileFormat(flags.format)
     const start = startPosition({offset: flags.offset, fromTimestamp: flags['from-timestamp'], fromBeginning: flags['from-beginning'], group: flags.group})
     const idleTimeoutMs = flags.timeout === undefined ? undefined : parseDurationMs(flags.timeout, '--timeout')
-    const session = createSession(connectionOptions(flags, `consume from topic ${args.topic}`))
+    // The client code loads here, not with the command class (its --help and flag parsing stay light).
+    const {connectionOptions} = await import('../src/admin/connection.js')
+    const {consume} = await import('../src/admin/consume.js')
     const result = await withInterrupt(({signal, stop}) => {
       // A closed pipe (| head) ends the run like Ctrl-C, without a stack trace.
       process.stdout.on('error', stop)
       return consume(
-        session,
+        connectionOptions(flags, `consume from topic ${args.topic}`),
         {topic: args.topic, partitions: flags.partition, group: flags.group, start, maxMessages: flags['max-messages'], idleTimeoutMs, signal, isolation: flags.isolation as Isolation},
-        (record) => process.stdout.write(streamItem(record, flags.output, () => format(record))),
+        // Settles once the text is out of the process: what is committed with --group.
+        (record) => new Promise<boolean>((resolve) => process.stdout.write(streamItem(record, flags.output, () => format(record)), (error) => resolve(!error))),
       )
     })
     process.stderr.write(`Processed a total of ${result.count} messages\n`)

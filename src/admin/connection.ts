@@ -7,20 +7,18 @@
 // --command-config's security settings replace a context's (the file is a whole client config).
 //
 // Commands talk to the cluster through kctl's own client (withClient / connectClient,
-// src/kafka/client); the kafkajs session below (createSession, connectWithin) remains only for
-// `kctl consume`'s group consumer, through kafkajs's public API. Either way the whole connect
-// is bounded by connectTimeoutMs (5 s) so an unreachable broker is a one-line error, fast
+// src/kafka/client); only `kctl consume --group` uses kafkajs's consumer, through
+// kafkajs-session.ts, which is loaded only then. This module imports kafkajs's types alone, so
+// a command that never joins a group never loads kafkajs. Either way the whole connect is
+// bounded by connectTimeoutMs (5 s) so an unreachable broker is a one-line error, fast
 // (kafkajs alone would retry for a minute).
-import net, {type Socket} from 'node:net'
-import tls from 'node:tls'
-import {Kafka, type KafkaConfig, logLevel, type SASLOptions} from 'kafkajs'
+import type {KafkaConfig, SASLOptions} from 'kafkajs'
 import {readRunningBroker} from '../local-broker.js'
-import {registerKafkajsCodecs} from '../compression/index.js'
 import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers, type TlsSettings, validServers} from '../config/client-properties.js'
 import {contextSettings, selectContext} from '../config/context.js'
 import {KctlError} from '../errors.js'
 import {type ClientOptions, KafkaClient, KafkaClientError} from '../kafka/client/index.js'
-import {toKctlError} from './errors.js'
+import {type ErrorContext, toKctlError} from './errors.js'
 
 export const defaultConnectTimeoutMs = 5000
 
@@ -48,6 +46,8 @@ export interface ResolvedConnection {
   /** Where the address came from, for messages: "-b", "context prod", "the bundled broker". */
   sourceDescription: string
   contextName?: string
+  /** Where the TLS/SASL settings came from, for hints: "context prod", "--command-config client.properties". */
+  securityDescription?: string
   tls?: TlsSettings
   sasl?: SaslSettings
   debug: boolean
@@ -126,18 +126,25 @@ export function resolveConnection(options: ConnectionOptions = {}): ResolvedConn
     })
   }
   if (commandConfig) settings = {...settings, tls: commandConfig.tls, sasl: commandConfig.sasl}
+  const securityDescription = commandConfig ? `--command-config ${options.commandConfig}` : contextName ? `context ${contextName}` : undefined
 
   return {
     brokers,
     source,
     sourceDescription,
     contextName,
+    securityDescription,
     tls: settings.tls,
     sasl: settings.sasl,
     debug: Boolean(options.debug),
     connectTimeoutMs: options.connectTimeoutMs ?? defaultConnectTimeoutMs,
     clientId: options.clientId ?? 'kctl',
   }
+}
+
+/** What toKctlError needs to know about the connection for its messages and hints. */
+export function errorContext(connection: ResolvedConnection, action: string): ErrorContext {
+  return {action, brokers: connection.brokers, source: connection.sourceDescription, security: connection.securityDescription}
 }
 
 /** Kafka's request.timeout.ms default: how long one request may wait for its answer. */
@@ -165,7 +172,7 @@ export interface ClientSession {
 export async function connectClient(options: ConnectionOptions = {}): Promise<ClientSession> {
   const connection = resolveConnection(options)
   const action = options.action ?? 'reach the cluster'
-  const fail = (error: unknown, failedAction: string) => toKctlError(error, {action: failedAction, brokers: connection.brokers, source: connection.sourceDescription})
+  const fail = (error: unknown, failedAction: string) => toKctlError(error, errorContext(connection, failedAction))
   const within = () =>
     new KctlError(`unable to ${action}: cannot connect to ${connection.brokers.join(',')} within ${connection.connectTimeoutMs} ms`, {
       hint: `check the address (from ${connection.sourceDescription}), firewalls, and that security.protocol matches the listener`,
@@ -219,85 +226,10 @@ export function kafkaConfig(connection: ResolvedConnection): KafkaConfig {
     authenticationTimeout: connection.connectTimeoutMs,
     // Short, bounded retries: enough for a leader election, not a minute of silence.
     retry: {retries: 4, initialRetryTime: 100, maxRetryTime: 1000},
-    logLevel: connection.debug ? logLevel.DEBUG : logLevel.NOTHING,
+    // kafkajs's logLevel.DEBUG and logLevel.NOTHING, as numbers: this module loads no kafkajs code.
+    logLevel: connection.debug ? 5 : 0,
     logCreator: () => (entry) => {
       process.stderr.write(`kafkajs ${entry.label} ${entry.namespace}: ${entry.log.message} ${JSON.stringify({...entry.log, message: undefined, timestamp: undefined})}\n`)
     },
-  }
-}
-
-export interface KafkaSession {
-  kafka: Kafka
-  connection: ResolvedConnection
-  /** Maps anything a kafkajs call threw to a KctlError about `action`. */
-  fail(error: unknown, action: string): KctlError
-  /**
-   * Closes every socket the session opened and any it opens later: after a failed connect,
-   * kafkajs keeps retrying (and its timers keep the process alive) until its retries run out.
-   */
-  abandon(): void
-}
-
-type SocketFactory = (options: {host: string; port: number; ssl: tls.ConnectionOptions | null | undefined; onConnect: () => void}) => Socket
-
-export function createSession(options: ConnectionOptions = {}): KafkaSession {
-  const connection = resolveConnection(options)
-  registerKafkajsCodecs() // kafkajs ships gzip only; snappy, lz4 and zstd batches need kctl's codecs
-  const sockets = new Set<Socket>()
-  let abandoned = false
-  const socketFactory: SocketFactory = ({host, port, ssl, onConnect}) => {
-    // kafkajs's documented socketFactory contract: TLS when `ssl` holds options, onConnect once connected.
-    const socket = ssl ? tls.connect({host, port, servername: net.isIP(host) ? undefined : host, ...ssl}, onConnect) : net.connect({host, port}, onConnect)
-    socket.setKeepAlive(true, 60_000)
-    if (abandoned) {
-      socket.destroy(new Error('connection abandoned'))
-      return socket
-    }
-    sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
-    return socket
-  }
-  return {
-    kafka: new Kafka({...kafkaConfig(connection), socketFactory}),
-    connection,
-    fail: (error, action) => toKctlError(error, {action, brokers: connection.brokers, source: connection.sourceDescription}),
-    abandon: () => {
-      abandoned = true
-      for (const socket of sockets) socket.destroy()
-    },
-  }
-}
-
-/**
- * Connects any kafkajs client (admin, producer, consumer) within the connect budget; on failure
- * or timeout it disconnects the client and throws a one-line KctlError.
- */
-export async function connectWithin(
-  client: {connect(): Promise<void>; disconnect(): Promise<void>},
-  session: KafkaSession,
-  action: string,
-): Promise<void> {
-  const {connection} = session
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new KctlError(`unable to ${action}: cannot connect to ${connection.brokers.join(',')} within ${connection.connectTimeoutMs} ms`, {
-          hint: `check the address (from ${connection.sourceDescription}), firewalls, and that security.protocol matches the listener`,
-        }),
-      )
-    }, connection.connectTimeoutMs)
-  })
-  try {
-    await Promise.race([client.connect(), timeout])
-  } catch (error) {
-    // A broker that accepts the connection but never answers leaves kafkajs waiting out its
-    // request timeout (30 s), and its disconnect() waits for that too: close the sockets
-    // instead, so the command can report and exit now.
-    session.abandon()
-    void client.disconnect().catch(() => undefined)
-    throw session.fail(error, action)
-  } finally {
-    clearTimeout(timer)
   }
 }

@@ -87,6 +87,8 @@ export interface ErrorContext {
   /** The addresses being used and where they came from, for connection hints. */
   brokers?: string[]
   source?: string
+  /** Where the TLS/SASL settings came from: "context prod", "--command-config client.properties". */
+  security?: string
 }
 
 /** A KctlError for anything the client or kafkajs threw; other KctlErrors pass through unchanged. */
@@ -101,7 +103,7 @@ export function toKctlError(error: unknown, context: ErrorContext): KctlError {
     const brokerMessage = rootMessage && !rootMessage.includes(name) ? ` (${rootMessage})` : ''
     return new KctlError(`unable to ${context.action}: ${name}${brokerMessage}`, {
       exitCode: advice?.exitCode ?? ExitCode.error,
-      hint: adviceFor(name),
+      hint: saslHint(name, context) ?? adviceFor(name),
       cause: error,
     })
   }
@@ -109,10 +111,12 @@ export function toKctlError(error: unknown, context: ErrorContext): KctlError {
   if (names.includes('KafkaJSSASLAuthenticationError')) {
     return new KctlError(`unable to ${context.action}: SASL authentication failed (${rootMessage})`, {
       exitCode: ExitCode.auth,
-      hint: adviceByErrorName.SASL_AUTHENTICATION_FAILED.hint,
+      hint: saslHint('SASL_AUTHENTICATION_FAILED', context),
       cause: error,
     })
   }
+  const refused = chain.find((cause) => certificateProblem(cause) !== undefined) as (Error & {broker?: string}) | undefined
+  if (refused) return certificateError(certificateProblem(refused)!, refused.broker, context, error)
   const connectionError = chain.find((cause) =>
     ['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSNoBrokerAvailableError', 'KafkaJSBrokerNotFound', 'KafkaJSRequestTimeoutError'].includes(
       (cause as Error).name,
@@ -132,9 +136,15 @@ function clientError(error: KafkaClientError, context: ErrorContext): KctlError 
   if (error.kind === 'kafka') {
     const advice = adviceByErrorName[error.type]
     const brokerMessage = error.message && !error.message.includes(error.type) ? ` (${error.message})` : ''
-    return new KctlError(`unable to ${context.action}: ${error.type}${brokerMessage}`, {exitCode: advice?.exitCode ?? ExitCode.error, hint: adviceFor(error.type), cause: error})
+    return new KctlError(`unable to ${context.action}: ${error.type}${brokerMessage}`, {
+      exitCode: advice?.exitCode ?? ExitCode.error,
+      hint: saslHint(error.type, context) ?? adviceFor(error.type),
+      cause: error,
+    })
   }
   if (error.kind === 'protocol') return new KctlError(`unable to ${context.action}: ${error.message}`, {hint: adviceFor(undefined), cause: error})
+  const certificate = certificateProblem(error.cause)
+  if (certificate) return certificateError(certificate, error.broker, context, error)
   const address = error.broker ?? context.brokers?.join(',') ?? 'the cluster'
   // A SASL or TLS listener answers ApiVersions, or nothing, then drops a client that speaks
   // another security protocol.
@@ -146,6 +156,72 @@ function clientError(error: KafkaClientError, context: ErrorContext): KctlError 
   }
   const cause = error.cause instanceof Error ? tidyConnectionMessage(error.cause.message) : error.message
   return new KctlError(`unable to ${context.action}: cannot connect to ${address} (${cause})`, {hint: connectionHint(cause, context), cause: error})
+}
+
+/**
+ * For a rejected login, where to fix it: the context (`kctl context add --overwrite`) or the
+ * --command-config file that supplied the SASL settings. Undefined for other errors.
+ */
+function saslHint(name: string, context: ErrorContext): string | undefined {
+  const {security} = context
+  if (name === 'SASL_AUTHENTICATION_FAILED') {
+    if (security?.startsWith('context ')) {
+      const contextName = security.slice('context '.length)
+      return `check the username and the password (the variable or file that ${security} names); fix them with \`kctl context add ${contextName} --overwrite --username USER --password-env VAR\``
+    }
+    if (security) return `check username and password in sasl.jaas.config of ${security.replace(/^--command-config /, '')}`
+    return adviceFor(name)
+  }
+  if (name === 'UNSUPPORTED_SASL_MECHANISM') {
+    const where = security?.startsWith('context ')
+      ? `re-add ${security} with \`kctl context add ${security.slice('context '.length)} --overwrite --sasl-mechanism MECHANISM\``
+      : security
+        ? `set sasl.mechanism in ${security.replace(/^--command-config /, '')}`
+        : 'set sasl.mechanism (--command-config) or the context\'s --sasl-mechanism'
+    return `use a mechanism the broker enables: ${where}`
+  }
+  return undefined
+}
+
+type CertificateProblem = {kind: 'untrusted' | 'hostname' | 'expired'; detail: string}
+
+// Node's (OpenSSL's) codes for a server certificate the client refused.
+const untrustedCodes = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+])
+
+function certificateProblem(cause: unknown): CertificateProblem | undefined {
+  if (!cause || typeof cause !== 'object') return undefined
+  const {code, message} = cause as {code?: unknown; message?: unknown}
+  const detail = typeof message === 'string' ? message.replace(/^Connection error: /, '').split('\n')[0] : String(code)
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return {kind: 'hostname', detail}
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return {kind: 'expired', detail}
+  if (typeof code === 'string' && untrustedCodes.has(code)) return {kind: 'untrusted', detail}
+  return undefined
+}
+
+/** One line naming the certificate problem and where the CA or the host name is set. */
+function certificateError(problem: CertificateProblem, broker: string | undefined, context: ErrorContext, cause: unknown): KctlError {
+  const address = broker ?? context.brokers?.join(',') ?? 'the cluster'
+  const contextName = context.security?.startsWith('context ') ? context.security.slice('context '.length) : 'NAME'
+  const fileNote = context.security?.startsWith('--command-config ') ? ` in ${context.security.slice('--command-config '.length)}` : ''
+  const what = {
+    untrusted: 'the broker\'s certificate is not signed by a CA kctl trusts',
+    hostname: 'the broker\'s certificate does not name this host',
+    expired: 'the broker\'s certificate is expired or not yet valid',
+  }[problem.kind]
+  const fix = {
+    untrusted: `give the CA that signed it: \`kctl context add ${contextName} --overwrite --ca CA.pem\`, or ssl.truststore.location${fileNote} (the bundled broker's CA is <data-dir>/tls/ca.pem)`,
+    hostname: `connect with a name the certificate lists, or keep the chain check and skip the name check: \`kctl context add ${contextName} --overwrite --skip-hostname-check\` (ssl.endpoint.identification.algorithm= with --command-config)`,
+    expired: 'renew the broker\'s certificate, or check this machine\'s clock',
+  }[problem.kind]
+  return new KctlError(`unable to ${context.action}: cannot connect to ${address}: ${what} (${problem.detail})`, {hint: `check the TLS settings: ${fix}`, cause})
 }
 
 function describeCause(chain: unknown[]): string {

@@ -322,7 +322,9 @@ function openSocket(host: string, port: number, address: string, options: Connec
     })
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      reject(new KafkaClientError('connection', `cannot connect to ${address} (${error.code ?? error.message})`, {broker: address, cause: error}))
+      // A socket error (ECONNREFUSED, ECONNRESET: it has a syscall) may pass; a certificate
+      // the client refused or a TLS protocol mismatch will not, so retrying it only delays the error.
+      reject(new KafkaClientError('connection', `cannot connect to ${address} (${error.code ?? error.message})`, {broker: address, cause: error, retriable: error.syscall !== undefined}))
     })
   })
 }
