@@ -86,15 +86,24 @@ function groupByTopic(partitions: readonly TopicPartition[]): Map<string, number
 
 /** Bytes asked per partition and per response. A batch larger than its share is returned
  *  only when it comes first in the response (KIP-74), so partitions left without records are
- *  asked again, a few times, each time first for some of them. */
+ *  asked again, a few times, each time first in line. */
 const PARTITION_FETCH_BYTES = 1024 * 1024
 const RESPONSE_FETCH_BYTES = 32 * 1024 * 1024
 const EXTRA_FETCH_PASSES = 4
 
+/** A partition's offsets whose timestamps are still wanted, lowest first. */
+interface PartitionReads extends TopicPartition {
+  offsets: number[]
+  /** Fetches in a row that answered none of them. */
+  stalls: number
+}
+
 /**
- * Timestamps of the records at the given offsets, read with Fetch v4-12 from each leader:
- * one request per leader per "round", a round holding each partition once (a partition wanted
- * at several offsets, by several groups, needs several). Keys timestampKey(); offsets that could not be read are
+ * Timestamps of the records at the given offsets, read with Fetch v4-12 from each leader.
+ * Each Fetch asks every partition at its lowest offset still wanted, and the batches it
+ * returns answer every wanted offset they cover: groups stand a few records apart, so one
+ * Fetch per leader usually answers all of them (one per distinct offset would read the same
+ * batches again for each group). Keys timestampKey(); offsets that could not be read are
  * absent (time lag unknown). Exact for every codec Kafka has and for LogAppendTime.
  */
 export async function recordTimestamps(client: KafkaClient, wanted: readonly (TopicPartition & {offset: number})[]): Promise<Map<string, number>> {
@@ -104,38 +113,52 @@ export async function recordTimestamps(client: KafkaClient, wanted: readonly (To
     [...(await client.byLeader([...wanted]))].map(async ([leader, items]) => {
       const connection = await client.broker(leader)
       if (!connection.supports(1, 4)) return
-      // Rounds: the n-th distinct offset of each partition goes to round n.
-      const rounds: (TopicPartition & {offset: number})[][] = []
-      const seen = new Map<string, Set<number>>()
-      for (const item of items) {
-        const key = partitionKey(item.topic, item.partition)
-        const offsets = seen.get(key) ?? new Set<number>()
-        if (offsets.has(item.offset)) continue
-        offsets.add(item.offset)
-        seen.set(key, offsets)
-        ;(rounds[offsets.size - 1] ??= []).push(item)
+      const byPartition = new Map<string, PartitionReads>()
+      for (const {topic, partition, offset} of items) {
+        const key = partitionKey(topic, partition)
+        let reads = byPartition.get(key)
+        if (!reads) byPartition.set(key, (reads = {topic, partition, offsets: [], stalls: 0}))
+        reads.offsets.push(offset)
       }
-      for (const round of rounds) {
-        let pending = round
-        for (let pass = 0; pass <= EXTRA_FETCH_PASSES && pending.length > 0; pass++) {
-          const unanswered = await fetchFirstRecords(client, leader, pending, result)
-          if (unanswered.length === pending.length) break // no progress: give up on these
-          pending = unanswered
+      for (const reads of byPartition.values()) reads.offsets = [...new Set(reads.offsets)].sort((a, b) => a - b)
+      let pending = [...byPartition.values()]
+      while (pending.length > 0) {
+        const fetched = await fetchRecords(client, leader, pending.map(({topic, partition, offsets}) => ({topic, partition, offset: offsets[0]})))
+        const stalled: PartitionReads[] = []
+        const moving: PartitionReads[] = []
+        for (const reads of pending) {
+          const records = fetched.get(partitionKey(reads.topic, reads.partition))
+          if (records === undefined) {
+            reads.offsets.shift() // an error for this offset: its time lag stays unknown
+            moving.push(reads)
+            continue
+          }
+          const timestamps = timestampsAt(records, reads.offsets)
+          timestamps.forEach((timestamp, index) => result.set(timestampKey(reads.topic, reads.partition, reads.offsets[index]), timestamp))
+          reads.offsets.splice(0, timestamps.length)
+          reads.stalls = timestamps.length > 0 ? 0 : reads.stalls + 1
+          ;(timestamps.length > 0 ? moving : stalled).push(reads)
         }
+        // No records (their batch did not fit in this response), a truncated batch (older
+        // brokers cut it at the partition's share) or only control records: asked again, first
+        // in line, unless nothing moved in this Fetch or it stalled too often; then its lowest
+        // offset is given up.
+        for (const reads of stalled) {
+          if (moving.length === 0 || reads.stalls > EXTRA_FETCH_PASSES) {
+            reads.offsets.shift()
+            reads.stalls = 0
+          }
+        }
+        pending = [...stalled, ...moving].filter((reads) => reads.offsets.length > 0)
       }
     }),
   )
   return result
 }
 
-/** One Fetch for the given partitions at their offsets; fills `result` and returns the
- *  partitions that came back without records (their batch did not fit in this response). */
-async function fetchFirstRecords(
-  client: KafkaClient,
-  leader: number,
-  wanted: readonly (TopicPartition & {offset: number})[],
-  result: Map<string, number>,
-): Promise<(TopicPartition & {offset: number})[]> {
+/** One Fetch for the given partitions at their offsets: "topic:partition" -> the record batches
+ *  returned (empty when none fit); partitions answered with an error are absent. */
+async function fetchRecords(client: KafkaClient, leader: number, wanted: readonly (TopicPartition & {offset: number})[]): Promise<Map<string, Buffer>> {
   const byTopic = new Map<string, {partition: number; offset: number}[]>()
   for (const {topic, partition, offset} of wanted) {
     const list = byTopic.get(topic) ?? []
@@ -163,41 +186,45 @@ async function fetchFirstRecords(
     },
     Math.min(connection.version(1)!, 12),
   )
-  const offsetOf = new Map(wanted.map(({topic, partition, offset}) => [partitionKey(topic, partition), offset]))
-  const unanswered: (TopicPartition & {offset: number})[] = []
+  const records = new Map<string, Buffer>()
   for (const topic of response.responses) {
     for (const partition of topic.partitions) {
-      const offset = offsetOf.get(partitionKey(topic.topic, partition.partitionIndex))
-      if (offset === undefined || partition.errorCode !== 0) continue
-      if (!partition.records || partition.records.length === 0) {
-        unanswered.push({topic: topic.topic, partition: partition.partitionIndex, offset})
-        continue
-      }
-      const timestamp = timestampAt(partition.records, offset)
-      // undefined: a truncated batch (older brokers cut it at the partition's share) or only
-      // control records; asking again, first in line, fixes the former.
-      if (timestamp === undefined) unanswered.push({topic: topic.topic, partition: partition.partitionIndex, offset})
-      else result.set(timestampKey(topic.topic, partition.partitionIndex, offset), timestamp)
+      if (partition.errorCode === 0) records.set(partitionKey(topic.topic, partition.partitionIndex), partition.records ?? Buffer.alloc(0))
     }
   }
-  return unanswered
+  return records
 }
 
 /** The timestamp of the first data record at or after `offset` in fetched record batches. */
 export function timestampAt(records: Buffer, offset: number): number | undefined {
+  return timestampsAt(records, [offset])[0]
+}
+
+/**
+ * timestampAt for several offsets (ascending) in one walk over the batches, each batch
+ * decompressed once. The result holds the timestamps of the first offsets, as many as the
+ * batches answer (a later offset is never answered when an earlier one is not).
+ */
+export function timestampsAt(records: Buffer, offsets: readonly number[]): number[] {
+  const timestamps: number[] = []
+  /** The wanted offsets up to `upTo` not answered yet have this timestamp. */
+  const answer = (upTo: number, timestamp: number) => {
+    while (timestamps.length < offsets.length && offsets[timestamps.length] <= upTo) timestamps.push(timestamp)
+  }
   let position = 0
-  while (position + RECORD_BATCH_HEADER_BYTES <= records.length) {
+  while (timestamps.length < offsets.length && position + RECORD_BATCH_HEADER_BYTES <= records.length) {
     const header = readRecordBatchHeader(records, position)
-    if (header.magic !== 2 || position + header.sizeBytes > records.length) return undefined // legacy format or a partial batch
+    if (header.magic !== 2 || position + header.sizeBytes > records.length) break // legacy format or a partial batch
     const lastOffset = header.baseOffset + header.lastOffsetDelta
-    if (lastOffset >= offset && !header.isControl) {
-      if (header.timestampType === 'LogAppendTime') return header.maxTimestamp
-      const batch = uncompressedBatch(records.subarray(position, position + header.sizeBytes), header.compression)
-      if (!batch) return header.baseTimestamp // a codec id Kafka has not assigned
-      const record = decodeRecords(batch).find((each) => each.offset >= offset)
-      if (record) return record.timestamp
+    if (lastOffset >= offsets[timestamps.length] && !header.isControl) {
+      if (header.timestampType === 'LogAppendTime') answer(lastOffset, header.maxTimestamp)
+      else {
+        const batch = uncompressedBatch(records.subarray(position, position + header.sizeBytes), header.compression)
+        if (!batch) answer(lastOffset, header.baseTimestamp) // a codec id Kafka has not assigned
+        else for (const record of decodeRecords(batch)) answer(record.offset, record.timestamp)
+      }
     }
     position += header.sizeBytes
   }
-  return undefined
+  return timestamps
 }
