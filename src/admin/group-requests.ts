@@ -303,7 +303,7 @@ async function onCoordinators<T extends {groupId: string; errorCode: number} | [
   const codeOf = (entry: T) => (Array.isArray(entry) ? (typeof entry[1] === 'number' ? entry[1] : (entry[1] as {errorCode: number}).errorCode) : entry.errorCode)
   await client
     .retry(async () => {
-      const found = await client.findCoordinators('group', pending)
+      const found = await client.coordinatorsOf('group', pending)
       const byNode = new Map<number, string[]>()
       for (const groupId of pending) {
         const node = found.get(groupId)

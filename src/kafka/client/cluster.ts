@@ -87,6 +87,8 @@ export class KafkaClient {
     private readonly options: ClientOptions,
     /** The bootstrap connection: used until the broker list is known, then pooled under its node id when it matches one. */
     private bootstrapConnection: BrokerConnection | null,
+    /** The bootstrap server bootstrapConnection reaches. */
+    private bootstrapServer: {host: string; port: number},
   ) {
     this.retryOptions = {...defaultRetry, ...options.retry}
   }
@@ -97,7 +99,7 @@ export class KafkaClient {
     for (const server of options.bootstrap) {
       const {host, port} = parseHostPort(server)
       try {
-        const client = new KafkaClient(options, await BrokerConnection.open(host, port, options))
+        const client = new KafkaClient(options, await BrokerConnection.open(host, port, options), {host, port})
         await client.metadata([])
         return client
       } catch (error) {
@@ -147,6 +149,13 @@ export class KafkaClient {
     }
     const node = this.nodes.get(nodeId)
     if (!node) return Promise.reject(new KafkaClientError('kafka', `broker ${nodeId} is not in the cluster metadata`, {type: 'BROKER_NOT_AVAILABLE', retriable: true}))
+    // The bootstrap connection already reaches this broker: no second connection (and no
+    // second ApiVersions and SASL exchange) to the same address.
+    if (this.bootstrapConnection && !this.bootstrapConnection.closed && this.bootstrapServer.host === node.host && this.bootstrapServer.port === node.port) {
+      const pooled = Promise.resolve(this.bootstrapConnection)
+      this.pool.set(nodeId, pooled)
+      return pooled
+    }
     const opening = BrokerConnection.open(node.host, node.port, this.options)
     this.pool.set(nodeId, opening)
     opening.catch(() => this.pool.delete(nodeId))
@@ -180,6 +189,7 @@ export class KafkaClient {
       const {host, port} = parseHostPort(server)
       try {
         this.bootstrapConnection = await BrokerConnection.open(host, port, this.options)
+        this.bootstrapServer = {host, port}
         return this.bootstrapConnection
       } catch (error) {
         lastError = error
@@ -228,7 +238,10 @@ export class KafkaClient {
     if (unknown.length > 0) await this.metadata(unknown)
     const grouped = new Map<number, P[]>()
     for (const p of partitions) {
-      const leader = await this.leaderOf(p.topic, p.partition)
+      // Known leaders straight from the cache (no await per partition: there may be 50,000);
+      // leaderOf asks again or throws the retriable error for the rest.
+      const cached = this.leaders.get(`${p.topic}\0${p.partition}`)
+      const leader = cached !== undefined && cached >= 0 ? cached : await this.leaderOf(p.topic, p.partition)
       let list = grouped.get(leader)
       if (!list) grouped.set(leader, (list = []))
       list.push(p)
@@ -245,6 +258,22 @@ export class KafkaClient {
     const result = found.get(key)!
     if (result instanceof KafkaClientError) throw result
     return result
+  }
+
+  /**
+   * Coordinators of many keys: the cached ones, the rest looked up with findCoordinators. A
+   * cached coordinator that moved answers NOT_COORDINATOR, after which `retry` forgets the cache.
+   */
+  async coordinatorsOf(type: CoordinatorType, keys: readonly string[]): Promise<Map<string, number | KafkaClientError>> {
+    const results = new Map<string, number | KafkaClientError>()
+    const missing: string[] = []
+    for (const key of keys) {
+      const cached = this.coordinatorCache.get(`${type}\0${key}`)
+      if (cached === undefined) missing.push(key)
+      else results.set(key, cached)
+    }
+    if (missing.length > 0) for (const [key, found] of await this.findCoordinators(type, missing)) results.set(key, found)
+    return results
   }
 
   /**
