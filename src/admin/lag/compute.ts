@@ -77,6 +77,21 @@ export function timestampKey(topic: string, partition: number, offset: number): 
   return `${topic}\u0000${partition}\u0000${offset}`
 }
 
+/** topic -> partition -> offset -> timestamp from timestampKey()-keyed timestamps: a report
+ *  looks up 50,000 rows, and a key string built and hashed for each cost more than the rest. */
+function timestampIndex(timestamps: ReadonlyMap<string, number>): Map<string, Map<number, Map<number, number>>> {
+  const index = new Map<string, Map<number, Map<number, number>>>()
+  for (const [key, timestamp] of timestamps) {
+    const [topic, partition, offset] = key.split('\u0000')
+    let partitions = index.get(topic)
+    if (!partitions) index.set(topic, (partitions = new Map()))
+    let offsets = partitions.get(Number(partition))
+    if (!offsets) partitions.set(Number(partition), (offsets = new Map()))
+    offsets.set(Number(offset), timestamp)
+  }
+  return index
+}
+
 /** The partitions a group's lag covers: every partition of each topic it has committed on or
  *  is assigned (an uncommitted partition of a consumed topic is backlog too). */
 export function groupPartitions(group: GroupObservation, partitionsByTopic: ReadonlyMap<string, readonly PartitionOffsets[]>, topicFilter?: ReadonlySet<string>): PartitionOffsets[] {
@@ -101,6 +116,7 @@ export function buildLagReport(input: {
   const rows: LagRow[] = []
   const groups: GroupTotal[] = []
   const topicTotals = new Map<string, TopicTotal>()
+  const timestampOf = timestampIndex(input.timestamps)
   for (const group of input.groups) {
     const owner = new Map<string, GroupMemberView>()
     for (const member of group.members) {
@@ -112,16 +128,17 @@ export function buildLagReport(input: {
       total.maxTimeLagMs = null
       continue
     }
+    let topicTotal: TopicTotal | undefined
     for (const offsets of groupPartitions(group, input.partitionsByTopic, input.topicFilter)) {
       const {topic, partition} = offsets
       const committed = group.committed.get(topic)?.get(partition) ?? null
       const lag = partitionLag(committed, offsets)
       let timeLagMs: number | null = 0
       if (lag > 0) {
-        const timestamp = input.timestamps.get(timestampKey(topic, partition, firstUnconsumedOffset(committed, offsets)))
+        const timestamp = timestampOf.get(topic)?.get(partition)?.get(firstUnconsumedOffset(committed, offsets))
         timeLagMs = timestamp === undefined ? null : Math.max(0, input.nowMs - timestamp)
       }
-      const member = owner.get(`${topic}:${partition}`)
+      const member = owner.size > 0 ? owner.get(`${topic}:${partition}`) : undefined
       rows.push({
         group: group.groupId,
         topic,
@@ -138,9 +155,12 @@ export function buildLagReport(input: {
       total.partitions++
       total.lag += lag
       total.maxTimeLagMs = maxNullable(total.maxTimeLagMs, timeLagMs)
-      const key = `${group.groupId}\u0000${topic}`
-      let topicTotal = topicTotals.get(key)
-      if (!topicTotal) topicTotals.set(key, (topicTotal = {group: group.groupId, topic, partitions: 0, lag: 0, maxTimeLagMs: 0}))
+      // groupPartitions lists a group's partitions topic by topic: one look-up per topic.
+      if (topicTotal?.topic !== topic) {
+        const key = `${group.groupId}\u0000${topic}`
+        topicTotal = topicTotals.get(key)
+        if (!topicTotal) topicTotals.set(key, (topicTotal = {group: group.groupId, topic, partitions: 0, lag: 0, maxTimeLagMs: 0}))
+      }
       topicTotal.partitions++
       topicTotal.lag += lag
       topicTotal.maxTimeLagMs = maxNullable(topicTotal.maxTimeLagMs, timeLagMs)
@@ -151,6 +171,35 @@ export function buildLagReport(input: {
   groups.sort(byLag((a, b) => a.group.localeCompare(b.group)))
   const topics = [...topicTotals.values()].sort(byLag((a, b) => a.group.localeCompare(b.group) || a.topic.localeCompare(b.topic)))
   return {sampledAtMs: input.nowMs, rows, groups, topics}
+}
+
+/**
+ * The records whose timestamps give the time lag: for each partition with lag, of each group
+ * whose offsets were read, its first unconsumed offset. Each (topic, partition, offset) once,
+ * however many groups stand there.
+ */
+export function timeLagReads(
+  groups: readonly GroupObservation[],
+  partitionsByTopic: ReadonlyMap<string, readonly PartitionOffsets[]>,
+  topicFilter?: ReadonlySet<string>,
+): {topic: string; partition: number; offset: number}[] {
+  const reads: {topic: string; partition: number; offset: number}[] = []
+  // Keyed by the partition's own PartitionOffsets object, which every group's rows share.
+  const seen = new Map<PartitionOffsets, Set<number>>()
+  for (const group of groups) {
+    if (group.error) continue
+    for (const offsets of groupPartitions(group, partitionsByTopic, topicFilter)) {
+      const committed = group.committed.get(offsets.topic)?.get(offsets.partition) ?? null
+      if (partitionLag(committed, offsets) === 0) continue
+      const offset = firstUnconsumedOffset(committed, offsets)
+      let seenOffsets = seen.get(offsets)
+      if (!seenOffsets) seen.set(offsets, (seenOffsets = new Set()))
+      if (seenOffsets.has(offset)) continue
+      seenOffsets.add(offset)
+      reads.push({topic: offsets.topic, partition: offsets.partition, offset})
+    }
+  }
+  return reads
 }
 
 /** null (unknown) wins over numbers: an unknown time lag must not look like a small one. */

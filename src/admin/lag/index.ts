@@ -7,10 +7,10 @@
 // distinct committed offset of a partition, for the time lag.
 import {ExitCode, KctlError} from '../../errors.js'
 import type {KafkaClient} from '../../kafka/client/index.js'
-import {describeGroups, fetchCommittedOffsets, GROUP_ID_NOT_FOUND, type GroupType, listAllGroups} from '../group-requests.js'
+import {type CommittedOffsets, describeGroups, fetchCommittedOffsets, GROUP_ID_NOT_FOUND, type GroupType, listAllGroups} from '../group-requests.js'
 import {partitionBounds, recordTimestamps} from '../partition-offsets.js'
 import {errorByCode} from '../../kafka/protocol/index.js'
-import {buildLagReport, firstUnconsumedOffset, type GroupObservation, type LagReport, type PartitionOffsets} from './compute.js'
+import {buildLagReport, type GroupObservation, type LagReport, type PartitionOffsets, timeLagReads} from './compute.js'
 import {type GroupTrend, LagWindow} from './watch.js'
 
 export * from './compute.js'
@@ -46,6 +46,9 @@ export async function sampleLag(client: KafkaClient, query: LagQuery = {}): Prom
       .filter((group) => LAG_GROUP_TYPES.includes(group.type) && (group.type !== 'classic' || group.protocolType === 'consumer' || group.protocolType === ''))
       .map((group) => group.groupId)
   }
+  // One FindCoordinator for both requests below, which find the coordinators cached; a failed
+  // look-up is made again there and reported per group.
+  await client.coordinatorsOf('group', groupIds).catch(() => undefined)
   const [described, committed] = await Promise.all([describeGroups(client, groupIds, types), fetchCommittedOffsets(client, groupIds)])
 
   const observations: GroupObservation[] = []
@@ -67,7 +70,7 @@ export async function sampleLag(client: KafkaClient, query: LagQuery = {}): Prom
         host: member.host,
         assignment: member.assignment ?? [],
       })),
-      committed: new Map([...(offsets?.offsets ?? [])].map(([topic, partitions]) => [topic, new Map([...partitions].map(([partition, value]) => [partition, value.offset]))])),
+      committed: committedOffsetsOnly(offsets?.offsets),
       ...(errorCode ? {error: errorByCode(errorCode).name} : {}),
     })
   }
@@ -88,24 +91,24 @@ export async function sampleLag(client: KafkaClient, query: LagQuery = {}): Prom
   }
 
   const now = query.now ?? Date.now
-  const withoutTimes = buildLagReport({groups: observations, partitionsByTopic, timestamps: new Map(), nowMs: now(), topicFilter})
-  let timestamps = new Map<string, number>()
-  if (!query.skipTimeLag) {
-    const wanted = withoutTimes.rows
-      .filter((row) => row.lag > 0)
-      .map((row) => ({
-        topic: row.topic,
-        partition: row.partition,
-        offset: firstUnconsumedOffset(row.currentOffset, row),
-      }))
-    timestamps = await recordTimestamps(client, wanted)
-  }
+  const timestamps = query.skipTimeLag ? new Map<string, number>() : await recordTimestamps(client, timeLagReads(observations, partitionsByTopic, topicFilter))
   // "now" after the reads: the time lag is measured against the moment the records were seen.
   const report = buildLagReport({groups: observations, partitionsByTopic, timestamps, nowMs: now(), topicFilter})
   // `kctl lag -t orders` over every group: groups that do not read orders are noise. A group
   // named with --group stays, even with no partitions of the topic.
   if (topicFilter && !query.groups?.length) report.groups = report.groups.filter((total) => total.partitions > 0 || total.error)
   return {...report, brokers: metadata.brokers.length}
+}
+
+/** topic -> partition -> committed offset, without the commit metadata. */
+function committedOffsetsOnly(offsets: CommittedOffsets['offsets'] | undefined): Map<string, Map<number, number>> {
+  const result = new Map<string, Map<number, number>>()
+  for (const [topic, partitions] of offsets ?? []) {
+    const byPartition = new Map<number, number>()
+    for (const [partition, value] of partitions) byPartition.set(partition, value.offset)
+    result.set(topic, byPartition)
+  }
+  return result
 }
 
 export interface WatchOptions {
