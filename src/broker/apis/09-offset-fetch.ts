@@ -52,19 +52,16 @@ function fetchGroup(
     // All committed topics; the ones this principal may not describe are left out, as in Kafka.
     for (const [topic, partitions] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
       if (!describable(topic)) continue
+      // Sorted partition numbers, then one map look-up each: `kctl lag` reads 50 groups x 1,000
+      // partitions in one request, and sorting [partition, offset] pairs cost several times more.
+      const indexes = [...partitions.keys()].sort((a, b) => a - b)
       result.push({
         name: topic,
-        partitions: [...partitions].sort(([a], [b]) => a - b).map(([partitionIndex, value]) =>
-          unstable(topic, partitionIndex)
-            ? {partitionIndex, ...pending}
-            : {
-                partitionIndex,
-                committedOffset: value.offset,
-                committedLeaderEpoch: value.leaderEpoch,
-                metadata: value.metadata ?? '',
-                errorCode: ErrorCode.NONE,
-              },
-        ),
+        partitions: indexes.map((partitionIndex) => {
+          if (unstable(topic, partitionIndex)) return {partitionIndex, ...pending}
+          const value = partitions.get(partitionIndex)!
+          return {partitionIndex, committedOffset: value.offset, committedLeaderEpoch: value.leaderEpoch, metadata: value.metadata ?? '', errorCode: ErrorCode.NONE}
+        }),
       })
     }
     return {errorCode: ErrorCode.NONE, topics: result}
