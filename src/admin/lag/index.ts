@@ -3,8 +3,9 @@
 // A sample is a fixed number of round trips whatever the group count (target: 50 groups x
 // 1,000 partitions in <= 2 s): Metadata; ListGroups per broker (v5 says each group's type:
 // classic or KIP-848 consumer); one batched FindCoordinator; per coordinator one
-// DescribeGroups or ConsumerGroupDescribe and one OffsetFetch (v8 multi-group); per leader two ListOffsets (earliest, latest); per leader one Fetch per
-// distinct committed offset of a partition, for the time lag.
+// DescribeGroups or ConsumerGroupDescribe and one OffsetFetch (v8 multi-group); per leader two
+// ListOffsets (earliest, latest); per leader one Fetch for the time lag, more only when the
+// groups stand further apart than one Fetch's batches reach.
 import {ExitCode, KctlError} from '../../errors.js'
 import type {KafkaClient} from '../../kafka/client/index.js'
 import {type CommittedOffsets, describeGroups, fetchCommittedOffsets, GROUP_ID_NOT_FOUND, type GroupType, listAllGroups} from '../group-requests.js'
