@@ -29,7 +29,7 @@ function readJson(file) {
 const truthy = (value) => ['1', 'true', 'yes'].includes(String(value ?? '').toLowerCase())
 
 /** Conditions under which oclif itself must answer: anything that could change its output. */
-function environmentAllowsFastPath(env) {
+export function environmentAllowsFastPath(env) {
   if (truthy(env.KCTL_NO_FAST_START)) return false
   if (env.DEBUG || env.KCTL_DEBUG) return false
   // OCLIF_COLUMNS is read by oclif's own screen module, which the help pages use too.
@@ -53,7 +53,7 @@ function hasStartHooks(pjson) {
   return Boolean(hooks.init || hooks.finally || hooks.prerun || hooks.postrun)
 }
 
-function loadRoot(root) {
+export function loadRoot(root) {
   const pjson = readJson(path.join(root, 'package.json'))
   if (!pjson?.oclif || !pjson.name) return undefined
   const o = pjson.oclif
@@ -111,6 +111,39 @@ function loadPlugin(dir, pjson) {
   return {name: pjson.name, pjson, commands, topics: topicsToArray(pjson.oclif?.topics ?? {})}
 }
 
+/** oclif's configuration and data directories, as Config.load finds them. */
+function oclifDirectories(pjson, env) {
+  const o = pjson.oclif
+  const bin = o.bin || pjson.name
+  const dirname = o.dirname || pjson.name
+  const home = env.HOME || os.homedir() || os.tmpdir()
+  const scoped = (key) => env[`${bin}_${key}`.replaceAll('@', '').replaceAll(/[/-]/g, '_').toUpperCase()]
+  return {
+    configDir: scoped('CONFIG_DIR') || path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), dirname),
+    dataDir: scoped('DATA_DIR') || path.join(env.XDG_DATA_HOME || path.join(home, '.local/share'), dirname),
+    themeDisabled: truthy(scoped('DISABLE_THEME')),
+  }
+}
+
+/** Plugins a user installed or linked (a package.json in the data dir) may add or replace commands. */
+export function hasUserPlugins(pjson, env) {
+  return existsSync(path.join(oclifDirectories(pjson, env).dataDir, 'package.json'))
+}
+
+/** The directory and package.json of each plugin package.json names; undefined where oclif must load them. */
+export function corePlugins(root, pjson) {
+  const plugins = []
+  for (const entry of pjson.oclif.plugins ?? []) {
+    if (typeof entry !== 'string') return undefined
+    const pluginPjsonPath = packageJsonPath(root, entry)
+    if (!pluginPjsonPath) return undefined
+    const pluginPjson = readJson(pluginPjsonPath)
+    if (!pluginPjson || hasStartHooks(pluginPjson)) return undefined
+    plugins.push({dir: path.dirname(pluginPjsonPath), pjson: pluginPjson})
+  }
+  return plugins
+}
+
 /**
  * Enough of oclif's Config for its help classes: bin, pjson, commands, topics, lookups. Built
  * the way Config.load builds them (plugins, commands with aliases, implicit topics).
@@ -119,24 +152,18 @@ function loadConfig(root, pjson, env) {
   const o = pjson.oclif
   const bin = o.bin || pjson.name
   const dirname = o.dirname || pjson.name
-  const home = env.HOME || os.homedir() || os.tmpdir()
-  const scoped = (key) => env[`${bin}_${key}`.replaceAll('@', '').replaceAll(/[/-]/g, '_').toUpperCase()]
-  const configDir = scoped('CONFIG_DIR') || path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), dirname)
-  const dataDir = scoped('DATA_DIR') || path.join(env.XDG_DATA_HOME || path.join(home, '.local/share'), dirname)
+  const {configDir, themeDisabled} = oclifDirectories(pjson, env)
   // A user theme changes the colours; user-installed or linked plugins add commands.
-  if (!truthy(scoped('DISABLE_THEME')) && existsSync(path.join(configDir, 'theme.json'))) return undefined
-  if (existsSync(path.join(dataDir, 'package.json'))) return undefined
+  if (!themeDisabled && existsSync(path.join(configDir, 'theme.json'))) return undefined
+  if (hasUserPlugins(pjson, env)) return undefined
 
   const rootPlugin = loadPlugin(root, pjson)
   if (!rootPlugin) return undefined
   const plugins = new Map([[rootPlugin.name, rootPlugin]])
-  for (const entry of o.plugins ?? []) {
-    if (typeof entry !== 'string') return undefined
-    const pluginPjsonPath = packageJsonPath(root, entry)
-    if (!pluginPjsonPath) return undefined
-    const pluginPjson = readJson(pluginPjsonPath)
-    if (!pluginPjson || hasStartHooks(pluginPjson)) return undefined
-    const plugin = loadPlugin(path.dirname(pluginPjsonPath), pluginPjson)
+  const installed = corePlugins(root, pjson)
+  if (!installed) return undefined
+  for (const {dir, pjson: pluginPjson} of installed) {
+    const plugin = loadPlugin(dir, pluginPjson)
     if (!plugin) return undefined
     plugins.set(plugin.name, plugin)
   }

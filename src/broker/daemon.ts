@@ -7,11 +7,12 @@ import {spawn} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {ExitCode, KctlError} from '../errors.js'
+import {ExitCode, KctlError, usageError} from '../errors.js'
 import {defaultBrokerDataDir} from '../paths.js'
 import {BROKER_INFO_FILE, type BrokerInfo, isAlive, readRunningBroker} from '../local-broker.js'
-import {BrokerConnection, KafkaClientError} from '../kafka/client/index.js'
+import type {BrokerConnection as ClientConnection} from '../kafka/client/index.js'
 import type {StartBrokerOptions} from './index.js'
+import {parseSettingArgument} from './settings.js'
 import type {Logger} from './types.js'
 
 export const BROKER_LOG_FILE = 'broker.log'
@@ -48,6 +49,73 @@ export function stdoutLogger(): Logger {
   return lineLogger((line) => {
     if (stdoutOpen) process.stdout.write(line)
   })
+}
+
+/** The values of `kctl broker start`'s flags (commands/broker/_start-flags.ts); unset ones undefined. */
+export interface BrokerStartFlags {
+  'advertised-host'?: string
+  config?: string[]
+  'config-file'?: string
+  'data-dir': string
+  fsync: 'always' | 'interval'
+  host: string
+  'metrics-port'?: number
+  port: number
+  'sasl-password-file'?: string
+  'sasl-user'?: string
+  tls?: boolean
+}
+
+/**
+ * The broker's options from `kctl broker start`'s flags: the settings of --config-file, then of
+ * each --config; the SCRAM super user of --sasl-user, its password read now; the listener
+ * settings TLS and SASL need. `portGiven`: --port was on the command line, not its default.
+ * The properties parser, the security layer and the password prompt load only when used: a
+ * foreground broker runs in the command's process, and all it loads delays its first answer.
+ */
+export async function brokerStartOptions(flags: BrokerStartFlags, portGiven: boolean): Promise<Omit<DaemonOptions, 'logFile'>> {
+  const config: Record<string, string> = {}
+  if (flags['config-file']) {
+    const {parseProperties} = await import('../config/properties.js')
+    for (const entry of parseProperties(readConfigFile(flags['config-file']))) config[entry.key] = entry.value
+  }
+  for (const item of flags.config ?? []) {
+    const [key, value] = parseSettingArgument(item)
+    config[key] = value
+  }
+  // listeners names every port the broker binds; a --port beside it would be silently dropped.
+  if (config.listeners !== undefined && portGiven)
+    throw usageError(`unable to start the broker: --port ${flags.port} conflicts with listeners=${config.listeners}`, 'drop --port, or set the port in listeners')
+  const {addBrokerUser, startSecurityConfig} = await import('./auth/index.js')
+  const saslUser = flags['sasl-user']
+  if (saslUser !== undefined) {
+    // SCRAM user names are principals (User:<name>); "admin:secret" is a password in the wrong place.
+    if (saslUser === '' || /[:\s]/.test(saslUser))
+      throw usageError(`unable to start the broker: "${saslUser}" is not a user name`, 'give the name alone (--sasl-user admin); the password comes from --sasl-password-file, $KCTL_BROKER_ADMIN_PASSWORD or a prompt')
+    const {readPassword} = await import('../ui/password.js')
+    const password = await readPassword({file: flags['sasl-password-file'], env: 'KCTL_BROKER_ADMIN_PASSWORD', subject: `broker user ${saslUser}`, confirm: true})
+    addBrokerUser(flags['data-dir'], saslUser, password)
+  }
+  Object.assign(config, startSecurityConfig(config, {tls: flags.tls === true, saslUser, host: flags.host, port: flags.port}))
+  return {
+    port: flags.port,
+    host: flags.host,
+    advertisedHost: flags['advertised-host'],
+    dataDir: flags['data-dir'],
+    config,
+    metricsPort: flags['metrics-port'],
+    fsync: flags.fsync,
+  }
+}
+
+function readConfigFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const cause = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message
+    throw usageError(`unable to read --config-file ${file}: ${cause}`, 'give the path of a server.properties file')
+  }
 }
 
 function refuseSecondInstance(dataDir: string): void {
@@ -296,9 +364,11 @@ function directoryBytes(dir: string): number {
   return total
 }
 
-/** One DescribeLogDirs (all topics) over a short-lived connection of kctl's client. */
+/** One DescribeLogDirs (all topics) over a short-lived connection of kctl's client (loaded here:
+ *  a broker this module runs never needs it). */
 async function describeLogDirs(host: string, port: number, timeoutMs = 5000) {
-  let connection: BrokerConnection | undefined
+  const {BrokerConnection, KafkaClientError} = await import('../kafka/client/index.js')
+  let connection: ClientConnection | undefined
   try {
     connection = await BrokerConnection.open(host, port, {clientId: 'kctl-status', connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs})
     return await connection.send(35, {topics: null})
