@@ -107,21 +107,32 @@ async function firstAnswer(port, deadlineMs) {
 }
 
 // Loaded into the load-test broker (not the start-up ones): on SIGUSR2 it writes the event
-// loop delay since the last signal to KCTL_BENCH_LOOP_DELAY_FILE, so a latency tail can be
-// told apart as the broker's own stalls (GC, a blocking write) or the client's and machine's.
+// loop delay since the last signal to KCTL_BENCH_LOOP_DELAY_FILE, with the garbage
+// collections meanwhile (full mark-compacts, and the pause time of all), so a latency tail
+// can be told apart as the broker's own stalls (GC, a blocking write) or the client's and machine's.
 const LOOP_DELAY_HOOK = `data:text/javascript,${encodeURIComponent(`
 import {writeFileSync} from 'node:fs'
-import {monitorEventLoopDelay} from 'node:perf_hooks'
+import {constants, monitorEventLoopDelay, PerformanceObserver} from 'node:perf_hooks'
 const delay = monitorEventLoopDelay({resolution: 1})
 delay.enable()
+let gc = {fullCollections: 0, pauseMs: 0, longestPauseMs: 0}
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.fullCollections++
+    gc.pauseMs += entry.duration
+    gc.longestPauseMs = Math.max(gc.longestPauseMs, entry.duration)
+  }
+}).observe({entryTypes: ['gc']})
 process.on('SIGUSR2', () => {
-  writeFileSync(process.env.KCTL_BENCH_LOOP_DELAY_FILE, JSON.stringify({p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6}))
+  writeFileSync(process.env.KCTL_BENCH_LOOP_DELAY_FILE, JSON.stringify({p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6, gc}))
   delay.reset()
+  gc = {fullCollections: 0, pauseMs: 0, longestPauseMs: 0}
 })`)}`
 
 /**
  * Spawns the broker process on a fresh data dir; resolves with it and its start time once it
- * answers. `loopDelay()` (with `watchLoop`) returns the event loop delay since its last call.
+ * answers. `loopDelay()` (with `watchLoop`) returns the event loop delay and the garbage
+ * collections since its last call.
  */
 async function startBroker({watchLoop = false} = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kctl-bench-broker-'))
@@ -154,8 +165,8 @@ async function startBroker({watchLoop = false} = {}) {
       for (let waitedMs = 0; waitedMs < 5000; waitedMs += 10) {
         await new Promise((resolve) => setTimeout(resolve, 10))
         try {
-          const {p99Ms, maxMs} = JSON.parse(readFileSync(loopDelayFile, 'utf8'))
-          return {p99Ms: round(p99Ms), maxMs: round(maxMs)}
+          const {p99Ms, maxMs, gc} = JSON.parse(readFileSync(loopDelayFile, 'utf8'))
+          return {p99Ms: round(p99Ms), maxMs: round(maxMs), gc: {fullCollections: gc.fullCollections, pauseMs: round(gc.pauseMs), longestPauseMs: round(gc.longestPauseMs)}}
         } catch {
           // not written yet
         }
