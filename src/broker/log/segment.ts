@@ -143,12 +143,9 @@ export class Segment {
       options.nowMs,
     )
     let truncatedBytes = 0
-    if (options.recover || !indexesExisted || !segment.indexesLookSane(options.active)) {
+    if (options.recover || !indexesExisted || !segment.indexesLookSane(options.active) || !segment.loadTail(options.active)) {
       truncatedBytes = segment.recover(options.indexIntervalBytes)
-    } else {
-      segment.loadTail(options.active)
-      segment.uncheckedEnd = segment.sizeBytes
-    }
+    } else segment.uncheckedEnd = segment.sizeBytes
     if (options.nextSegmentBaseOffset !== undefined) segment.nextOffset = Math.max(segment.nextOffset, options.nextSegmentBaseOffset)
     segment.offsetIndex.setCached(options.active)
     return {segment, truncatedBytes}
@@ -167,8 +164,10 @@ export class Segment {
   }
 
   // Learns nextOffset, the max timestamp and the index spacing from the last index entries
-  // and the few batches after them, without reading the whole segment.
-  private loadTail(active: boolean): void {
+  // and the few batches after them, without reading the whole segment. False when those
+  // batches cannot be walked to the end (a length or magic damaged on disk): the log end would
+  // be wrong, so the caller recovers the segment instead.
+  private loadTail(active: boolean): boolean {
     const lastTime = this.timeIndex.lastEntry()
     if (lastTime) {
       this.maxTimestampMs = lastTime.key
@@ -177,15 +176,16 @@ export class Segment {
     if (this.sizeBytes >= RECORD_BATCH_HEADER_BYTES) {
       this.firstBatchTimestampMs = batchMaxTimestampAt(this.log.read(0, RECORD_BATCH_HEADER_BYTES), 0)
     }
-    if (!active) return
+    if (!active) return true
     const lastOffsetEntry = this.offsetIndex.lastEntry()
     const from = lastOffsetEntry ? lastOffsetEntry.value : 0
     this.bytesSinceIndexEntry = 0
-    walkBatches(this.log, from, this.sizeBytes, false, (buf, at, _pos, sizeBytes) => {
+    const walkedTo = walkBatches(this.log, from, this.sizeBytes, false, (buf, at, _pos, sizeBytes) => {
       this.noteBatch(batchLastOffsetAt(buf, at), batchMaxTimestampAt(buf, at))
       this.bytesSinceIndexEntry += sizeBytes
       return true
     })
+    return walkedTo === this.sizeBytes
   }
 
   private noteBatch(lastOffset: number, maxTimestamp: number): void {
