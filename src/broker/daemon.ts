@@ -3,7 +3,6 @@
 // the port; Ctrl-C = graceful stop), detached (its own process running ./main.js, which loads
 // only the broker, never oclif; pid and log file in the data dir), found again by other
 // commands through `<dataDir>/broker.json`, stopped with SIGTERM (SIGKILL when it does not go).
-import {spawn} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -206,6 +205,8 @@ export async function startDetached(options: Omit<DaemonOptions, 'logFile'>, tim
   }
   const logStart = statSync(logFile).size
   const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.js')
+  // Loaded here: the broker's own process (a foreground start, or main.js) never spawns one.
+  const {spawn} = await import('node:child_process')
   const child = spawn(process.execPath, [main, JSON.stringify({...options, dataDir, logFile})], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
