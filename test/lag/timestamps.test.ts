@@ -1,7 +1,7 @@
 // timestampAt: the timestamp of the first unconsumed record inside fetched batches, for
 // uncompressed and compressed (every Kafka codec), LogAppendTime, control and truncated batches.
 import {describe, expect, it} from 'vitest'
-import {timestampAt} from '../../src/admin/partition-offsets.js'
+import {timestampAt, timestampsAt} from '../../src/admin/partition-offsets.js'
 import {crc32c} from '../../src/kafka/protocol/index.js'
 import {type CodecName, codecIds, compress} from '../../src/compression/index.js'
 
@@ -67,5 +67,26 @@ describe('timestampAt', () => {
 
   it('gives up on a truncated batch', () => {
     expect(timestampAt(fetched.subarray(0, fetched.length - 3), 7)).toBeUndefined()
+  })
+})
+
+describe('timestampsAt (several wanted offsets of a partition from one Fetch)', () => {
+  const fetched = Buffer.concat([batch(0, 5), batch(5, 5, {codec: 'lz4'})])
+
+  it('answers each offset as timestampAt does, in one walk across plain and compressed batches', () => {
+    const offsets = [0, 3, 4, 5, 9]
+    expect(timestampsAt(fetched, offsets)).toEqual(offsets.map((offset) => timestampAt(fetched, offset)))
+    expect(timestampsAt(fetched, offsets)).toEqual([BASE_MS, BASE_MS + 3000, BASE_MS + 4000, BASE_MS, BASE_MS + 4000])
+  })
+
+  it('answers the first offsets only when the later ones lie past the returned batches', () => {
+    expect(timestampsAt(fetched, [2, 8, 10, 12])).toEqual([BASE_MS + 2000, BASE_MS + 3000])
+    // A batch cut short at the end of the response: the offsets inside it stay unanswered.
+    expect(timestampsAt(fetched.subarray(0, fetched.length - 3), [1, 6])).toEqual([BASE_MS + 1000])
+  })
+
+  it('answers offsets below a LogAppendTime batch with its time and skips a control batch', () => {
+    const mixed = Buffer.concat([batch(0, 1, {control: true}), batch(1, 3, {logAppendTime: true}), batch(4, 2)])
+    expect(timestampsAt(mixed, [0, 2, 5])).toEqual([BASE_MS + 2000, BASE_MS + 2000, BASE_MS + 1000])
   })
 })
