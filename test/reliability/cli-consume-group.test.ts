@@ -9,25 +9,12 @@ import {promisify} from 'node:util'
 import {describe, expect, it} from 'vitest'
 import {isolatedEnv, kctl, startKctl} from '../commands/kctl.js'
 import {useBroker} from '../helpers/broker.js'
+import {seededRandom} from './cli-random.js'
 import {kafka, waitFor} from './helpers.js'
 
 const run = promisify(execFile)
 const env = isolatedEnv()
-const seed = Number(process.env.KCTL_TEST_SEED ?? Date.now() % 1_000_000)
-console.log(`cli-consume-group seed=${seed} (repeat with KCTL_TEST_SEED=${seed})`)
-
-/** mulberry32: a small seeded generator, so a failing run can be repeated. */
-function seeded(start: number): () => number {
-  let state = start >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-const random = seeded(seed)
+const random = seededRandom('cli-consume-group')
 
 /** The group's committed offsets per partition, as kafka-python's admin client reads them. */
 async function committedOffsets(bootstrap: string, group: string): Promise<Record<string, number>> {
