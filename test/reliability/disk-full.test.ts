@@ -12,6 +12,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type RunningBroker, startBroker} from '../../src/broker/index.js'
 import {kcat} from '../interop/clients.js'
+import {Consumer, stringDeserializers} from '@platformatic/kafka'
 import {Kafka, logLevel} from 'kafkajs'
 import {kafka, waitFor} from './helpers.js'
 
@@ -159,6 +160,43 @@ describe.skipIf(!mounted)('disk full', () => {
     await member.disconnect()
     await admin.disconnect()
   }, 180_000)
+
+  it('answers a KIP-848 member joining while the disk is full NOT_COORDINATOR, and lets it join once space returns', async () => {
+    const bootstrap = broker!.bootstrap
+    const consumer = new Consumer({
+      clientId: 'disk-full-848',
+      bootstrapBrokers: [bootstrap],
+      groupId: 'joiner-848',
+      groupProtocol: 'consumer',
+      deserializers: stringDeserializers,
+      maxWaitTime: 200,
+      retries: 2,
+      retryDelay: 100,
+    })
+    try {
+      // The consumer-groups file is still empty here: the member's first heartbeat needs a new page.
+      const filler = fill()
+      try {
+        const joinError = await consumer.consume({topics: ['grouped'], mode: 'earliest'}).then(
+          () => undefined,
+          (error: Error) => error,
+        )
+        expect(JSON.stringify(joinError, Object.getOwnPropertyNames(joinError ?? {}))).toMatch(/NOT_COORDINATOR|not the correct coordinator/i)
+      } finally {
+        rmSync(filler)
+      }
+      const stream = await consumer.consume({topics: ['grouped'], mode: 'earliest'})
+      const values: string[] = []
+      for await (const message of stream) {
+        values.push(message.value)
+        if (values.length === 5) break
+      }
+      expect(values).toEqual(['g0', 'g1', 'g2', 'g3', 'g4'])
+      await stream.close()
+    } finally {
+      await consumer.close(true)
+    }
+  }, 120_000)
 
   it('refuses a read-only data dir at start-up in one line', async () => {
     const readOnly = path.join(mountPoint, 'ro')
