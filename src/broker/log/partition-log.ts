@@ -488,13 +488,15 @@ export class PartitionLog {
       chunks.push(...got.chunks)
       sizeBytes += gotBytes
       if (got.corruptAt !== undefined) {
-        const corruptBatch = this.reportCorruptBatch(segment, got.corruptAt, fetchOffset)
+        const damaged = this.describeCorruptBatch(segment, got.corruptAt, fetchOffset)
+        // Named once per segment, for the broker's log.
+        const corruptBatch = segment.corruptionReported ? undefined : damaged
+        segment.corruptionReported = true
         if (sizeBytes > 0) return {ok: true, chunks, sizeBytes, logStartOffset, logEndOffset, corruptBatch}
-        const {offset, resumeOffset} = this.describeCorruptBatch(segment, got.corruptAt, fetchOffset)
         return {
           ok: false,
           error: 'KAFKA_STORAGE_ERROR',
-          message: `the record batch at offset ${offset} (position ${got.corruptAt} of ${this.segmentFile(segment)}) fails its CRC-32C check; reading may resume at offset ${resumeOffset}`,
+          message: `the record batch at offset ${damaged.offset} (position ${damaged.position} of ${damaged.file}) fails its CRC-32C check; reading may resume at offset ${damaged.resumeOffset}`,
           logStartOffset,
           logEndOffset,
           corruptBatch,
@@ -516,13 +518,6 @@ export class PartitionLog {
     // The header's base offset is not covered by the CRC: trusted only inside the segment.
     const offset = firstOffset !== undefined && firstOffset >= segment.baseOffset && firstOffset < segment.nextOffset ? firstOffset : fetchOffset
     return {file: this.segmentFile(segment), position, offset, resumeOffset: Math.max(resumeOffset, offset + 1)}
-  }
-
-  // The report for the broker's log, the first time a read meets damage in this segment.
-  private reportCorruptBatch(segment: Segment, position: number, fetchOffset: number): CorruptBatchReport | undefined {
-    if (segment.corruptionReported) return undefined
-    segment.corruptionReported = true
-    return this.describeCorruptBatch(segment, position, fetchOffset)
   }
 
   // Where a read must end to stop before `offset`: the segment and the position of the batch
