@@ -10,7 +10,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {isolatedEnv, kctl, startKctl} from '../commands/kctl.js'
 import {useBroker} from '../helpers/broker.js'
-import {freePort, kafka} from './helpers.js'
+import {freePort, kafka, waitFor} from './helpers.js'
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'kctl-hostile-'))
 const env = isolatedEnv()
@@ -88,10 +88,14 @@ describe('the CLI against a hostile world', () => {
     await createTopic('hostile-wait')
     // A consumer waiting for records that never come: interrupted mid-wait.
     const {child, result} = startKctl(['consume', 'hostile-wait', '--group', 'hostile', '-b', broker().bootstrap], {env, timeoutMs: 90_000})
-    await new Promise((resolve) => setTimeout(resolve, 4000))
+    // Interrupted once it is a member of the group (a loaded machine may take seconds to get there).
+    const admin = kafka(broker().bootstrap).admin()
+    await admin.connect()
+    await waitFor('kctl to join the group', async () => (await admin.describeGroups(['hostile'])).groups[0]?.members.length > 0, 60_000)
+    await admin.disconnect()
     child.kill('SIGINT')
     const run = await result
     expect(run.code).toBe(130)
     expect(run.stderr.trim().split('\n').filter((line) => line.startsWith('error:')).length).toBeLessThanOrEqual(1)
-  })
+  }, 120_000)
 })
