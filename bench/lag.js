@@ -4,7 +4,8 @@
 // start included, answers in <= 2 s (design, issue 6). Prints one JSON object.
 //
 // Records: 5 per partition. Group g commits offset g % 6 everywhere, so most partitions lag
-// and the time-lag reads (one Fetch per leader per distinct committed offset) are exercised.
+// and the time-lag reads want five offsets of every partition (one Fetch per leader answers
+// them all: the five records are one batch).
 import {mkdtempSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -60,20 +61,35 @@ try {
 
   progress('offsets committed')
   // In-process: the requests alone (connection set-up included, no process start).
+  // CPU figures beside the wall times: on a shared machine they move far less. In-process, the
+  // CPU is the client's and the broker's together (both live in this process).
+  const cpuMsSince = (start) => {
+    const used = process.cpuUsage(start)
+    return (used.user + used.system) / 1000
+  }
   const inProcessMs = []
+  const inProcessCpuMs = []
   let rows = 0
   let totalLag = 0
   for (let run = 0; run < RUNS; run++) {
     const started = process.hrtime.bigint()
+    const cpuStart = process.cpuUsage()
     const report = await withClient(options, (client) => sampleLag(client))
     inProcessMs.push(Number(process.hrtime.bigint() - started) / 1e6)
+    inProcessCpuMs.push(cpuMsSince(cpuStart))
     rows = report.rows.length
     totalLag = report.groups.reduce((sum, group) => sum + group.lag, 0)
   }
   progress(`in-process samples: ${inProcessMs.map(Math.round).join(', ')} ms`)
   // The command as a user runs it, -o json so rendering a 50,000-row table is not what is timed.
+  // The broker lives in this process: its CPU per command is this process's CPU meanwhile.
   const processMs = []
-  for (let run = 0; run < RUNS; run++) processMs.push((await timedKctl(['lag', '-b', broker.bootstrap, '-o', 'json'])).elapsedMs)
+  const brokerCpuMs = []
+  for (let run = 0; run < RUNS; run++) {
+    const cpuStart = process.cpuUsage()
+    processMs.push((await timedKctl(['lag', '-b', broker.bootstrap, '-o', 'json'])).elapsedMs)
+    brokerCpuMs.push(cpuMsSince(cpuStart))
+  }
   const tableMs = (await timedKctl(['lag', '-b', broker.bootstrap])).elapsedMs
   // process start alone, for scale: `kctl --version`
   const startupMs = median(await Promise.all([0, 1, 2].map(async () => (await timedKctl(['--version'])).elapsedMs)))
@@ -90,9 +106,12 @@ try {
     lagProcessMsMax: Math.round(Math.max(...processMs)),
     lagTableProcessMs: Math.round(tableMs),
     lagInProcessMsMedian: Math.round(median(inProcessMs)),
+    lagInProcessCpuMsMedian: Math.round(median(inProcessCpuMs)),
+    brokerCpuMsPerLagProcessMedian: Math.round(median(brokerCpuMs)),
     cliStartupMsMedian: Math.round(startupMs),
     targetMs: TARGET_MS,
     withinTarget: median(processMs) <= TARGET_MS,
+    loadAverage: os.loadavg().map((load) => Number(load.toFixed(2))),
   }, null, 2))
 } finally {
   await broker.close()
