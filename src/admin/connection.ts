@@ -18,7 +18,7 @@ import {type ClientSettings, readCommandConfig, type SaslSettings, splitServers,
 import {contextSettings, selectContext} from '../config/context.js'
 import {KctlError} from '../errors.js'
 import {type ClientOptions, KafkaClient, KafkaClientError} from '../kafka/client/index.js'
-import {type ErrorContext, toKctlError} from './errors.js'
+import {type ErrorContext, type SecuritySource, toKctlError} from './errors.js'
 
 export const defaultConnectTimeoutMs = 5000
 
@@ -46,8 +46,8 @@ export interface ResolvedConnection {
   /** Where the address came from, for messages: "-b", "context prod", "the bundled broker". */
   sourceDescription: string
   contextName?: string
-  /** Where the TLS/SASL settings came from, for hints: "context prod", "--command-config client.properties". */
-  securityDescription?: string
+  /** Where the TLS/SASL settings came from, for hints. */
+  securitySource?: SecuritySource
   tls?: TlsSettings
   sasl?: SaslSettings
   debug: boolean
@@ -126,14 +126,18 @@ export function resolveConnection(options: ConnectionOptions = {}): ResolvedConn
     })
   }
   if (commandConfig) settings = {...settings, tls: commandConfig.tls, sasl: commandConfig.sasl}
-  const securityDescription = commandConfig ? `--command-config ${options.commandConfig}` : contextName ? `context ${contextName}` : undefined
+  const securitySource: SecuritySource | undefined = options.commandConfig
+    ? {kind: 'command-config', name: options.commandConfig}
+    : contextName
+      ? {kind: 'context', name: contextName}
+      : undefined
 
   return {
     brokers,
     source,
     sourceDescription,
     contextName,
-    securityDescription,
+    securitySource,
     tls: settings.tls,
     sasl: settings.sasl,
     debug: Boolean(options.debug),
@@ -144,7 +148,7 @@ export function resolveConnection(options: ConnectionOptions = {}): ResolvedConn
 
 /** What toKctlError needs to know about the connection for its messages and hints. */
 export function errorContext(connection: ResolvedConnection, action: string): ErrorContext {
-  return {action, brokers: connection.brokers, source: connection.sourceDescription, security: connection.securityDescription}
+  return {action, brokers: connection.brokers, source: connection.sourceDescription, security: connection.securitySource}
 }
 
 /** Kafka's request.timeout.ms default: how long one request may wait for its answer. */

@@ -87,8 +87,14 @@ export interface ErrorContext {
   /** The addresses being used and where they came from, for connection hints. */
   brokers?: string[]
   source?: string
-  /** Where the TLS/SASL settings came from: "context prod", "--command-config client.properties". */
-  security?: string
+  /** Where the TLS/SASL settings came from, so a hint can say where to fix them. */
+  security?: SecuritySource
+}
+
+/** A saved context (its name) or an Apache client .properties file (its path). */
+export interface SecuritySource {
+  kind: 'context' | 'command-config'
+  name: string
 }
 
 /** A KctlError for anything the client or kafkajs threw; other KctlErrors pass through unchanged. */
@@ -165,19 +171,19 @@ function clientError(error: KafkaClientError, context: ErrorContext): KctlError 
 function saslHint(name: string, context: ErrorContext): string | undefined {
   const {security} = context
   if (name === 'SASL_AUTHENTICATION_FAILED') {
-    if (security?.startsWith('context ')) {
-      const contextName = security.slice('context '.length)
-      return `check the username and the password (the variable or file that ${security} names); fix them with \`kctl context add ${contextName} --overwrite --username USER --password-env VAR\``
+    if (security?.kind === 'context') {
+      return `check the username and the password (the variable or file that context ${security.name} names); fix them with \`kctl context add ${security.name} --overwrite --username USER --password-env VAR\``
     }
-    if (security) return `check username and password in sasl.jaas.config of ${security.replace(/^--command-config /, '')}`
+    if (security) return `check username and password in sasl.jaas.config of ${security.name}`
     return adviceFor(name)
   }
   if (name === 'UNSUPPORTED_SASL_MECHANISM') {
-    const where = security?.startsWith('context ')
-      ? `re-add ${security} with \`kctl context add ${security.slice('context '.length)} --overwrite --sasl-mechanism MECHANISM\``
-      : security
-        ? `set sasl.mechanism in ${security.replace(/^--command-config /, '')}`
-        : 'set sasl.mechanism (--command-config) or the context\'s --sasl-mechanism'
+    const where =
+      security?.kind === 'context'
+        ? `re-add context ${security.name} with \`kctl context add ${security.name} --overwrite --sasl-mechanism MECHANISM\``
+        : security
+          ? `set sasl.mechanism in ${security.name}`
+          : 'set sasl.mechanism (--command-config) or the context\'s --sasl-mechanism'
     return `use a mechanism the broker enables: ${where}`
   }
   return undefined
@@ -209,8 +215,8 @@ function certificateProblem(cause: unknown): CertificateProblem | undefined {
 /** One line naming the certificate problem and where the CA or the host name is set. */
 function certificateError(problem: CertificateProblem, broker: string | undefined, context: ErrorContext, cause: unknown): KctlError {
   const address = broker ?? context.brokers?.join(',') ?? 'the cluster'
-  const contextName = context.security?.startsWith('context ') ? context.security.slice('context '.length) : 'NAME'
-  const fileNote = context.security?.startsWith('--command-config ') ? ` in ${context.security.slice('--command-config '.length)}` : ''
+  const contextName = context.security?.kind === 'context' ? context.security.name : 'NAME'
+  const fileNote = context.security?.kind === 'command-config' ? ` in ${context.security.name}` : ''
   const what = {
     untrusted: 'the broker\'s certificate is not signed by a CA kctl trusts',
     hostname: 'the broker\'s certificate does not name this host',
