@@ -21,7 +21,6 @@
 // package, so installing needs the registry only. Node 20's zlib has no zstd.
 import {createRequire} from 'node:module'
 import {gunzipSync, gzipSync} from 'node:zlib'
-import kafkajs from 'kafkajs'
 import {KctlError} from '../errors.js'
 import {lz4Bound, snappyBound, zstdBound} from './bounds.js'
 import {codecOfAttributes, type CompressionName, compressionIds, compressionNames} from '../kafka/protocol/record-batch.js'
@@ -186,8 +185,9 @@ export function registerKafkajsCodecs(): void {
     }
     return () => implementation
   }
-  // Named imports of these two fail: Node's CommonJS export detection does not see them in kafkajs.
-  const {CompressionCodecs, CompressionTypes} = kafkajs
+  // kafkajs (CommonJS, ~140 modules) loads here, for the callers that give it codecs, not for
+  // every importer of the codecs (the broker's log, kctl lag's record reads).
+  const {CompressionCodecs, CompressionTypes} = require('kafkajs') as typeof import('kafkajs')
   CompressionCodecs[CompressionTypes.Snappy] = kafkajsCodec('snappy')
   CompressionCodecs[CompressionTypes.LZ4] = kafkajsCodec('lz4')
   CompressionCodecs[CompressionTypes.ZSTD] = kafkajsCodec('zstd')
