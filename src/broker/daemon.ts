@@ -3,7 +3,7 @@
 // the port; Ctrl-C = graceful stop), detached (its own process running ./main.js, which loads
 // only the broker, never oclif; pid and log file in the data dir), found again by other
 // commands through `<dataDir>/broker.json`, stopped with SIGTERM (SIGKILL when it does not go).
-import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {ExitCode, KctlError, usageError} from '../errors.js'
@@ -11,6 +11,7 @@ import {defaultBrokerDataDir} from '../paths.js'
 import {BROKER_INFO_FILE, type BrokerInfo, isAlive, readRunningBroker} from '../local-broker.js'
 import type {BrokerConnection as ClientConnection} from '../kafka/client/index.js'
 import type {StartBrokerOptions} from './index.js'
+import {makeDataDir} from './data-dir.js'
 import {parseSettingArgument} from './settings.js'
 import type {Logger} from './types.js'
 
@@ -193,10 +194,9 @@ export async function startDetached(options: Omit<DaemonOptions, 'logFile'>, tim
   const dataDir = path.resolve(options.dataDir)
   refuseSecondInstance(dataDir)
   const logFile = path.join(dataDir, BROKER_LOG_FILE)
+  makeDataDir(dataDir)
   let logFd: number
   try {
-    mkdirSync(dataDir, {recursive: true})
-    // An existing directory the user cannot write fails here, on the log file.
     logFd = openSync(logFile, 'a')
   } catch (err) {
     throw new KctlError(`unable to start the broker: data dir ${dataDir} is not writable (${(err as NodeJS.ErrnoException).code})`, {

@@ -1,11 +1,11 @@
 // startBroker(): the bundled broker in this process, for `kctl broker start` and for tests.
 // Kept lean on purpose: this module graph must not load oclif or kafkajs (start ≤ 500 ms,
 // idle RSS ≤ 80 MB).
-import {accessSync, constants, mkdirSync} from 'node:fs'
 import type http from 'node:http'
 import path from 'node:path'
 import {KctlError} from '../errors.js'
 import {apiRegistry} from './apis/index.js'
+import {makeDataDir} from './data-dir.js'
 import {Security} from './auth/index.js'
 import {createGroupCoordinator} from './groups/index.js'
 import {openLogManager} from './log-adapter.js'
@@ -60,7 +60,7 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
   for (const warning of resolved.warnings) logger.warn(warning)
   const settings = new BrokerSettings(resolved)
   const dataDir = path.resolve(options.dataDir)
-  prepareDataDir(dataDir)
+  makeDataDir(dataDir)
   const host = options.host ?? '127.0.0.1'
   const listeners = configuredListeners(settings, host, options.port ?? 9092)
 
@@ -125,17 +125,6 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
   }
 }
 
-function prepareDataDir(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, {recursive: true})
-    accessSync(dataDir, constants.W_OK)
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err)
-    throw new KctlError(`unable to start the broker: data dir ${dataDir} is not writable (${code})`, {
-      hint: 'choose a writable directory with --data-dir',
-    })
-  }
-}
 
 /** `listeners` (NAME://host:port,...) or one PLAINTEXT listener on host:port. */
 function configuredListeners(settings: BrokerSettings, host: string, port: number): ListenerSpec[] {

@@ -176,6 +176,13 @@ describe('kctl broker commands', () => {
     const unwritable = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', path.join(file, 'sub')])
     expect(unwritable.code).toBe(1)
     expect(unwritable.stderr).toMatch(/^error: unable to start the broker: data dir .* is not writable \(ENOTDIR\)\nhint: choose a writable directory with --data-dir\n$/)
+    // Node 20's recursive mkdir never returns under /proc; both the foreground and the detached
+    // start must answer instead of hanging.
+    for (const detach of [[], ['--detach']]) {
+      const underProc = await kctl(['broker', 'start', ...detach, '--port', '0', '--data-dir', '/proc/kctl-test/data'])
+      expect(underProc.code).toBe(1)
+      expect(underProc.stderr).toBe('error: unable to start the broker: data dir /proc/kctl-test/data is not writable (ENOENT)\nhint: choose a writable directory with --data-dir\n')
+    }
 
     const unknown = await kctl(['broker', 'start', '--detach', '--port', '0', '--data-dir', path.join(tmp, 'x'), '--config', 'num.partition=3'])
     expect(unknown.code).toBe(2)
