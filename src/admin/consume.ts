@@ -18,8 +18,6 @@ import {listOffsetsAt, partitionBounds, partitionKey} from './partition-offsets.
 import {readBatches} from './record-batches.js'
 import {unknownTopic} from './topics.js'
 
-export {compileFormat, type ConsumedRecord, defaultFormat, parseTimestamp, startPosition, type StartPosition, toRecord} from './consume-format.js'
-
 // ---- consuming --------------------------------------------------------------------------
 
 export interface ConsumeOptions {

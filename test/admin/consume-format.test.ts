@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {compileFormat, type ConsumedRecord, parseTimestamp, startPosition, toRecord} from '../../src/admin/consume.js'
+import {compileFormat, type ConsumedRecord, parseTimestamp, startPosition, toRecord} from '../../src/admin/consume-format.js'
 
 const record: ConsumedRecord = {topic: 'orders', partition: 2, offset: 41, timestamp: 1736614455000, key: 'user-1', value: 'héllo', headers: {a: '1', b: '2'}}
 
