@@ -139,6 +139,7 @@ export function openLogManager(dataDir: string, settings: BrokerSettings, logger
   // and every later change is applied to it at once (Kafka's DynamicLogConfig).
   loadDynamicConfigs(dataDir, settings, logger)
   const manager = LogManager.open({dataDir, defaults: logDefaults(settings)})
+  manager.cleaner.onUncleanable = (message) => logger.warn(`log cleaner: ${message}`)
   manager.cleaner.onPass = (pass) =>
     logger.info(
       `cleaned ${pass.topic}-${pass.partition}: ${pass.recordsRemoved} records removed, ${pass.bytesRead} bytes read, ${pass.bytesWritten} written; dirty from offset ${pass.firstDirtyOffset}`,

@@ -84,7 +84,7 @@ import {
 } from '../../kafka/protocol/record-batch.js'
 import {type AppendedBatch, Segment, segmentFileName, walkBatches} from './segment.js'
 import type {LogStorage} from './storage.js'
-import {type AbortedTxn, reloadOpenTxnIndex, writeTxnIndexFile} from './txn-index.js'
+import {type AbortedTxn, writeTxnIndexFile} from './txn-index.js'
 
 const CHECKPOINT_FILE = 'cleaner-checkpoint.json'
 // The cleaned segment is written here under its final name, indexes included, so that the
@@ -630,7 +630,6 @@ export class LogCleaner {
         if (this.gone(log)) throw new CleaningAborted()
         const swapped = log.swapSegments(group, (next) => this.swapIn(log, base, next))
         if (!swapped) throw new CleaningAborted() // retention or DeleteRecords took a segment meanwhile
-        reloadOpenTxnIndex(storage, log.dir, log.segmentBaseOffsets, log.logEndOffset)
         bytesWritten += out.sizeBytes
       } catch (error) {
         closeQuietly(out)

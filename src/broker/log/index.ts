@@ -7,7 +7,7 @@
 //                                 00000000000000000000.txnindex   aborted transactions whose ABORT marker is in this segment
 //                                 <offset>.snapshot               idempotent producer state, open transactions (JSON)
 //                                 partition.metadata, log-start-offset
-//                                 cleaner-checkpoint.json        compacted topics: first dirty offset, last cleaning
+//                                 cleaner-checkpoint.json        compacted topics: first dirty offset, last cleaning, earliest delete horizon
 //                                 <offset>.log.cleaned|.swap|.swap.range   a cleaning under way (cleaner.ts)
 //   <dataDir>/.topics/<topic>.json, .lock (pid), .kafka_cleanshutdown
 //

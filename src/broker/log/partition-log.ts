@@ -262,6 +262,8 @@ export class PartitionLog {
     const replacement = build(this.segments[at + group.length].baseOffset)
     this.segments.splice(at, group.length, replacement)
     this.rolledUnflushed = this.rolledUnflushed.filter((segment) => !group.includes(segment))
+    // The cleaned segment's .txnindex keeps only aborted transactions whose marker it kept.
+    this.txnIndex.load(this.segmentBaseOffsets, this.logEndOffset)
     return true
   }
 

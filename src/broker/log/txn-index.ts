@@ -28,15 +28,6 @@ function readInt64(buf: Buffer, pos: number): number {
   return Number(buf.readBigInt64BE(pos))
 }
 
-// The index of each open partition directory, per storage, so the cleaner can reload the one
-// its PartitionLog serves fetches from after a swap (reloadOpenTxnIndex).
-const openIndexes = new WeakMap<LogStorage, Map<string, TxnIndex>>()
-
-/** After the cleaner swapped segments: the open index of `dir` (if any) reads its files again. */
-export function reloadOpenTxnIndex(storage: LogStorage, dir: string, segmentBases: readonly number[], logEndOffset: number): void {
-  openIndexes.get(storage)?.get(dir)?.load(segmentBases, logEndOffset)
-}
-
 /** Writes a whole `.txnindex` file holding `entries` and syncs it (a cleaned segment's index). */
 export function writeTxnIndexFile(storage: LogStorage, file: string, entries: readonly AbortedTxn[]): void {
   const handle = storage.open(file)
@@ -56,14 +47,7 @@ export class TxnIndex {
   constructor(
     private readonly storage: LogStorage,
     private readonly dir: string,
-  ) {
-    let byDir = openIndexes.get(storage)
-    if (!byDir) {
-      byDir = new Map()
-      openIndexes.set(storage, byDir)
-    }
-    byDir.set(dir, this)
-  }
+  ) {}
 
   /** Loads the files of `segmentBases`, dropping entries at or past `logEndOffset` (a tail
    *  that recovery cut) and rewriting a file that held any, or a torn last entry. */
