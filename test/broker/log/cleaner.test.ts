@@ -16,25 +16,6 @@ interface Read {
   value: string | null
 }
 
-function readRecords(log: PartitionLog): Read[] {
-  const out: Read[] = []
-  let next = log.logStartOffset
-  while (next < log.logEndOffset) {
-    const result = log.read(next, 256 * 1024)
-    if (!result.ok) throw new Error(result.message)
-    const bytes = Buffer.concat(result.chunks)
-    const split = splitRecordBatches(bytes, {verifyCrc: true})
-    if (!split.ok) throw new Error(split.message)
-    if (split.batches.length === 0) break
-    for (const batch of split.batches) {
-      for (const record of decodeRecords(bytes, batch.position)) {
-        out.push({offset: record.offset, key: record.key!.toString(), value: record.value === null ? null : record.value.toString()})
-      }
-      next = batch.baseOffset + batch.lastOffsetDelta + 1
-    }
-  }
-  return out
-}
 
 interface StoredBatch {
   baseOffset: number
@@ -72,6 +53,11 @@ function readBatches(log: PartitionLog): StoredBatch[] {
     }
   }
   return out
+}
+
+// Every record as read back, in offset order (the records of markers included).
+function readRecords(log: PartitionLog): Read[] {
+  return readBatches(log).flatMap((batch) => batch.records.map(({offset, key, value}) => ({offset, key, value})))
 }
 
 function expectOffsetsIncreasing(batches: StoredBatch[]): void {
