@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {type CommandResult, runTour} from '../src/demo.js'
+import {withInterrupt} from '../src/ui/interrupt.js'
 import {colour} from '../src/ui/output.js'
 import {BaseCommand} from './_base.js'
 
@@ -41,7 +42,7 @@ export default class Demo extends BaseCommand {
     } finally {
       if (flags.keep) {
         this.log(`\nThe broker keeps running on ${broker.bootstrap}; try: kctl topics list -b ${broker.bootstrap}  (Ctrl-C stops it)`)
-        await new Promise<void>((resolve) => process.once('SIGINT', resolve))
+        await withInterrupt(({signal}) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), {once: true})))
       }
       await broker.close()
       if (!flags.keep && !flags['data-dir']) rmSync(dataDir, {recursive: true, force: true})

@@ -4,6 +4,7 @@ import {Flags} from '@oclif/core'
 import {BROKER_LOG_FILE, readFrom} from '../../src/broker/daemon.js'
 import {KctlError} from '../../src/errors.js'
 import {defaultBrokerDataDir} from '../../src/paths.js'
+import {withInterrupt} from '../../src/ui/interrupt.js'
 import {BaseCommand} from '../_base.js'
 
 export default class BrokerLogs extends BaseCommand {
@@ -37,7 +38,7 @@ keeps printing new lines until Ctrl-C.`
     process.stdout.write(text)
     if (!flags.follow) return
     let position = statSync(file).size
-    await new Promise<void>((resolve) => {
+    await withInterrupt(({signal}) => new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         if (!existsSync(file)) return
         const size = statSync(file).size
@@ -47,10 +48,10 @@ keeps printing new lines until Ctrl-C.`
           position = size
         }
       }, 250)
-      process.once('SIGINT', () => {
+      signal.addEventListener('abort', () => {
         clearInterval(timer)
         resolve()
-      })
-    })
+      }, {once: true})
+    }))
   }
 }
