@@ -112,7 +112,8 @@ export async function fastBrokerStart(argv, root, env = process.env) {
   const distUrl = (file) => pathToFileURL(path.join(root, 'dist', file)).href
   const {brokerStartOptions, runForeground} = await import(distUrl('src/broker/daemon.js'))
   try {
-    const options = await brokerStartOptions(parsed.flags, parsed.given.has('port'))
+    const readPassword = async (source) => (await import(distUrl('src/ui/password.js'))).readPassword(source)
+    const options = await brokerStartOptions(parsed.flags, parsed.given.has('port'), readPassword)
     process.exitCode = await runForeground(options)
   } catch (error) {
     await exitWithError(error, distUrl)

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import type {ConsumeResult, Isolation} from '../src/admin/consume.js'
+import type {ConsumeResult, Isolation} from '../src/admin/consume-run.js'
 import {compileFormat, defaultFormat, startPosition} from '../src/admin/consume-format.js'
 import {streamItem} from '../src/admin/stream-output.js'
 import {parseDurationMs} from '../src/config/units.js'

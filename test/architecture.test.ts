@@ -16,14 +16,18 @@ function sourceFiles(dir: string): string[] {
   })
 }
 
-/** File → the project files it imports (relative specifiers only, `.js` mapped back to `.ts`). */
+/** File → the project files it imports, statically or with a literal `import('./x.js')` (a lazy
+ *  load is still an arrow: relative specifiers only, `.js` mapped back to `.ts`). */
 function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>()
   for (const file of [...sourceFiles(path.join(root, 'src')), ...sourceFiles(path.join(root, 'commands'))]) {
     const text = readFileSync(file, 'utf8')
     const targets: string[] = []
-    for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/g))
-      targets.push(path.resolve(path.dirname(file), match[1]).replace(/\.js$/, '.ts'))
+    const specifiers = [
+      ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/g),
+      ...text.matchAll(/\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g),
+    ]
+    for (const match of specifiers) targets.push(path.resolve(path.dirname(file), match[1]).replace(/\.js$/, '.ts'))
     graph.set(path.relative(root, file), targets.map((target) => path.relative(root, target)))
   }
   return graph

@@ -2,6 +2,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {usageError} from '../../src/errors.js'
 import {brokerSettings, resolveSettings} from '../../src/broker/settings.js'
+import type {ReadPassword} from '../../src/broker/daemon.js'
 import {BaseCommand} from '../_base.js'
 import {outputFlag} from '../_flags.js'
 import {brokerStartFlags} from './_start-flags.js'
@@ -67,7 +68,8 @@ Settings it honours: ${brokerSettings.map((def) => def.name).join(', ')}.`
   async run(): Promise<unknown> {
     const {flags, metadata} = await this.parse(BrokerStart)
     const {brokerStartOptions, runForeground, startDetached} = await import('../../src/broker/daemon.js')
-    const options = await brokerStartOptions(flags, !metadata.flags.port?.setFromDefault)
+    const readPassword: ReadPassword = async (source) => (await import('../../src/ui/password.js')).readPassword(source)
+    const options = await brokerStartOptions(flags, !metadata.flags.port?.setFromDefault, readPassword)
     if (flags.detach) {
       // The detached broker logs its warnings to its log file; say them here too, where they are seen.
       for (const warning of resolveSettings(options.config!).warnings) process.stderr.write(`warning: ${warning}\n`)

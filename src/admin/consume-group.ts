@@ -8,7 +8,7 @@
 // the next run prints the next record, with no gap and no duplicate.
 import type {Consumer} from 'kafkajs'
 import {toRecord} from './consume-format.js'
-import {type ConsumeOptions, type ConsumeResult, fetchMaxWaitMs, type RecordOutput, type StopCondition} from './consume.js'
+import {type ConsumeOptions, type ConsumeResult, fetchMaxWaitMs, type RecordOutput, type StopCondition} from './consume-run.js'
 import type {ResolvedConnection} from './connection.js'
 import {connectWithin, createSession} from './kafkajs-session.js'
 

@@ -66,14 +66,18 @@ export interface BrokerStartFlags {
   tls?: boolean
 }
 
+/** How the command reads a secret (src/ui/password.ts's readPassword): the broker has no terminal of its own. */
+export type ReadPassword = (source: {file?: string; env: string; subject: string; confirm?: boolean}) => Promise<string>
+
 /**
  * The broker's options from `kctl broker start`'s flags: the settings of --config-file, then of
- * each --config; the SCRAM super user of --sasl-user, its password read now; the listener
- * settings TLS and SASL need. `portGiven`: --port was on the command line, not its default.
- * The properties parser, the security layer and the password prompt load only when used: a
- * foreground broker runs in the command's process, and all it loads delays its first answer.
+ * each --config; the SCRAM super user of --sasl-user, its password read now with
+ * `readPassword`; the listener settings TLS and SASL need. `portGiven`: --port was on the
+ * command line, not its default. The properties parser and the security layer load only when
+ * used: a foreground broker runs in the command's process, and all it loads delays its first
+ * answer.
  */
-export async function brokerStartOptions(flags: BrokerStartFlags, portGiven: boolean): Promise<Omit<DaemonOptions, 'logFile'>> {
+export async function brokerStartOptions(flags: BrokerStartFlags, portGiven: boolean, readPassword: ReadPassword): Promise<Omit<DaemonOptions, 'logFile'>> {
   const config: Record<string, string> = {}
   if (flags['config-file']) {
     const {parseProperties} = await import('../config/properties.js')
@@ -92,7 +96,6 @@ export async function brokerStartOptions(flags: BrokerStartFlags, portGiven: boo
     // SCRAM user names are principals (User:<name>); "admin:secret" is a password in the wrong place.
     if (saslUser === '' || /[:\s]/.test(saslUser))
       throw usageError(`unable to start the broker: "${saslUser}" is not a user name`, 'give the name alone (--sasl-user admin); the password comes from --sasl-password-file, $KCTL_BROKER_ADMIN_PASSWORD or a prompt')
-    const {readPassword} = await import('../ui/password.js')
     const password = await readPassword({file: flags['sasl-password-file'], env: 'KCTL_BROKER_ADMIN_PASSWORD', subject: `broker user ${saslUser}`, confirm: true})
     addBrokerUser(flags['data-dir'], saslUser, password)
   }
