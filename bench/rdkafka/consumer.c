@@ -12,25 +12,8 @@
 // The callback sees each record as soon as librdkafka hands it over, so no batch wait is in them.
 //
 // usage: consumer <bootstrap> <topic> <expectedRecords> <timeoutSec> [latency]
-#include <librdkafka/rdkafka.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "client.h"
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static double cpu_seconds(void) {
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 
 static int64_t wall_ms(void) {
   struct timespec ts;
@@ -63,15 +46,8 @@ static void on_record(rd_kafka_message_t *msg, void *opaque) {
   }
 }
 
-static void set(rd_kafka_conf_t *conf, const char *key, const char *value) {
-  char err[256];
-  if (rd_kafka_conf_set(conf, key, value, err, sizeof err) != RD_KAFKA_CONF_OK) {
-    fprintf(stderr, "consumer: %s=%s: %s\n", key, value, err);
-    exit(2);
-  }
-}
-
 int main(int argc, char **argv) {
+  client_name = "consumer";
   if (argc != 5 && !(argc == 6 && strcmp(argv[5], "latency") == 0)) {
     fprintf(stderr, "usage: consumer <bootstrap> <topic> <expectedRecords> <timeoutSec> [latency]\n");
     return 2;

@@ -11,36 +11,13 @@
 // client's own CPU time.
 //
 // usage: group-consumer <bootstrap> <topic> <groupId> <idleSec> <timeoutSec>
-#include <librdkafka/rdkafka.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
+
+#include "client.h"
 
 #define BATCH 10000
 
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static double cpu_seconds(void) {
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-static void set(rd_kafka_conf_t *conf, const char *key, const char *value) {
-  char err[256];
-  if (rd_kafka_conf_set(conf, key, value, err, sizeof err) != RD_KAFKA_CONF_OK) {
-    fprintf(stderr, "group-consumer: %s=%s: %s\n", key, value, err);
-    exit(2);
-  }
-}
-
 int main(int argc, char **argv) {
+  client_name = "group-consumer";
   if (argc != 6) {
     fprintf(stderr, "usage: group-consumer <bootstrap> <topic> <groupId> <idleSec> <timeoutSec>\n");
     return 2;

@@ -10,25 +10,8 @@
 //
 // usage: producer <bootstrap> <topic> <records> <recordBytes> <ratePerSec, 0 = unlimited> [key=value ...]
 // (extra librdkafka settings, for experiments)
-#include <librdkafka/rdkafka.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "client.h"
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static double cpu_seconds(void) {
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 
 static uint32_t *latencies_us; // one slot per record, filled by the delivery report callback
 static long delivered, failed, recorded;
@@ -60,14 +43,6 @@ static double percentile_ms(double q) {
   return latencies_us[i] / 1000.0;
 }
 
-static void set(rd_kafka_conf_t *conf, const char *key, const char *value) {
-  char err[256];
-  if (rd_kafka_conf_set(conf, key, value, err, sizeof err) != RD_KAFKA_CONF_OK) {
-    fprintf(stderr, "producer: %s=%s: %s\n", key, value, err);
-    exit(2);
-  }
-}
-
 // Sends one record; waits (serving delivery reports) while the local queue is full.
 static void send_one(rd_kafka_topic_t *topic, rd_kafka_t *rk, char *payload, size_t bytes, int64_t sent_ns) {
   while (rd_kafka_produce(topic, RD_KAFKA_PARTITION_UA, 0, payload, bytes, NULL, 0, (void *)(intptr_t)sent_ns) == -1) {
@@ -81,6 +56,7 @@ static void send_one(rd_kafka_topic_t *topic, rd_kafka_t *rk, char *payload, siz
 }
 
 int main(int argc, char **argv) {
+  client_name = "producer";
   if (argc < 6) {
     fprintf(stderr, "usage: producer <bootstrap> <topic> <records> <recordBytes> <ratePerSec> [key=value ...]\n");
     return 2;
