@@ -14,7 +14,6 @@
 // an unknown version is answered with UNSUPPORTED_VERSION, the broker's ranges and a v0
 // header (KIP-511), and the client retries lower.
 import net from 'node:net'
-import v8 from 'node:v8'
 import {type ApiKey, decodeRequest, encodeResponse, readRequestHeader} from '../kafka/protocol/index.js'
 import {ErrorCode} from '../kafka/protocol/errors.js'
 import {type ApiRegistry, apiVersionsBody} from './apis/registry.js'
@@ -40,23 +39,6 @@ const MIN_FRAME_BYTES = 8
 
 let nextConnectionId = 1
 
-/**
- * V8 starts a full mark-compact when the old generation reaches a limit set at the last one
- * from the live heap times a growing factor, and the Buffers allocated since then (socket
- * reads, produce frames: external memory) count against that room. A broker's live heap is
- * small (about 9 MB) and V8's factor for it about 2.5, so produce traffic of tens of MB/s
- * used the room up within 100-300 ms: 24-31 full collections in a 10 s run at 250,000
- * records/s, each an event-loop stall (the produce latency tail) and together about 40% of
- * the broker's CPU per record. A factor of 5 leaves room for the young generation's
- * collections to free those Buffers first (1-2 full collections in the same run); the heap
- * itself stays as small, since little of it lives long. The cost: dead Buffers wait longer
- * for a full collection, so a burst of large responses that are then dropped (the bench's
- * stalled reader: 100 one-megabyte Fetch answers) leaves RSS up to ~80 MB higher until one.
- * V8 reads the flag at each limit computation, so setting it once the process runs takes
- * effect from the next collection.
- */
-const HEAP_GROWING_PERCENT = 400
-
 export class BrokerServer {
   private readonly servers: net.Server[] = []
   private readonly connections = new Set<Connection>()
@@ -65,9 +47,7 @@ export class BrokerServer {
   constructor(
     readonly state: BrokerState,
     private readonly apis: ApiRegistry,
-  ) {
-    v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`)
-  }
+  ) {}
 
   /** Binds every listener; resolves with the ports bound (port 0 = an ephemeral one). */
   async listen(listeners: ListenerSpec[]): Promise<ListenerSpec[]> {
